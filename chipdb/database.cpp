@@ -1,0 +1,333 @@
+#include "chipdb/database.hpp"
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace exctl::chipdb {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE chips (
+  id TEXT PRIMARY KEY,
+  vendor TEXT NOT NULL,
+  name TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  datacenter INTEGER,            -- 1, 0, or NULL when unknown
+  origin TEXT,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  notes TEXT,
+  memory_type TEXT,
+  memory_gb REAL,
+  memory_bandwidth_gbps REAL,
+  chip_to_chip_gbps REAL,        -- aggregate bidirectional
+  chip_to_chip_name TEXT,
+  host_link_gbps REAL,
+  host_link_name TEXT,
+  transistors_billion REAL,
+  tdp_w REAL,
+  hbm_stacks INTEGER,
+  hbm_stack_bandwidth_gbps REAL,
+  hbm_stack_footprint_mm2 REAL,
+  explicit_units INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE chip_aliases (
+  chip_id TEXT NOT NULL REFERENCES chips(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  alias TEXT NOT NULL,
+  PRIMARY KEY (chip_id, position)
+);
+CREATE TABLE chip_throughput (   -- dense peak per processing unit and precision, as written
+  chip_id TEXT NOT NULL REFERENCES chips(id) ON DELETE CASCADE,
+  unit INTEGER NOT NULL,
+  unit_name TEXT,
+  precision TEXT NOT NULL,       -- fp64 fp32 tf32 fp16 fp8 int8 fp6 fp4 int4 int16
+  tflops REAL NOT NULL,          -- TFLOPS, or TOPS for integer precisions
+  sparse INTEGER NOT NULL,       -- 1: a sparse-only datasheet figure, halved by the engine
+  PRIMARY KEY (chip_id, unit, precision)
+);
+CREATE TABLE chip_dies (
+  chip_id TEXT NOT NULL REFERENCES chips(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,            -- compute, io, cache
+  count INTEGER NOT NULL,
+  area_mm2 REAL,                 -- of one die
+  process TEXT,
+  planar INTEGER NOT NULL,
+  estimated TEXT NOT NULL,       -- comma-separated keys whose values are estimates
+  PRIMARY KEY (chip_id, position)
+);
+CREATE TABLE chip_sources (
+  chip_id TEXT NOT NULL REFERENCES chips(id) ON DELETE CASCADE,
+  grp TEXT NOT NULL,             -- identity, compute, memory, interconnect, silicon, power, hbm
+  source TEXT NOT NULL,
+  confidence TEXT NOT NULL,      -- high, medium, low
+  estimated TEXT NOT NULL,
+  notes TEXT,
+  PRIMARY KEY (chip_id, grp)
+);
+CREATE TABLE chip_metrics (      -- derived by the engine at import, default options
+  chip_id TEXT PRIMARY KEY REFERENCES chips(id) ON DELETE CASCADE,
+  tpp REAL,
+  tpp_exact TEXT,
+  tpp_basis TEXT,
+  performance_density REAL,
+  performance_density_exact TEXT,
+  applicable_die_area_mm2 REAL,
+  memory_bandwidth_density REAL,
+  options TEXT NOT NULL
+);
+)sql";
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+std::optional<double> real(const std::optional<Rational>& r) {
+  return r ? std::optional<double>(r->to_double()) : std::nullopt;
+}
+
+std::optional<std::string> exact(const std::optional<Rational>& r) {
+  return r ? std::optional<std::string>(r->exact_text()) : std::nullopt;
+}
+
+// REAL columns hold the values the specs wrote in decimal; the shortest round-trip text
+// gives the exact decimal back.
+std::optional<Rational> rational(const sqlite::Statement& st, int col) {
+  if (st.is_null(col)) return std::nullopt;
+  return Rational::from_double(st.real(col));
+}
+
+std::optional<std::string> nonempty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+}  // namespace
+
+Database Database::open(const std::string& path, Mode mode) {
+  bool exists = std::filesystem::exists(path);
+  if (!exists && mode == Mode::read_only) throw DatabaseError(fmt::format("database '{}' does not exist", path));
+  int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  try {
+    Database db(sqlite::Connection::open(path, flags), path, mode == Mode::read_only);
+    db.conn_.exec("PRAGMA foreign_keys = ON");
+    db.check_version(mode == Mode::read_write);
+    return db;
+  } catch (const sqlite::SqliteError& e) {
+    throw DatabaseError(fmt::format("cannot open database '{}': {}", path, e.what()));
+  }
+}
+
+Database Database::open_image(const unsigned char* data, size_t size) {
+  try {
+    Database db(sqlite::Connection::open_image(data, size), "built-in", true);
+    db.check_version(false);
+    return db;
+  } catch (const sqlite::SqliteError& e) {
+    throw DatabaseError(fmt::format("the built-in database is damaged: {}", e.what()));
+  }
+}
+
+void Database::check_version(bool may_create) {
+  int64_t app = conn_.pragma_int("application_id");
+  int64_t version = conn_.pragma_int("user_version");
+  int64_t tables = 0;
+  {
+    auto st = conn_.prepare("SELECT count(*) FROM sqlite_master");
+    if (st.step()) tables = st.integer(0);
+  }
+  if (app == 0 && version == 0 && tables == 0) {
+    if (!may_create) throw DatabaseError(fmt::format("'{}' is an empty database, not an exctl chip database", description_));
+    create_schema();
+    return;
+  }
+  if (app != kApplicationId) {
+    throw DatabaseError(fmt::format("'{}' is not an exctl chip database (application_id {:#x}); refusing to use it",
+                                    description_, app));
+  }
+  if (version > kSchemaVersion) {
+    throw DatabaseError(fmt::format("'{}' has schema version {}, newer than this exctl reads ({}); upgrade exctl",
+                                    description_, version, kSchemaVersion));
+  }
+  if (version < 1) throw DatabaseError(fmt::format("'{}' has no schema version; it is damaged", description_));
+}
+
+void Database::create_schema() {
+  sqlite::Transaction tx(conn_);
+  conn_.exec(kSchema);
+  conn_.exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
+  conn_.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
+  tx.commit();
+}
+
+size_t Database::chip_count() {
+  auto st = conn_.prepare("SELECT count(*) FROM chips");
+  return st.step() ? static_cast<size_t>(st.integer(0)) : 0;
+}
+
+void Database::upsert(const std::vector<Chip>& chips, const std::vector<MetricsRow>& metrics) {
+  if (read_only_) throw DatabaseError(fmt::format("database '{}' is read-only", description_));
+  sqlite::Transaction tx(conn_);
+  auto del = conn_.prepare("DELETE FROM chips WHERE id = ?1");
+  auto ins = conn_.prepare(
+      "INSERT INTO chips VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)");
+  auto ins_alias = conn_.prepare("INSERT INTO chip_aliases VALUES (?1,?2,?3)");
+  auto ins_tp = conn_.prepare("INSERT INTO chip_throughput VALUES (?1,?2,?3,?4,?5,?6)");
+  auto ins_die = conn_.prepare("INSERT INTO chip_dies VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+  auto ins_src = conn_.prepare("INSERT INTO chip_sources VALUES (?1,?2,?3,?4,?5,?6)");
+  auto ins_metrics = conn_.prepare("INSERT INTO chip_metrics VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+
+  for (const auto& c : chips) {
+    del.bind(1, c.id).run();
+    ins.bind(1, c.id).bind(2, c.vendor).bind(3, c.name).bind(4, int64_t{c.year});
+    if (c.datacenter) ins.bind(5, int64_t{*c.datacenter ? 1 : 0});
+    ins.bind(6, nonempty(c.origin)).bind(7, chip_kind_name(c.kind)).bind(8, chip_status_name(c.status));
+    ins.bind(9, nonempty(c.notes)).bind(10, nonempty(c.memory_type)).bind(11, real(c.memory_gb));
+    ins.bind(12, real(c.memory_bandwidth_gbps)).bind(13, real(c.chip_to_chip_gbps));
+    ins.bind(14, nonempty(c.chip_to_chip_name)).bind(15, real(c.host_link_gbps)).bind(16, nonempty(c.host_link_name));
+    ins.bind(17, real(c.transistors_billion)).bind(18, real(c.tdp_w));
+    if (c.hbm_stacks) ins.bind(19, int64_t{*c.hbm_stacks});
+    ins.bind(20, real(c.hbm_stack_bandwidth_gbps)).bind(21, real(c.hbm_stack_footprint_mm2));
+    ins.bind(22, int64_t{c.explicit_units ? 1 : 0});
+    ins.run();
+    for (size_t i = 0; i < c.aliases.size(); ++i) {
+      ins_alias.bind(1, c.id).bind(2, static_cast<int64_t>(i)).bind(3, c.aliases[i]).run();
+    }
+    for (size_t u = 0; u < c.units.size(); ++u) {
+      for (Precision p : kAllPrecisions) {
+        const auto& v = c.units[u].at(p);
+        if (!v) continue;
+        ins_tp.bind(1, c.id).bind(2, static_cast<int64_t>(u)).bind(3, nonempty(c.units[u].name));
+        ins_tp.bind(4, precision_key(p)).bind(5, v->to_double()).bind(6, int64_t{c.units[u].is_sparse(p) ? 1 : 0});
+        ins_tp.run();
+      }
+    }
+    for (size_t i = 0; i < c.dies.size(); ++i) {
+      const Die& d = c.dies[i];
+      ins_die.bind(1, c.id).bind(2, static_cast<int64_t>(i)).bind(3, d.name).bind(4, die_role_name(d.role));
+      ins_die.bind(5, int64_t{d.count}).bind(6, real(d.area_mm2)).bind(7, nonempty(d.process));
+      ins_die.bind(8, int64_t{d.planar ? 1 : 0}).bind(9, join(d.estimated));
+      ins_die.run();
+    }
+    const std::pair<const char*, const Provenance*> groups[] = {
+        {"identity", &c.identity}, {"compute", &c.compute}, {"memory", &c.memory},  {"interconnect", &c.interconnect},
+        {"silicon", &c.silicon},   {"power", &c.power},     {"hbm", &c.hbm}};
+    for (const auto& [name, p] : groups) {
+      if (!p->present) continue;
+      ins_src.bind(1, c.id).bind(2, name).bind(3, p->source).bind(4, confidence_name(p->confidence));
+      ins_src.bind(5, join(p->estimated)).bind(6, nonempty(p->notes));
+      ins_src.run();
+    }
+  }
+  for (const auto& m : metrics) {
+    ins_metrics.bind(1, m.chip_id).bind(2, real(m.tpp)).bind(3, exact(m.tpp)).bind(4, nonempty(m.tpp_basis));
+    ins_metrics.bind(5, real(m.performance_density)).bind(6, exact(m.performance_density));
+    ins_metrics.bind(7, real(m.applicable_die_area_mm2)).bind(8, real(m.memory_bandwidth_density));
+    ins_metrics.bind(9, m.options);
+    ins_metrics.run();
+  }
+  tx.commit();
+}
+
+std::vector<Chip> Database::load_all() {
+  std::vector<Chip> chips;
+  std::map<std::string, size_t> index;
+  auto st = conn_.prepare(
+      "SELECT id, vendor, name, year, datacenter, origin, kind, status, notes, memory_type, memory_gb,"
+      " memory_bandwidth_gbps, chip_to_chip_gbps, chip_to_chip_name, host_link_gbps, host_link_name,"
+      " transistors_billion, tdp_w, hbm_stacks, hbm_stack_bandwidth_gbps, hbm_stack_footprint_mm2, explicit_units"
+      " FROM chips ORDER BY id");
+  while (st.step()) {
+    Chip c;
+    c.id = st.text(0);
+    c.vendor = st.text(1);
+    c.name = st.text(2);
+    c.year = static_cast<int>(st.integer(3));
+    if (auto dc = st.opt_integer(4)) c.datacenter = *dc != 0;
+    c.origin = st.text(5);
+    c.kind = chip_kind_from_name(st.text(6)).value_or(ChipKind::accelerator);
+    c.status = chip_status_from_name(st.text(7)).value_or(ChipStatus::released);
+    c.notes = st.text(8);
+    c.memory_type = st.text(9);
+    c.memory_gb = rational(st, 10);
+    c.memory_bandwidth_gbps = rational(st, 11);
+    c.chip_to_chip_gbps = rational(st, 12);
+    c.chip_to_chip_name = st.text(13);
+    c.host_link_gbps = rational(st, 14);
+    c.host_link_name = st.text(15);
+    c.transistors_billion = rational(st, 16);
+    c.tdp_w = rational(st, 17);
+    if (auto s = st.opt_integer(18)) c.hbm_stacks = static_cast<int>(*s);
+    c.hbm_stack_bandwidth_gbps = rational(st, 19);
+    c.hbm_stack_footprint_mm2 = rational(st, 20);
+    c.explicit_units = st.integer(21) != 0;
+    c.origin_file = description_;
+    index[c.id] = chips.size();
+    chips.push_back(std::move(c));
+  }
+  auto alias = conn_.prepare("SELECT chip_id, alias FROM chip_aliases ORDER BY chip_id, position");
+  while (alias.step()) chips[index.at(alias.text(0))].aliases.push_back(alias.text(1));
+
+  auto tp = conn_.prepare("SELECT chip_id, unit, unit_name, precision, tflops, sparse FROM chip_throughput ORDER BY chip_id, unit");
+  while (tp.step()) {
+    Chip& c = chips[index.at(tp.text(0))];
+    auto u = static_cast<size_t>(tp.integer(1));
+    if (c.units.size() <= u) c.units.resize(u + 1);
+    c.units[u].name = tp.text(2);
+    if (auto p = precision_from_key(tp.text(3))) {
+      c.units[u].peak[static_cast<size_t>(*p)] = rational(tp, 4);
+      c.units[u].sparse[static_cast<size_t>(*p)] = tp.integer(5) != 0;
+    }
+  }
+  auto dies = conn_.prepare(
+      "SELECT chip_id, name, role, count, area_mm2, process, planar, estimated FROM chip_dies ORDER BY chip_id, position");
+  while (dies.step()) {
+    Die d;
+    d.name = dies.text(1);
+    d.role = die_role_from_name(dies.text(2)).value_or(DieRole::compute);
+    d.count = static_cast<int>(dies.integer(3));
+    d.area_mm2 = rational(dies, 4);
+    d.process = dies.text(5);
+    d.planar = dies.integer(6) != 0;
+    d.estimated = split(dies.text(7));
+    chips[index.at(dies.text(0))].dies.push_back(std::move(d));
+  }
+  auto src = conn_.prepare("SELECT chip_id, grp, source, confidence, estimated, notes FROM chip_sources");
+  while (src.step()) {
+    Chip& c = chips[index.at(src.text(0))];
+    std::string grp = src.text(1);
+    Provenance* p = grp == "identity" ? &c.identity
+                    : grp == "compute" ? &c.compute
+                    : grp == "memory" ? &c.memory
+                    : grp == "interconnect" ? &c.interconnect
+                    : grp == "silicon" ? &c.silicon
+                    : grp == "power" ? &c.power
+                    : grp == "hbm" ? &c.hbm
+                                   : nullptr;
+    if (!p) continue;
+    p->present = true;
+    p->source = src.text(2);
+    p->confidence = confidence_from_name(src.text(3)).value_or(Confidence::medium);
+    p->estimated = split(src.text(4));
+    p->notes = src.text(5);
+  }
+  return chips;
+}
+
+}  // namespace exctl::chipdb

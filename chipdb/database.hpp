@@ -1,0 +1,63 @@
+// The SQLite chip database: built from the TOML specs, versioned, queried by the CLI.
+// Schema documented in README.md ("The chip database").
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "chipdb/sqlite.hpp"
+#include "engine/base/chip.hpp"
+
+namespace exctl::chipdb {
+
+inline constexpr int64_t kApplicationId = 0x45584354;  // "EXCT"
+inline constexpr int64_t kSchemaVersion = 1;
+
+// A database that cannot be used as asked: foreign, newer, corrupt, read-only.
+class DatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Metrics the engine derived at import time, stored so analysts can query them in SQL.
+struct MetricsRow {
+  std::string chip_id;
+  std::optional<Rational> tpp, performance_density, applicable_die_area_mm2, memory_bandwidth_density;
+  std::string tpp_basis;  // e.g. "FP8, INT8"
+  std::string options;    // the interpretation options used
+};
+
+class Database {
+ public:
+  enum class Mode { read_only, read_write };
+
+  // Opens a database file. In read_write mode a missing file is created with the schema.
+  // Throws DatabaseError for a foreign, newer or unreadable file.
+  static Database open(const std::string& path, Mode mode);
+  // The built-in database: a read-only in-memory image; `data` must outlive the result.
+  static Database open_image(const unsigned char* data, size_t size);
+
+  const std::string& description() const { return description_; }
+  bool read_only() const { return read_only_; }
+
+  std::vector<Chip> load_all();
+  size_t chip_count();
+  // Adds or replaces the chips in one transaction: all are written or none.
+  void upsert(const std::vector<Chip>& chips, const std::vector<MetricsRow>& metrics);
+
+  sqlite::Connection& connection() { return conn_; }
+
+ private:
+  Database(sqlite::Connection conn, std::string description, bool read_only)
+      : conn_(std::move(conn)), description_(std::move(description)), read_only_(read_only) {}
+  void check_version(bool may_create);
+  void create_schema();
+
+  sqlite::Connection conn_;
+  std::string description_;
+  bool read_only_;
+};
+
+}  // namespace exctl::chipdb

@@ -1,0 +1,647 @@
+#include "chipdb/spec_toml.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace exctl::chipdb {
+namespace {
+
+namespace fs = std::filesystem;
+
+Span span_of(const SourcePtr& file, const toml::source_region& region) {
+  uint32_t begin = file->offset(region.begin.line, region.begin.column);
+  uint32_t end = file->offset(region.end.line, region.end.column);
+  return {file, begin, std::max(end, begin)};
+}
+
+std::string_view type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "string";
+    case toml::node_type::integer: return "integer";
+    case toml::node_type::floating_point: return "float";
+    case toml::node_type::boolean: return "boolean";
+    case toml::node_type::table: return "table";
+    case toml::node_type::array: return node.is_array_of_tables() ? "array of tables" : "array";
+    case toml::node_type::date: return "date";
+    case toml::node_type::time: return "time";
+    case toml::node_type::date_time: return "date-time";
+    default: return "value";
+  }
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t prev = row[0]++;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cur = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
+
+// Reads the keys of one TOML table, remembering which were consumed so that the rest
+// can be reported as unknown.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, const SourcePtr& file, DiagnosticSink& sink, std::string prefix)
+      : table_(table), file_(file), sink_(sink), prefix_(std::move(prefix)) {}
+
+  std::string path(std::string_view key) const { return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key); }
+
+  const toml::node* take(std::string_view key) {
+    known_.insert(std::string(key));
+    return table_.get(key);
+  }
+
+  void type_error(std::string_view key, const toml::node& node, std::string_view expected) {
+    sink_.error("E0205", fmt::format("'{}' must be {}, found {}", path(key), expected, type_name(node)),
+                span_of(file_, node.source()));
+  }
+
+  void missing(std::string_view key) {
+    sink_.error("E0202", fmt::format("missing required key '{}'", path(key)), table_span());
+  }
+
+  Span table_span() const {
+    auto region = table_.source();
+    if (region.begin.line == 0) return {file_, 0, 0};
+    return span_of(file_, region);
+  }
+
+  Span span(const toml::node& node) const { return span_of(file_, node.source()); }
+
+  std::optional<std::string> string(std::string_view key, bool required = false) {
+    const toml::node* node = take(key);
+    if (!node) {
+      if (required) missing(key);
+      return std::nullopt;
+    }
+    if (auto v = node->value_exact<std::string>()) {
+      if (required && v->empty()) {
+        sink_.error("E0207", fmt::format("'{}' must not be empty", path(key)), span(*node));
+        return std::nullopt;
+      }
+      return v;
+    }
+    type_error(key, *node, "a string");
+    return std::nullopt;
+  }
+
+  std::optional<bool> boolean(std::string_view key) {
+    const toml::node* node = take(key);
+    if (!node) return std::nullopt;
+    if (auto v = node->value_exact<bool>()) return v;
+    type_error(key, *node, "true or false");
+    return std::nullopt;
+  }
+
+  std::optional<int64_t> integer(std::string_view key, int64_t min, int64_t max, bool required = false) {
+    const toml::node* node = take(key);
+    if (!node) {
+      if (required) missing(key);
+      return std::nullopt;
+    }
+    auto v = node->value_exact<int64_t>();
+    if (!v) {
+      type_error(key, *node, "an integer");
+      return std::nullopt;
+    }
+    if (*v < min || *v > max) {
+      sink_.error("E0206", fmt::format("'{}' is {}, outside {}..{}", path(key), *v, min, max), span(*node));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // A finite, non-negative number, integer or float, kept exact.
+  std::optional<Rational> number(std::string_view key) {
+    const toml::node* node = take(key);
+    if (!node) return std::nullopt;
+    std::optional<Rational> value;
+    if (auto i = node->value_exact<int64_t>()) {
+      value = Rational(*i);
+    } else if (auto d = node->value_exact<double>()) {
+      value = Rational::from_double(*d);
+      if (!value) {
+        sink_.error("E0206", fmt::format("'{}' must be a finite number", path(key)), span(*node));
+        return std::nullopt;
+      }
+    } else {
+      type_error(key, *node, "a number");
+      return std::nullopt;
+    }
+    if (value->is_negative()) {
+      sink_.error("E0206", fmt::format("'{}' must not be negative, found {}", path(key), value->exact_text()),
+                  span(*node));
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::vector<std::string> strings(std::string_view key) {
+    const toml::node* node = take(key);
+    std::vector<std::string> out;
+    if (!node) return out;
+    const toml::array* arr = node->as_array();
+    if (!arr) {
+      type_error(key, *node, "an array of strings");
+      return out;
+    }
+    for (const auto& item : *arr) {
+      if (auto s = item.value_exact<std::string>()) out.push_back(*s);
+      else type_error(key, item, "a string");
+    }
+    return out;
+  }
+
+  const toml::table* table(std::string_view key) {
+    const toml::node* node = take(key);
+    if (!node) return nullptr;
+    if (auto t = node->as_table()) return t;
+    type_error(key, *node, "a table");
+    return nullptr;
+  }
+
+  const toml::array* tables(std::string_view key) {
+    const toml::node* node = take(key);
+    if (!node) return nullptr;
+    if (node->is_array_of_tables()) return node->as_array();
+    type_error(key, *node, "an array of tables");
+    return nullptr;
+  }
+
+  // Reports every key not consumed, with the nearest known key as a hint.
+  void finish() {
+    for (auto&& [key, node] : table_) {
+      if (known_.count(std::string(key.str()))) continue;
+      Diagnostic d{Severity::error, "E0204", fmt::format("unknown key '{}'", path(key.str())),
+                   span_of(file_, key.source()), {}};
+      std::string best;
+      size_t best_distance = 3;
+      for (const auto& k : known_) {
+        size_t dist = edit_distance(key.str(), k);
+        if (dist < best_distance) best_distance = dist, best = k;
+      }
+      if (!best.empty()) d.notes.push_back(fmt::format("did you mean '{}'?", path(best)));
+      sink_.report(std::move(d));
+    }
+  }
+
+  DiagnosticSink& sink() { return sink_; }
+  TableReader child(const toml::table& table, std::string prefix) const {
+    return TableReader(table, file_, sink_, std::move(prefix));
+  }
+
+ private:
+  const toml::table& table_;
+  const SourcePtr& file_;
+  DiagnosticSink& sink_;
+  std::string prefix_;
+  std::set<std::string> known_;
+};
+
+bool valid_slug(std::string_view id) {
+  if (id.empty() || id.front() == '-' || id.back() == '-') return false;
+  char prev = 0;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok || (c == '-' && prev == '-')) return false;
+    prev = c;
+  }
+  return true;
+}
+
+// Reads source/confidence/estimated/notes of a group; `keys` are the group's value keys,
+// which `estimated` may name.
+Provenance read_provenance(TableReader& r, const std::vector<std::string_view>& keys) {
+  Provenance p;
+  p.present = true;
+  p.source = r.string("source", true).value_or("");
+  if (auto c = r.string("confidence", true)) {
+    if (auto conf = confidence_from_name(*c)) p.confidence = *conf;
+    else
+      r.sink().error("E0207", fmt::format("'{}' must be high, medium or low, found '{}'", r.path("confidence"), *c),
+                     r.span(*r.take("confidence")));
+  }
+  p.notes = r.string("notes").value_or("");
+  p.estimated = r.strings("estimated");
+  for (const auto& key : p.estimated) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      r.sink().error("E0207", fmt::format("'{}' names '{}', which is not a value of this table",
+                                          r.path("estimated"), key),
+                     r.span(*r.take("estimated")));
+    }
+  }
+  return p;
+}
+
+std::vector<std::string_view> precision_keys() {
+  std::vector<std::string_view> keys;
+  for (Precision p : kAllPrecisions) keys.push_back(precision_key(p));
+  return keys;
+}
+
+// Reads the precision keys and `sparse` of one processing unit; true if any figure given.
+bool read_unit(TableReader& r, ProcessingUnit& unit) {
+  bool any = false;
+  for (Precision p : kAllPrecisions) {
+    if (auto v = r.number(precision_key(p))) {
+      unit.peak[static_cast<size_t>(p)] = *v;
+      any = true;
+    }
+  }
+  for (const auto& key : r.strings("sparse")) {
+    auto p = precision_from_key(key);
+    Span where = r.span(*r.take("sparse"));
+    if (!p) {
+      r.sink().error("E0207", fmt::format("'{}' names '{}', which is not a precision", r.path("sparse"), key), where);
+    } else if (!unit.at(*p)) {
+      r.sink().error("E0207", fmt::format("'{}' names '{}', which has no figure", r.path("sparse"), key), where);
+    } else {
+      unit.sparse[static_cast<size_t>(*p)] = true;
+    }
+  }
+  return any;
+}
+
+void read_compute(TableReader& r, Chip& chip) {
+  auto keys = precision_keys();
+  chip.compute = read_provenance(r, keys);
+  ProcessingUnit direct;
+  bool has_direct = read_unit(r, direct);
+  const toml::array* units = r.tables("unit");
+  if (units && has_direct) {
+    r.sink().error("E0208", "'compute' has both precision keys and [[compute.unit]] tables; use one or the other",
+                   r.table_span());
+  }
+  if (units) {
+    chip.explicit_units = true;
+    for (size_t i = 0; i < units->size(); ++i) {
+      TableReader ur = r.child(*units->get(i)->as_table(), fmt::format("compute.unit[{}]", i));
+      ProcessingUnit unit;
+      unit.name = ur.string("name", true).value_or("");
+      if (!read_unit(ur, unit)) {
+        r.sink().error("E0202", fmt::format("'compute.unit[{}]' gives no throughput figure", i), ur.table_span());
+      }
+      ur.finish();
+      chip.units.push_back(std::move(unit));
+    }
+  } else if (has_direct) {
+    chip.units.push_back(std::move(direct));
+  }
+}
+
+void read_memory(TableReader& r, Chip& chip) {
+  chip.memory = read_provenance(r, {"type", "capacity_gb", "bandwidth_gbps"});
+  chip.memory_type = r.string("type").value_or("");
+  chip.memory_gb = r.number("capacity_gb");
+  chip.memory_bandwidth_gbps = r.number("bandwidth_gbps");
+}
+
+void read_interconnect(TableReader& r, Chip& chip) {
+  chip.interconnect = read_provenance(
+      r, {"chip_to_chip_gbps", "chip_to_chip_name", "host_link_gbps", "host_link_name"});
+  chip.chip_to_chip_gbps = r.number("chip_to_chip_gbps");
+  chip.chip_to_chip_name = r.string("chip_to_chip_name").value_or("");
+  chip.host_link_gbps = r.number("host_link_gbps");
+  chip.host_link_name = r.string("host_link_name").value_or("");
+}
+
+void read_silicon(TableReader& r, Chip& chip) {
+  chip.silicon = read_provenance(r, {"transistors_billion"});
+  chip.transistors_billion = r.number("transistors_billion");
+  const toml::array* dies = r.tables("die");
+  if (!dies) return;
+  for (size_t i = 0; i < dies->size(); ++i) {
+    TableReader dr = r.child(*dies->get(i)->as_table(), fmt::format("silicon.die[{}]", i));
+    Die die;
+    die.name = dr.string("name", true).value_or("");
+    if (auto role = dr.string("role")) {
+      if (auto parsed = die_role_from_name(*role)) die.role = *parsed;
+      else
+        r.sink().error("E0207", fmt::format("'{}' must be compute, io or cache, found '{}'", dr.path("role"), *role),
+                       dr.span(*dr.take("role")));
+    }
+    die.count = static_cast<int>(dr.integer("count", 1, 1000).value_or(1));
+    die.area_mm2 = dr.number("area_mm2");
+    if (die.area_mm2 && *die.area_mm2 == 0) {
+      r.sink().error("E0206", fmt::format("'{}' must be positive", dr.path("area_mm2")), dr.span(*dr.take("area_mm2")));
+      die.area_mm2.reset();
+    }
+    die.process = dr.string("process").value_or("");
+    die.planar = dr.boolean("planar").value_or(false);
+    die.estimated = dr.strings("estimated");
+    for (const auto& key : die.estimated) {
+      if (key != "area_mm2" && key != "count" && key != "process") {
+        r.sink().error("E0207", fmt::format("'{}' names '{}', which is not a value of this die", dr.path("estimated"), key),
+                       dr.span(*dr.take("estimated")));
+      }
+    }
+    dr.finish();
+    chip.dies.push_back(std::move(die));
+  }
+}
+
+void read_power(TableReader& r, Chip& chip) {
+  chip.power = read_provenance(r, {"tdp_w"});
+  chip.tdp_w = r.number("tdp_w");
+}
+
+void read_hbm(TableReader& r, Chip& chip) {
+  chip.hbm = read_provenance(r, {"stacks", "stack_bandwidth_gbps", "stack_footprint_mm2"});
+  if (auto s = r.integer("stacks", 1, 64)) chip.hbm_stacks = static_cast<int>(*s);
+  chip.hbm_stack_bandwidth_gbps = r.number("stack_bandwidth_gbps");
+  chip.hbm_stack_footprint_mm2 = r.number("stack_footprint_mm2");
+}
+
+using GroupReader = void (*)(TableReader&, Chip&);
+constexpr std::pair<std::string_view, GroupReader> kGroups[] = {
+    {"compute", read_compute}, {"memory", read_memory}, {"interconnect", read_interconnect},
+    {"silicon", read_silicon}, {"power", read_power},   {"hbm", read_hbm},
+};
+
+}  // namespace
+
+std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink) {
+  DiagnosticSink local;
+  toml::table root;
+  try {
+    root = toml::parse(file->text(), file->path());
+  } catch (const toml::parse_error& e) {
+    std::string message(e.description());
+    if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+    while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
+    sink.error("E0201", "toml syntax error: " + message, span_of(file, e.source()));
+    return std::nullopt;
+  }
+
+  Chip chip;
+  chip.origin_file = file->path();
+  TableReader r(root, file, local, "");
+  if (auto id = r.string("id", true)) {
+    chip.id_span = r.span(*r.take("id"));
+    if (valid_slug(*id)) chip.id = *id;
+    else
+      local.error("E0207", fmt::format("id '{}' must be a lowercase slug like 'nvidia-h100-sxm'", *id),
+                  r.span(*r.take("id")));
+  }
+  chip.vendor = r.string("vendor", true).value_or("");
+  chip.name = r.string("name", true).value_or("");
+  chip.aliases = r.strings("aliases");
+  chip.year = static_cast<int>(r.integer("year", 1990, 2100, true).value_or(0));
+  chip.datacenter = r.boolean("datacenter");
+  chip.origin = r.string("origin").value_or("");
+  if (!chip.origin.empty() &&
+      (chip.origin.size() != 2 || !std::isupper(static_cast<unsigned char>(chip.origin[0])) ||
+       !std::isupper(static_cast<unsigned char>(chip.origin[1])))) {
+    local.error("E0207", fmt::format("origin '{}' must be an ISO 3166-1 alpha-2 code like 'US'", chip.origin),
+                r.span(*r.take("origin")));
+  }
+  if (auto kind = r.string("kind")) {
+    if (auto k = chip_kind_from_name(*kind)) chip.kind = *k;
+    else local.error("E0207", fmt::format("kind must be accelerator or hbm, found '{}'", *kind), r.span(*r.take("kind")));
+  }
+  if (auto status = r.string("status")) {
+    if (auto s = chip_status_from_name(*status)) chip.status = *s;
+    else
+      local.error("E0207", fmt::format("status must be released, announced or reported, found '{}'", *status),
+                  r.span(*r.take("status")));
+  }
+  chip.notes = r.string("notes").value_or("");
+  chip.identity.present = true;
+  chip.identity.source = r.string("source", true).value_or("");
+  if (auto c = r.string("confidence", true)) {
+    if (auto conf = confidence_from_name(*c)) chip.identity.confidence = *conf;
+    else
+      local.error("E0207", fmt::format("'confidence' must be high, medium or low, found '{}'", *c),
+                  r.span(*r.take("confidence")));
+  }
+
+  for (const auto& [name, read] : kGroups) {
+    if (const toml::table* t = r.table(name)) {
+      TableReader gr = r.child(*t, std::string(name));
+      read(gr, chip);
+      gr.finish();
+    }
+  }
+  r.finish();
+
+  bool ok = !local.has_errors();
+  sink.merge(local);
+  if (!ok) return std::nullopt;
+  return chip;
+}
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+SourcePtr read_file(const std::string& path, DiagnosticSink& sink) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    sink.error("E0210", fmt::format("cannot read chip spec '{}'", path));
+    return nullptr;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return std::make_shared<SourceFile>(path, buffer.str());
+}
+
+}  // namespace
+
+void check_chip_set(const std::vector<Chip>& chips, DiagnosticSink& sink) {
+  std::map<std::string, const Chip*> ids;
+  for (const auto& chip : chips) {
+    auto [it, inserted] = ids.emplace(chip.id, &chip);
+    if (!inserted) {
+      Diagnostic d{Severity::error, "E0203",
+                   fmt::format("duplicate chip id '{}'", chip.id),
+                   chip.id_span,
+                   {fmt::format("first defined in {}", it->second->origin_file)}};
+      sink.report(std::move(d));
+    }
+  }
+  // A name a user may type (id, name, alias; case-insensitive) must lead to one chip.
+  std::map<std::string, const Chip*> names;
+  for (const auto& chip : chips) {
+    std::set<std::string> own = {lower(chip.id), lower(chip.name)};
+    for (const auto& alias : chip.aliases) own.insert(lower(alias));
+    for (const auto& name : own) {
+      auto [it, inserted] = names.emplace(name, &chip);
+      if (!inserted && it->second->id != chip.id) {
+        sink.report({Severity::error, "E0209",
+                     fmt::format("chip '{}' is also known as '{}', which already names chip '{}'", chip.id, name,
+                                 it->second->id),
+                     chip.id_span,
+                     {}});
+      }
+    }
+  }
+}
+
+std::vector<Chip> read_chip_specs(const std::vector<std::string>& paths, DiagnosticSink& sink) {
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (const auto& entry : fs::directory_iterator(path, ec)) {
+        if (entry.is_regular_file() && entry.path().extension() == ".toml") found.push_back(entry.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      if (found.empty()) sink.error("E0210", fmt::format("directory '{}' holds no .toml chip specs", path));
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(path);
+    }
+  }
+  std::vector<Chip> chips;
+  for (const auto& path : files) {
+    SourcePtr file = read_file(path, sink);
+    if (!file) continue;
+    if (auto chip = parse_chip_spec(file, sink)) chips.push_back(std::move(*chip));
+  }
+  check_chip_set(chips, sink);
+  return chips;
+}
+
+// ---- writer ---------------------------------------------------------------------------
+
+namespace {
+
+std::string quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string quote_list(const std::vector<std::string>& items) {
+  std::vector<std::string> quoted;
+  for (const auto& s : items) quoted.push_back(quote(s));
+  return "[" + fmt::format("{}", fmt::join(quoted, ", ")) + "]";
+}
+
+struct Writer {
+  std::string out;
+  void line(std::string_view key, const std::string& value) { out += fmt::format("{} = {}\n", key, value); }
+  void str(std::string_view key, const std::string& value) {
+    if (!value.empty()) line(key, quote(value));
+  }
+  void num(std::string_view key, const std::optional<Rational>& value) {
+    if (value) line(key, value->exact_text());
+  }
+  void provenance(const Provenance& p) {
+    line("source", quote(p.source));
+    line("confidence", quote(confidence_name(p.confidence)));
+    if (!p.estimated.empty()) line("estimated", quote_list(p.estimated));
+    str("notes", p.notes);
+  }
+  void unit(const ProcessingUnit& u) {
+    std::vector<std::string> sparse;
+    for (Precision p : kAllPrecisions) {
+      num(precision_key(p), u.at(p));
+      if (u.is_sparse(p)) sparse.emplace_back(precision_key(p));
+    }
+    if (!sparse.empty()) line("sparse", quote_list(sparse));
+  }
+};
+
+}  // namespace
+
+std::string write_chip_spec(const Chip& chip) {
+  Writer w;
+  w.str("id", chip.id);
+  w.str("vendor", chip.vendor);
+  w.str("name", chip.name);
+  if (!chip.aliases.empty()) w.line("aliases", quote_list(chip.aliases));
+  w.line("year", std::to_string(chip.year));
+  if (chip.datacenter) w.line("datacenter", *chip.datacenter ? "true" : "false");
+  w.str("origin", chip.origin);
+  if (chip.kind != ChipKind::accelerator) w.str("kind", std::string(chip_kind_name(chip.kind)));
+  if (chip.status != ChipStatus::released) w.str("status", std::string(chip_status_name(chip.status)));
+  w.str("notes", chip.notes);
+  w.line("source", quote(chip.identity.source));
+  w.line("confidence", quote(confidence_name(chip.identity.confidence)));
+
+  if (chip.compute.present) {
+    w.out += "\n[compute]\n";
+    w.provenance(chip.compute);
+    if (!chip.explicit_units && !chip.units.empty()) w.unit(chip.units.front());
+    if (chip.explicit_units) {
+      for (const auto& u : chip.units) {
+        w.out += "\n[[compute.unit]]\n";
+        w.str("name", u.name);
+        w.unit(u);
+      }
+    }
+  }
+  if (chip.memory.present) {
+    w.out += "\n[memory]\n";
+    w.provenance(chip.memory);
+    w.str("type", chip.memory_type);
+    w.num("capacity_gb", chip.memory_gb);
+    w.num("bandwidth_gbps", chip.memory_bandwidth_gbps);
+  }
+  if (chip.interconnect.present) {
+    w.out += "\n[interconnect]\n";
+    w.provenance(chip.interconnect);
+    w.num("chip_to_chip_gbps", chip.chip_to_chip_gbps);
+    w.str("chip_to_chip_name", chip.chip_to_chip_name);
+    w.num("host_link_gbps", chip.host_link_gbps);
+    w.str("host_link_name", chip.host_link_name);
+  }
+  if (chip.silicon.present) {
+    w.out += "\n[silicon]\n";
+    w.provenance(chip.silicon);
+    w.num("transistors_billion", chip.transistors_billion);
+    for (const auto& die : chip.dies) {
+      w.out += "\n[[silicon.die]]\n";
+      w.str("name", die.name);
+      w.str("role", std::string(die_role_name(die.role)));
+      w.line("count", std::to_string(die.count));
+      w.num("area_mm2", die.area_mm2);
+      w.str("process", die.process);
+      if (die.planar) w.line("planar", "true");
+      if (!die.estimated.empty()) w.line("estimated", quote_list(die.estimated));
+    }
+  }
+  if (chip.power.present) {
+    w.out += "\n[power]\n";
+    w.provenance(chip.power);
+    w.num("tdp_w", chip.tdp_w);
+  }
+  if (chip.hbm.present) {
+    w.out += "\n[hbm]\n";
+    w.provenance(chip.hbm);
+    if (chip.hbm_stacks) w.line("stacks", std::to_string(*chip.hbm_stacks));
+    w.num("stack_bandwidth_gbps", chip.hbm_stack_bandwidth_gbps);
+    w.num("stack_footprint_mm2", chip.hbm_stack_footprint_mm2);
+  }
+  return w.out;
+}
+
+}  // namespace exctl::chipdb

@@ -1,0 +1,123 @@
+#include "chipdb/sqlite.hpp"
+
+namespace exctl::sqlite {
+
+Connection Connection::open(const std::string& path, int flags) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    throw SqliteError(message);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  return Connection(db);
+}
+
+Connection Connection::open_image(const unsigned char* data, size_t size) {
+  Connection conn = open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // SQLite does not write to a READONLY image, so handing it our constant data is safe.
+  int rc = sqlite3_deserialize(conn.db_, "main", const_cast<unsigned char*>(data), static_cast<sqlite3_int64>(size),
+                               static_cast<sqlite3_int64>(size), SQLITE_DESERIALIZE_READONLY);
+  if (rc != SQLITE_OK) throw SqliteError(conn.error_message());
+  return conn;
+}
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close(db_);
+    db_ = other.db_;
+    other.db_ = nullptr;
+  }
+  return *this;
+}
+
+Connection::~Connection() { sqlite3_close(db_); }
+
+void Connection::exec(const std::string& sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : error_message();
+    sqlite3_free(error);
+    throw SqliteError(message);
+  }
+}
+
+Statement Connection::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+    throw SqliteError(error_message());
+  }
+  return Statement(db_, stmt);
+}
+
+int64_t Connection::pragma_int(std::string_view name) {
+  Statement st = prepare("PRAGMA " + std::string(name));
+  return st.step() ? st.integer(0) : 0;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  throw SqliteError(sqlite3_errmsg(db_));
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::text(int i) const {
+  auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
+}
+std::optional<std::string> Statement::opt_text(int i) const {
+  return is_null(i) ? std::nullopt : std::optional<std::string>(text(i));
+}
+std::optional<int64_t> Statement::opt_integer(int i) const {
+  return is_null(i) ? std::nullopt : std::optional<int64_t>(integer(i));
+}
+std::optional<double> Statement::opt_real(int i) const {
+  return is_null(i) ? std::nullopt : std::optional<double>(real(i));
+}
+
+Transaction::~Transaction() {
+  if (!done_) {
+    try {
+      db_.exec("ROLLBACK");
+    } catch (...) {
+      // The connection is gone or already rolled back; nothing was committed.
+    }
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace exctl::sqlite

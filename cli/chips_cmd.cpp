@@ -1,0 +1,307 @@
+// exctl chips list | show | export | import | query
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "chipdb/builtin_db.hpp"
+#include "chipdb/import.hpp"
+#include "chipdb/spec_toml.hpp"
+#include "cli/commands.hpp"
+#include "engine/metrics/fields.hpp"
+#include "engine/report/chip_report.hpp"
+
+namespace exctl::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+struct ListOptions {
+  std::vector<std::string> vendors;
+  std::optional<int> year_from, year_to;
+  std::string datacenter;  // "", yes, no, unknown
+  std::vector<std::string> where;
+};
+
+int run_list(Context& ctx, const ListOptions& opt) {
+  if (!opt.datacenter.empty() && opt.datacenter != "yes" && opt.datacenter != "no" && opt.datacenter != "unknown") {
+    ctx.sink.error("E0108", fmt::format("--datacenter takes yes, no or unknown, not '{}'", opt.datacenter));
+  }
+  std::vector<std::vector<Condition>> conditions;
+  for (const auto& w : opt.where) {
+    if (auto c = parse_conditions(w, "--where", ctx.sink)) conditions.push_back(*c);
+  }
+  if (ctx.sink.has_errors()) return ctx.finish();
+  auto chips = ctx.load_chips();
+  if (!chips) return ctx.finish();
+
+  std::set<std::string> vendors;
+  for (const auto& v : opt.vendors) vendors.insert(lower(v));
+  std::vector<report::ChipWithMetrics> rows;
+  std::map<std::string, int> unknown;  // chips left out because a --where field is unknown
+  for (const auto& chip : *chips) {
+    if (!vendors.empty() && !vendors.count(lower(chip.vendor))) continue;
+    if (opt.year_from && chip.year < *opt.year_from) continue;
+    if (opt.year_to && chip.year > *opt.year_to) continue;
+    if (opt.datacenter == "yes" && chip.datacenter != std::optional<bool>(true)) continue;
+    if (opt.datacenter == "no" && chip.datacenter != std::optional<bool>(false)) continue;
+    if (opt.datacenter == "unknown" && chip.datacenter) continue;
+    ChipMetrics m = compute_metrics(chip, ctx.options);
+    bool keep = true;
+    for (const auto& group : conditions) {
+      for (const auto& c : group) {
+        Truth t = evaluate(c, chip, m);
+        if (t == Truth::unknown) ++unknown[std::string(c.field->name)];
+        if (t != Truth::yes) {
+          keep = false;
+          break;
+        }
+      }
+      if (!keep) break;
+    }
+    if (keep) rows.push_back({&chip, std::move(m)});
+  }
+  auto table = report::chip_list_table(rows);
+  std::cout << report::render(table, ctx.format);
+  if (ctx.format == report::Format::text) {
+    std::cout << fmt::format("{} chip{}", rows.size(), rows.size() == 1 ? "" : "s");
+    if (std::any_of(rows.begin(), rows.end(), [](const auto& r) { return !report::estimated_fields(*r.chip, r.metrics).empty(); })) {
+      std::cout << "; ~ marks a value that rests on an estimate";
+    }
+    std::cout << "\n";
+  }
+  for (const auto& [field, count] : unknown) {
+    ctx.sink.warning("W0101", fmt::format("{} chip{} left out because {} is unknown for {}", count,
+                                           count == 1 ? "" : "s", field, count == 1 ? "it" : "them"));
+  }
+  return ctx.finish();
+}
+
+// The chip a command is about: a name from the database, or --spec FILE.
+std::optional<Chip> chip_argument(Context& ctx, const std::string& name, const std::string& spec) {
+  if (!spec.empty()) {
+    if (!name.empty()) ctx.sink.error("E0109", "give a chip name or --spec FILE, not both");
+    else return ctx.load_spec(spec);
+    return std::nullopt;
+  }
+  if (name.empty()) {
+    ctx.sink.error("E0109", "name a chip (an id, name or alias), or give --spec FILE.toml");
+    return std::nullopt;
+  }
+  auto chips = ctx.load_chips();
+  if (!chips) return std::nullopt;
+  const Chip* chip = resolve_chip(*chips, name, ctx.sink);
+  if (!chip) return std::nullopt;
+  return *chip;
+}
+
+int run_show(Context& ctx, const std::string& name, const std::string& spec) {
+  auto chip = chip_argument(ctx, name, spec);
+  if (!chip) return ctx.finish();
+  ChipMetrics m = compute_metrics(*chip, ctx.options);
+  switch (ctx.format) {
+    case report::Format::json: std::cout << report::chip_to_json(*chip, m, ctx.options).dump(2) << "\n"; break;
+    case report::Format::text: std::cout << report::chip_show_text(*chip, m, ctx.options); break;
+    default: {
+      std::vector<report::ChipWithMetrics> rows = {{&*chip, m}};
+      std::cout << report::render(report::chip_export_table(rows), ctx.format);
+    }
+  }
+  return ctx.finish();
+}
+
+int run_export(Context& ctx, const std::vector<std::string>& names, const std::string& out_dir,
+               const std::string& format) {
+  auto chips = ctx.load_chips();
+  if (!chips) return ctx.finish();
+  std::vector<const Chip*> selected;
+  for (const auto& n : names) {
+    if (const Chip* c = resolve_chip(*chips, n, ctx.sink)) selected.push_back(c);
+  }
+  if (names.empty()) {
+    for (const auto& c : *chips) selected.push_back(&c);
+  }
+  if (ctx.sink.has_errors()) return ctx.finish();
+
+  if (format == "toml") {
+    if (out_dir.empty()) {
+      if (selected.size() != 1) {
+        ctx.sink.error("E0109", fmt::format("{} chips selected; TOML export of more than one chip needs --out DIR",
+                                            selected.size()));
+        return ctx.finish();
+      }
+      std::cout << chipdb::write_chip_spec(*selected.front());
+      return ctx.finish();
+    }
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);
+    for (const Chip* c : selected) {
+      std::ofstream f(fs::path(out_dir) / (c->id + ".toml"));
+      f << chipdb::write_chip_spec(*c);
+      if (!f) ctx.sink.error("E0110", fmt::format("cannot write '{}'", (fs::path(out_dir) / (c->id + ".toml")).string()));
+    }
+    if (!ctx.sink.has_errors()) std::cerr << fmt::format("wrote {} chip specs to {}\n", selected.size(), out_dir);
+    return ctx.finish();
+  }
+  std::vector<report::ChipWithMetrics> rows;
+  for (const Chip* c : selected) rows.push_back({c, compute_metrics(*c, ctx.options)});
+  std::string text;
+  if (format == "json") {
+    auto arr = nlohmann::ordered_json::array();
+    for (const auto& r : rows) arr.push_back(report::chip_to_json(*r.chip, r.metrics, ctx.options));
+    text = arr.dump(2) + "\n";
+  } else if (format == "csv") {
+    text = report::render_csv(report::chip_export_table(rows));
+  } else {
+    ctx.sink.error("E0106", fmt::format("chips export takes --format toml, csv or json, not '{}'", format));
+    return ctx.finish();
+  }
+  if (out_dir.empty()) {
+    std::cout << text;
+  } else {
+    ctx.sink.error("E0109", "--out DIR is for --format toml; redirect standard output for csv and json");
+  }
+  return ctx.finish();
+}
+
+int run_import(Context& ctx, const std::vector<std::string>& paths, bool empty) {
+  std::string path = ctx.database_path();
+  if (path.empty()) {
+    ctx.sink.error("E0104", "the built-in database is read-only; give --db PATH (a new file starts as a copy of it)");
+    return ctx.finish();
+  }
+  // Validate everything before touching the database.
+  std::vector<Chip> incoming = chipdb::read_chip_specs(paths, ctx.sink);
+  if (ctx.sink.has_errors()) return ctx.finish();
+
+  bool created = !fs::exists(path);
+  auto db = ctx.open_database(chipdb::Database::Mode::read_write);
+  if (!db) return ctx.finish();
+  try {
+    std::vector<Chip> seed;
+    if (created && !empty) {
+      seed = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
+    }
+    // The database after the import must still resolve every name to one chip.
+    std::set<std::string> incoming_ids;
+    for (const auto& c : incoming) incoming_ids.insert(c.id);
+    std::vector<Chip> after = incoming;
+    for (auto& c : created ? seed : db->load_all()) {
+      if (!incoming_ids.count(c.id)) after.push_back(c);
+    }
+    chipdb::check_chip_set(after, ctx.sink);
+    if (ctx.sink.has_errors()) {
+      db.reset();
+      if (created) fs::remove(path);
+      return ctx.finish();
+    }
+    std::vector<Chip> to_write = incoming;
+    for (auto& c : seed) {
+      if (!incoming_ids.count(c.id)) to_write.push_back(std::move(c));
+    }
+    auto result = chipdb::import_chips(*db, to_write);
+    size_t seeded = to_write.size() - incoming.size();
+    size_t added = result.added - seeded;
+    std::cout << fmt::format("imported {} chip{} into {}: {} added, {} updated{}\n", incoming.size(),
+                             incoming.size() == 1 ? "" : "s", path, added, result.updated,
+                             seeded ? fmt::format(" (new database, seeded with {} built-in chips)", seeded) : "");
+  } catch (const std::exception& e) {
+    ctx.sink.error("E0104", fmt::format("import into '{}' failed, nothing was written: {}", path, e.what()));
+    db.reset();
+    if (created) fs::remove(path);
+  }
+  return ctx.finish();
+}
+
+report::Cell sql_cell(const sqlite::Statement& st, int i) {
+  switch (st.column_type(i)) {
+    case SQLITE_NULL: return {"NULL", nullptr};
+    case SQLITE_INTEGER: return {std::to_string(st.integer(i)), st.integer(i)};
+    case SQLITE_FLOAT: {
+      auto r = Rational::from_double(st.real(i));
+      return {r ? r->exact_text() : fmt::format("{}", st.real(i)), st.real(i)};
+    }
+    default: return {st.text(i), st.text(i)};
+  }
+}
+
+int run_query(Context& ctx, const std::string& sql) {
+  auto db = ctx.open_database(chipdb::Database::Mode::read_only);
+  if (!db) return ctx.finish();
+  try {
+    auto st = db->connection().prepare(sql);
+    if (!st.read_only()) {
+      ctx.sink.error("E0105", "chips query runs read-only statements; use 'chips import' to change the database");
+      return ctx.finish();
+    }
+    std::vector<report::Column> cols;
+    for (int i = 0; i < st.column_count(); ++i) cols.push_back({st.column_name(i), st.column_name(i)});
+    report::Table table(cols);
+    while (st.step()) {
+      std::vector<report::Cell> row;
+      for (int i = 0; i < st.column_count(); ++i) row.push_back(sql_cell(st, i));
+      table.add_row(std::move(row));
+    }
+    std::cout << report::render(table, ctx.format);
+  } catch (const sqlite::SqliteError& e) {
+    ctx.sink.error("E0111", fmt::format("sql error: {}", e.what()));
+  }
+  return ctx.finish();
+}
+
+}  // namespace
+
+void register_chips(CLI::App& app, Context& ctx, int& exit_code) {
+  auto* chips = app.add_subcommand("chips", "The chip database: list, show, export, import, query");
+  chips->require_subcommand(1);
+
+  auto list_opt = std::make_shared<ListOptions>();
+  auto* list = chips->add_subcommand("list", "List chips with TPP and performance density");
+  list->add_option("--vendor", list_opt->vendors, "Only these vendors (repeatable)");
+  list->add_option("--year-from", list_opt->year_from, "Released in or after this year");
+  list->add_option("--year-to", list_opt->year_to, "Released in or before this year");
+  list->add_option("--datacenter", list_opt->datacenter, "yes, no or unknown");
+  list->add_option("--where", list_opt->where, "Conditions on fields, e.g. 'tpp>=4800 and pd<5.92' (repeatable)");
+  list->callback([&ctx, &exit_code, list_opt] { exit_code = ctx.prepare() ? run_list(ctx, *list_opt) : ctx.finish(); });
+
+  auto name = std::make_shared<std::string>();
+  auto spec = std::make_shared<std::string>();
+  auto* show = chips->add_subcommand("show", "Every field of one chip, with derived metrics and sources");
+  show->add_option("chip", *name, "Chip id, name or alias");
+  show->add_option("--spec", *spec, "A chip spec file not in the database");
+  show->callback([&ctx, &exit_code, name, spec] { exit_code = ctx.prepare() ? run_show(ctx, *name, *spec) : ctx.finish(); });
+
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto out_dir = std::make_shared<std::string>();
+  auto export_format = std::make_shared<std::string>("json");
+  auto* exp = chips->add_subcommand("export", "Export chips as TOML specs, CSV or JSON");
+  exp->add_option("chips", *names, "Chips to export (default: all)");
+  exp->add_option("--out", *out_dir, "Directory for TOML files, one per chip");
+  exp->add_option("--format", *export_format, "toml, csv or json");
+  exp->callback([&ctx, &exit_code, names, out_dir, export_format] {
+    exit_code = ctx.prepare() ? run_export(ctx, *names, *out_dir, *export_format) : ctx.finish();
+  });
+
+  auto paths = std::make_shared<std::vector<std::string>>();
+  auto empty = std::make_shared<bool>(false);
+  auto* imp = chips->add_subcommand("import", "Add or update chips from TOML specs, all or nothing");
+  imp->add_option("paths", *paths, "Spec files or directories of *.toml")->required();
+  imp->add_flag("--empty", *empty, "Start a new database empty instead of from the built-in chips");
+  imp->callback([&ctx, &exit_code, paths, empty] { exit_code = ctx.prepare() ? run_import(ctx, *paths, *empty) : ctx.finish(); });
+
+  auto sql = std::make_shared<std::string>();
+  auto* query = chips->add_subcommand("query", "Run a read-only SQL query on the chip database");
+  query->add_option("sql", *sql, "A SELECT statement")->required();
+  query->callback([&ctx, &exit_code, sql] { exit_code = ctx.prepare() ? run_query(ctx, *sql) : ctx.finish(); });
+}
+
+}  // namespace exctl::cli

@@ -1,0 +1,142 @@
+#include "cli/context.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "chipdb/builtin_db.hpp"
+#include "chipdb/spec_toml.hpp"
+
+namespace exctl::cli {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Letters and digits only, lowercased: "H100-SXM" and "h100 sxm" both give "h100sxm".
+std::string squash(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::vector<std::string> names_of(const Chip& c) {
+  std::vector<std::string> names = {c.id, c.name};
+  names.insert(names.end(), c.aliases.begin(), c.aliases.end());
+  return names;
+}
+
+}  // namespace
+
+bool Context::prepare() {
+  if (auto f = report::parse_format(format_name)) {
+    format = *f;
+  } else {
+    sink.error("E0106", fmt::format("unknown format '{}'; expected text, json, csv or md", format_name));
+  }
+  for (const auto& assignment : interpret) {
+    std::string problem = options.set(assignment);
+    if (!problem.empty()) sink.error("E0107", fmt::format("--interpret: {}", problem));
+  }
+  return !sink.has_errors();
+}
+
+std::string Context::database_path() const {
+  if (!db_path.empty()) return db_path;
+  if (const char* env = std::getenv("EXCTL_DB"); env && *env) return env;
+  return "";
+}
+
+std::unique_ptr<chipdb::Database> Context::open_database(chipdb::Database::Mode mode) {
+  try {
+    std::string path = database_path();
+    if (path.empty()) {
+      return std::make_unique<chipdb::Database>(
+          chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize));
+    }
+    return std::make_unique<chipdb::Database>(chipdb::Database::open(path, mode));
+  } catch (const chipdb::DatabaseError& e) {
+    sink.error("E0104", e.what());
+  } catch (const sqlite::SqliteError& e) {
+    sink.error("E0104", fmt::format("database error: {}", e.what()));
+  }
+  return nullptr;
+}
+
+std::optional<std::vector<Chip>> Context::load_chips() {
+  auto db = open_database(chipdb::Database::Mode::read_only);
+  if (!db) return std::nullopt;
+  try {
+    return db->load_all();
+  } catch (const sqlite::SqliteError& e) {
+    sink.error("E0104", fmt::format("cannot read chips from '{}': {}", db->description(), e.what()));
+    return std::nullopt;
+  }
+}
+
+std::optional<Chip> Context::load_spec(const std::string& path) {
+  auto chips = chipdb::read_chip_specs({path}, sink);
+  if (sink.has_errors() || chips.size() != 1) return std::nullopt;
+  return chips.front();
+}
+
+int Context::finish() {
+  if (!sink.empty()) {
+    if (format == report::Format::json) std::cerr << to_json(sink).dump(2) << "\n";
+    else std::cerr << render_text(sink);
+  }
+  return sink.has_errors() ? kExitBadInput : kExitOk;
+}
+
+const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query, DiagnosticSink& sink) {
+  // Exact id first, then any name ignoring case, then ignoring punctuation.
+  for (const auto& c : chips) {
+    if (c.id == query) return &c;
+  }
+  auto match_all = [&](auto key) {
+    std::vector<const Chip*> found;
+    for (const auto& c : chips) {
+      for (const auto& name : names_of(c)) {
+        if (key(name)) {
+          found.push_back(&c);
+          break;
+        }
+      }
+    }
+    return found;
+  };
+  std::string q = lower(query), sq = squash(query);
+  std::vector<const Chip*> found = match_all([&](const std::string& n) { return lower(n) == q; });
+  if (found.empty() && !sq.empty()) found = match_all([&](const std::string& n) { return squash(n) == sq; });
+  if (found.empty() && sq.size() >= 2) {
+    found = match_all([&](const std::string& n) { return squash(n).find(sq) != std::string::npos; });
+  }
+  if (found.size() == 1) return found.front();
+
+  Diagnostic d;
+  if (found.empty()) {
+    d = {Severity::error, "E0101", fmt::format("no chip is named '{}'", query), {}, {}};
+    d.notes.push_back("'exctl chips list' shows every chip; '--spec FILE.toml' checks one not in the database");
+  } else {
+    d = {Severity::error, "E0102", fmt::format("'{}' names {} chips; say which", query, found.size()), {}, {}};
+    for (const Chip* c : found) d.notes.push_back(fmt::format("candidate: {} ({})", c->id, c->name));
+  }
+  sink.report(std::move(d));
+  return nullptr;
+}
+
+void argument_error(DiagnosticSink& sink, const std::string& code, const std::string& message,
+                    const std::string& what, const std::string& text, uint32_t begin, uint32_t end) {
+  auto file = std::make_shared<SourceFile>(what, text);
+  sink.error(code, message, Span{file, begin, end});
+}
+
+}  // namespace exctl::cli

@@ -1,0 +1,56 @@
+#include "engine/base/chip.hpp"
+
+#include <algorithm>
+
+namespace exctl {
+namespace {
+
+template <typename E, size_t N>
+std::optional<E> lookup(const std::array<std::string_view, N>& names, std::string_view s) {
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == s) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+constexpr std::array<std::string_view, kPrecisionCount> kPrecisionKeys = {
+    "fp64", "fp32", "tf32", "fp16", "fp8", "int8", "fp6", "fp4", "int4", "int16"};
+constexpr std::array<std::string_view, kPrecisionCount> kPrecisionLabels = {
+    "FP64", "FP32", "TF32", "FP16/BF16", "FP8", "INT8", "FP6", "FP4", "INT4", "INT16"};
+constexpr std::array<std::string_view, 3> kConfidenceNames = {"high", "medium", "low"};
+constexpr std::array<std::string_view, 3> kDieRoleNames = {"compute", "io", "cache"};
+constexpr std::array<std::string_view, 2> kKindNames = {"accelerator", "hbm"};
+constexpr std::array<std::string_view, 3> kStatusNames = {"released", "announced", "reported"};
+
+}  // namespace
+
+std::string_view precision_key(Precision p) { return kPrecisionKeys[static_cast<size_t>(p)]; }
+std::string_view precision_label(Precision p) { return kPrecisionLabels[static_cast<size_t>(p)]; }
+bool is_integer_precision(Precision p) {
+  return p == Precision::int8 || p == Precision::int4 || p == Precision::int16;
+}
+std::optional<Precision> precision_from_key(std::string_view key) {
+  return lookup<Precision>(kPrecisionKeys, key);
+}
+
+std::string_view confidence_name(Confidence c) { return kConfidenceNames[static_cast<size_t>(c)]; }
+std::optional<Confidence> confidence_from_name(std::string_view s) {
+  return lookup<Confidence>(kConfidenceNames, s);
+}
+
+std::string_view die_role_name(DieRole r) { return kDieRoleNames[static_cast<size_t>(r)]; }
+std::optional<DieRole> die_role_from_name(std::string_view s) { return lookup<DieRole>(kDieRoleNames, s); }
+
+std::string_view chip_kind_name(ChipKind k) { return kKindNames[static_cast<size_t>(k)]; }
+std::optional<ChipKind> chip_kind_from_name(std::string_view s) { return lookup<ChipKind>(kKindNames, s); }
+
+std::string_view chip_status_name(ChipStatus s) { return kStatusNames[static_cast<size_t>(s)]; }
+std::optional<ChipStatus> chip_status_from_name(std::string_view s) {
+  return lookup<ChipStatus>(kStatusNames, s);
+}
+
+bool Provenance::is_estimated(std::string_view key) const {
+  return std::find(estimated.begin(), estimated.end(), key) != estimated.end();
+}
+
+}  // namespace exctl
