@@ -222,6 +222,21 @@ int run_import(Context& ctx, const std::vector<std::string>& paths, bool empty) 
   return ctx.finish();
 }
 
+int run_lint(Context& ctx, const std::vector<std::string>& paths) {
+  auto chips = chipdb::read_chip_specs(paths, ctx.sink);
+  for (const auto& c : chips) {
+    // A shipped spec is found by its file name, so the two must agree.
+    std::string stem = fs::path(c.origin_file).stem().string();
+    if (stem != c.id) {
+      ctx.sink.warning("W0201", fmt::format("file name '{}' does not match id '{}'", stem + ".toml", c.id), c.id_span);
+    }
+  }
+  if (!ctx.sink.has_errors() && ctx.format == report::Format::text) {
+    std::cout << fmt::format("ok: {} chip spec{}\n", chips.size(), chips.size() == 1 ? "" : "s");
+  }
+  return ctx.finish();
+}
+
 report::Cell sql_cell(const sqlite::Statement& st, int i) {
   switch (st.column_type(i)) {
     case SQLITE_NULL: return {"NULL", nullptr};
@@ -297,6 +312,11 @@ void register_chips(CLI::App& app, Context& ctx, int& exit_code) {
   imp->add_option("paths", *paths, "Spec files or directories of *.toml")->required();
   imp->add_flag("--empty", *empty, "Start a new database empty instead of from the built-in chips");
   imp->callback([&ctx, &exit_code, paths, empty] { exit_code = ctx.prepare() ? run_import(ctx, *paths, *empty) : ctx.finish(); });
+
+  auto lint_paths = std::make_shared<std::vector<std::string>>();
+  auto* lint = chips->add_subcommand("lint", "Check chip spec files without importing them");
+  lint->add_option("paths", *lint_paths, "Spec files or directories of *.toml")->required();
+  lint->callback([&ctx, &exit_code, lint_paths] { exit_code = ctx.prepare() ? run_lint(ctx, *lint_paths) : ctx.finish(); });
 
   auto sql = std::make_shared<std::string>();
   auto* query = chips->add_subcommand("query", "Run a read-only SQL query on the chip database");

@@ -1,0 +1,68 @@
+#include <stdexcept>
+
+#include <catch2/catch.hpp>
+
+#include "engine/base/rational.hpp"
+
+using exctl::Rational;
+
+TEST_CASE("decimal literals parse exactly") {
+  CHECK(*Rational::parse("4800") == Rational(4800));
+  CHECK(*Rational::parse("5.92") == Rational(592, 100));
+  CHECK(*Rational::parse("-1.5e3") == Rational(-1500));
+  CHECK(*Rational::parse("2.5e-1") == Rational(1, 4));
+  CHECK(*Rational::parse("1_000") == Rational(1000));
+  CHECK_FALSE(Rational::parse(""));
+  CHECK_FALSE(Rational::parse("abc"));
+  CHECK_FALSE(Rational::parse("1.2.3"));
+  CHECK_FALSE(Rational::parse("12x"));
+}
+
+TEST_CASE("a double converts to the decimal it was written as") {
+  CHECK(*Rational::from_double(1978.9) == Rational(19789, 10));
+  CHECK(*Rational::from_double(0.1) == Rational(1, 10));
+  CHECK(*Rational::from_double(665.6) == Rational(3328, 5));
+  CHECK_FALSE(Rational::from_double(std::numeric_limits<double>::infinity()));
+  CHECK_FALSE(Rational::from_double(std::numeric_limits<double>::quiet_NaN()));
+}
+
+TEST_CASE("threshold comparisons are exact at the boundary") {
+  Rational threshold = 4800;
+  CHECK(*Rational::parse("4799.9999") < threshold);
+  CHECK(*Rational::parse("4799.99999999999") < threshold);
+  CHECK(*Rational::parse("4800.0000") >= threshold);
+  // 0.1 + 0.2 is exactly 0.3 here, unlike in binary floating point.
+  CHECK(*Rational::parse("0.1") + *Rational::parse("0.2") == *Rational::parse("0.3"));
+  // PD of a 1600-TPP chip on 270.28 mm2 is just under 5.92 (5.91978...).
+  Rational pd = Rational(1600) / *Rational::parse("270.28");
+  CHECK(pd < *Rational::parse("5.92"));
+  CHECK(Rational(1600) / *Rational::parse("270.2702702") >= *Rational::parse("5.92"));
+}
+
+TEST_CASE("arithmetic keeps lowest terms") {
+  Rational a(6, 4);
+  CHECK(a.num() == 3);
+  CHECK(a.den() == 2);
+  CHECK(Rational(1, -2) == Rational(-1, 2));
+  CHECK(Rational(15831, 1) / Rational(814) == Rational(15831, 814));
+  CHECK((Rational(1, 3) * 3).is_integer());
+  CHECK_THROWS_AS(Rational(1) / Rational(0), std::domain_error);
+}
+
+TEST_CASE("overflow is an error, never a wrong answer") {
+  Rational big(INT64_MAX / 2);
+  CHECK_THROWS_AS(big * big, std::overflow_error);
+}
+
+TEST_CASE("formatting rounds and groups, exact text stays exact") {
+  CHECK(Rational(158312, 10).format(1) == "15,831.2");
+  CHECK(Rational(158312, 10).format(1, false) == "15831.2");
+  CHECK(Rational(32, 11).format(2) == "2.91");
+  CHECK(Rational(2, 3).format(0) == "1");
+  CHECK(Rational(-5, 2).format(0) == "-3");  // half away from zero
+  CHECK(Rational(1000000).format(2) == "1,000,000");
+  CHECK(Rational(32, 11).exact_text() == "32/11");
+  CHECK(Rational(158312, 10).exact_text() == "15831.2");
+  CHECK(*Rational(1, 8).exact_decimal() == "0.125");
+  CHECK_FALSE(Rational(1, 3).exact_decimal());
+}
