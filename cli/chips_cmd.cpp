@@ -192,10 +192,12 @@ int run_import(Context& ctx, const std::vector<std::string>& paths, bool empty) 
       seed = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
     }
     // The database after the import must still resolve every name to one chip.
-    std::set<std::string> incoming_ids;
+    std::vector<Chip> before = created ? seed : db->load_all();
+    std::set<std::string> incoming_ids, before_ids;
     for (const auto& c : incoming) incoming_ids.insert(c.id);
+    for (const auto& c : before) before_ids.insert(c.id);
     std::vector<Chip> after = incoming;
-    for (auto& c : created ? seed : db->load_all()) {
+    for (const auto& c : before) {
       if (!incoming_ids.count(c.id)) after.push_back(c);
     }
     chipdb::check_chip_set(after, ctx.sink);
@@ -204,16 +206,15 @@ int run_import(Context& ctx, const std::vector<std::string>& paths, bool empty) 
       if (created) fs::remove(path);
       return ctx.finish();
     }
-    std::vector<Chip> to_write = incoming;
-    for (auto& c : seed) {
-      if (!incoming_ids.count(c.id)) to_write.push_back(std::move(c));
-    }
-    auto result = chipdb::import_chips(*db, to_write);
-    size_t seeded = to_write.size() - incoming.size();
-    size_t added = result.added - seeded;
+    // A new database is written whole (seed and import) in the one transaction.
+    chipdb::import_chips(*db, created ? after : incoming);
+    size_t updated = 0;
+    for (const auto& id : incoming_ids) updated += before_ids.count(id);
     std::cout << fmt::format("imported {} chip{} into {}: {} added, {} updated{}\n", incoming.size(),
-                             incoming.size() == 1 ? "" : "s", path, added, result.updated,
-                             seeded ? fmt::format(" (new database, seeded with {} built-in chips)", seeded) : "");
+                             incoming.size() == 1 ? "" : "s", path, incoming.size() - updated, updated,
+                             created && !seed.empty()
+                                 ? fmt::format(" (new database, seeded with the {} built-in chips)", seed.size())
+                                 : "");
   } catch (const std::exception& e) {
     ctx.sink.error("E0104", fmt::format("import into '{}' failed, nothing was written: {}", path, e.what()));
     db.reset();

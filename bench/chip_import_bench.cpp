@@ -1,0 +1,233 @@
+// Chip import benchmarks (Google Benchmark). Inputs come from bench/spec_gen, generated in
+// memory before timing starts, so the figures cover exctl's work and not the generator's.
+//
+//   chip_import_bench [--benchmark_filter=...]   run the benchmarks
+//   chip_import_bench --write-specs DIR N        write specs 0..N-1 as DIR/<id>.toml, for
+//                                                the whole-process run in scripts/bench.sh
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "bench/spec_gen.hpp"
+#include "chipdb/builtin_db.hpp"
+#include "chipdb/database.hpp"
+#include "chipdb/import.hpp"
+#include "chipdb/spec_toml.hpp"
+#include "engine/metrics/metrics.hpp"
+
+namespace exctl::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using chipdb::Database;
+
+// A private directory under $TMPDIR, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "exctl-bench-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary directory");
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Specs 0..n-1 as source files. Generated once and grown on demand: every benchmark
+// size is a prefix of the same deterministic set.
+std::span<const SourcePtr> sources(size_t n) {
+  static std::vector<SourcePtr> cache;
+  cache.reserve(n);
+  while (cache.size() < n) {
+    GeneratedSpec spec = generate_spec(cache.size());
+    cache.push_back(std::make_shared<const SourceFile>(spec.id + ".toml", std::move(spec.text)));
+  }
+  return {cache.data(), n};
+}
+
+// Parses and checks `files` as `chips import` does; nullopt (after printing why) if the
+// generator produced an invalid spec, which would make every figure meaningless.
+std::optional<std::vector<Chip>> parse_all(std::span<const SourcePtr> files) {
+  DiagnosticSink sink;
+  std::vector<Chip> chips;
+  chips.reserve(files.size());
+  for (const auto& file : files) {
+    if (auto chip = chipdb::parse_chip_spec(file, sink)) chips.push_back(std::move(*chip));
+  }
+  chipdb::check_chip_set(chips, sink);
+  if (!sink.has_errors()) return chips;
+  std::cerr << render_text(sink);
+  return std::nullopt;
+}
+
+const std::vector<Chip>& parsed_chips(size_t n) {
+  static std::map<size_t, std::vector<Chip>> cache;
+  auto it = cache.find(n);
+  if (it == cache.end())
+    it = cache.emplace(n, parse_all(sources(n)).value_or(std::vector<Chip>{})).first;
+  return it->second;
+}
+
+// (a) TOML parsing and validation only: no file reads, no database.
+void BM_ParseValidate(benchmark::State& state) {
+  auto n = static_cast<size_t>(state.range(0));
+  auto files = sources(n);
+  for (auto _ : state) {
+    auto chips = parse_all(files);
+    if (!chips) {
+      state.SkipWithError("generated specs do not validate");
+      break;
+    }
+    benchmark::DoNotOptimize(chips->data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+// (b1) Writing already-validated chips into a fresh on-disk database: open (creates the
+// schema), import_chips (derives metrics, one transaction), close.
+void BM_ImportChips(benchmark::State& state) {
+  auto n = static_cast<size_t>(state.range(0));
+  const auto& chips = parsed_chips(n);
+  if (chips.size() != n) {
+    state.SkipWithError("generated specs do not validate");
+    return;
+  }
+  TempDir dir;
+  std::string path = (dir.path() / "fresh.db").string();
+  for (auto _ : state) {
+    {
+      Database db = Database::open(path, Database::Mode::read_write);
+      auto result = chipdb::import_chips(db, chips);
+      benchmark::DoNotOptimize(result.added);
+    }
+    state.PauseTiming();
+    fs::remove(path);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+// (b2) The whole in-process import: spec texts to a fresh on-disk database. This is
+// `exctl chips import --empty` without reading files and without the CLI's extra checks.
+void BM_ImportSpecs(benchmark::State& state) {
+  auto n = static_cast<size_t>(state.range(0));
+  auto files = sources(n);
+  TempDir dir;
+  std::string path = (dir.path() / "fresh.db").string();
+  for (auto _ : state) {
+    {
+      auto chips = parse_all(files);
+      if (!chips) {
+        state.SkipWithError("generated specs do not validate");
+        break;
+      }
+      Database db = Database::open(path, Database::Mode::read_write);
+      auto result = chipdb::import_chips(db, *chips);
+      benchmark::DoNotOptimize(result.added);
+    }
+    state.PauseTiming();
+    fs::remove(path);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+// (c) The metrics of the shipped chips, as `chips list` computes them for every row.
+void BM_ComputeMetricsShipped(benchmark::State& state) {
+  std::vector<Chip> chips =
+      Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
+  for (auto _ : state) {
+    for (const auto& chip : chips) {
+      ChipMetrics m = compute_metrics(chip);
+      benchmark::DoNotOptimize(m.tpp.value);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(chips.size()));
+}
+
+// The database half of `chips list`: open the embedded image and load every chip.
+void BM_LoadBuiltin(benchmark::State& state) {
+  int64_t count = 0;
+  for (auto _ : state) {
+    std::vector<Chip> chips =
+        Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
+    count = static_cast<int64_t>(chips.size());
+    benchmark::DoNotOptimize(chips.data());
+  }
+  state.SetItemsProcessed(state.iterations() * count);
+}
+
+// The 100,000 runs are fixed at a few iterations: each takes seconds, and one run is the
+// figure the target is about.
+BENCHMARK(BM_ParseValidate)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseValidate)->Arg(100'000)->Iterations(2)->Unit(benchmark::kMillisecond);
+// Real time for the imports: the commit waits for the disk, which CPU time would hide.
+BENCHMARK(BM_ImportChips)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ImportChips)
+    ->Arg(100'000)
+    ->Iterations(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_ImportSpecs)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ImportSpecs)
+    ->Arg(100'000)
+    ->Iterations(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_ComputeMetricsShipped)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_LoadBuiltin)->Unit(benchmark::kMicrosecond);
+
+int write_specs(const std::string& dir, const std::string& count_text) {
+  char* end = nullptr;
+  unsigned long long count = std::strtoull(count_text.c_str(), &end, 10);
+  if (count_text.empty() || *end != '\0') {
+    std::cerr << "chip_import_bench: N must be a number, not '" << count_text << "'\n";
+    return 2;
+  }
+  fs::create_directories(dir);
+  for (size_t i = 0; i < count; ++i) {
+    GeneratedSpec spec = generate_spec(i);
+    std::ofstream out(fs::path(dir) / (spec.id + ".toml"), std::ios::binary);
+    out << spec.text;
+    if (!out) {
+      std::cerr << "chip_import_bench: cannot write to '" << dir << "'\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace exctl::bench
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "--write-specs") {
+    if (argc != 4) {
+      std::cerr << "usage: chip_import_bench --write-specs DIR N\n";
+      return 2;
+    }
+    return exctl::bench::write_specs(argv[2], argv[3]);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
