@@ -1,4 +1,5 @@
 // exctl: export-control compliance checks for AI accelerators.
+#include <cctype>
 #include <exception>
 #include <iostream>
 
@@ -27,7 +28,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "error[E0100]: " << e.what() << "\n  note: run 'exctl --help' for usage\n";
+    std::string message = e.what();
+    if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+    std::cerr << "error[E0100]: " << message << "\n  note: run 'exctl --help' for usage\n";
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";

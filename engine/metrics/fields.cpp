@@ -83,6 +83,10 @@ std::optional<std::vector<Condition>> parse_conditions(const std::string& text, 
     Condition c;
     c.field = field;
     auto starts = [&](std::string_view s) { return text.compare(i, s.size(), s) == 0; };
+    if (starts("=>") || starts("=<")) {
+      return fail(fmt::format("'{}' is not a comparison; did you mean '{}='?", text.substr(i, 2), text[i + 1]), i,
+                  i + 2);
+    }
     if (starts(">=")) c.op = Condition::Op::ge, i += 2;
     else if (starts("<=")) c.op = Condition::Op::le, i += 2;
     else if (starts("==")) c.op = Condition::Op::eq, i += 2;

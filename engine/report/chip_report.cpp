@@ -220,17 +220,19 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
     out += "\nCompute (dense peak)\n";
     for (size_t u = 0; u < c.units.size(); ++u) {
       if (c.explicit_units) out += fmt::format("  unit {}\n", c.units[u].name);
-      out += fmt::format("  {:<11}{:>14}  {:>6}  {:>12}\n", "precision", "peak", "bits", "x bits");
+      out += fmt::format("  {:<11}{:>16}  {:>6}  {:>12}\n", "precision", "dense peak", "bits", "x bits");
       for (const auto& term : m.tpp.terms) {
         if (term.unit != u) continue;
         bool in_basis = std::any_of(m.tpp.basis.begin(), m.tpp.basis.end(), [&](const TppTerm& b) {
           return b.unit == term.unit && b.precision == term.precision;
         });
         std::string peak = fmt::format("{} {}", term.dense.format(2), unit_name(term.precision));
-        if (term.halved) peak += fmt::format(" (sparse {} halved)", term.peak.format(2));
-        out += fmt::format("  {:<11}{:>14}  {:>6}  {:>12}{}{}\n", precision_label(term.precision), peak,
-                           term.bits.format(2), term.tpp.format(1), in_basis ? "  <- TPP" : "",
-                           term.estimated ? " (estimate)" : "");
+        std::string remarks;
+        if (in_basis) remarks += "  <- TPP";
+        if (term.halved) remarks += fmt::format("  (sparse {} halved)", term.peak.format(2));
+        if (term.estimated) remarks += "  (estimate)";
+        out += fmt::format("  {:<11}{:>16}  {:>6}  {:>12}{}\n", precision_label(term.precision), peak,
+                           term.bits.format(2), term.tpp.format(1), remarks);
       }
     }
     out += source_line(c.compute);

@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/identity_after_table.toml

@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/infinite_number.toml

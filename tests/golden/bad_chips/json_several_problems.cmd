@@ -1,0 +1,1 @@
+--format json chips lint tests/bad_chips/several_problems.toml

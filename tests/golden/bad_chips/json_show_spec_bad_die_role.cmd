@@ -1,0 +1,1 @@
+--format json chips show --spec tests/bad_chips/bad_die_role.toml

@@ -1,0 +1,1 @@
+--format json chips lint tests/bad_chips/unknown_key_in_table.toml

@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/precision_keys_and_units.toml

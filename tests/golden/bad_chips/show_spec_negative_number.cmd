@@ -1,0 +1,1 @@
+chips show --spec tests/bad_chips/negative_number.toml

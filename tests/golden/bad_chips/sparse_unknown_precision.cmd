@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/sparse_unknown_precision.toml

@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/sparse_without_figure.toml

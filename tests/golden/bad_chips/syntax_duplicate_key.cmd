@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/syntax_duplicate_key.toml

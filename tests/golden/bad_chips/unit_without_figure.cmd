@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/unit_without_figure.toml

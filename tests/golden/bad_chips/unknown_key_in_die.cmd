@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/unknown_key_in_die.toml

@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/wrong_type_number_for_string.toml

@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/year_out_of_range.toml

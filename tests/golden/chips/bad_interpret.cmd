@@ -1,0 +1,1 @@
+--interpret tf32_bits=20 chips show H20

@@ -1,0 +1,1 @@
+chips export --format csv H20 MI300X B200

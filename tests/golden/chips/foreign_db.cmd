@@ -1,0 +1,1 @@
+--db README.md chips list

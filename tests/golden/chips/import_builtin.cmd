@@ -1,0 +1,1 @@
+chips import examples/acme-x1.toml

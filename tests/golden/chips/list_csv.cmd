@@ -1,0 +1,1 @@
+--format csv chips list --year-from 2024 --year-to 2024 --vendor nvidia

@@ -1,0 +1,1 @@
+--format md chips list --where 'tpp>=4800 and pd<10'

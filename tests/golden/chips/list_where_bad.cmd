@@ -1,0 +1,1 @@
+chips list --where 'tpp>=4800 and densty<5'

@@ -1,0 +1,1 @@
+chips list --where 'pd>=5.92' --vendor google

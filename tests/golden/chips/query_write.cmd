@@ -1,0 +1,1 @@
+chips query 'UPDATE chips SET year = 1999'

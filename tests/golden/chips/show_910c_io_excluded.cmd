@@ -1,0 +1,1 @@
+--interpret io_dies=exclude chips show 910c

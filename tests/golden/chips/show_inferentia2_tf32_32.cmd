@@ -1,0 +1,1 @@
+--interpret tf32_bits=32 chips show inferentia2

@@ -1,0 +1,1 @@
+chips show H20 --spec examples/acme-x1.toml

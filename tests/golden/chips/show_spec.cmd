@@ -1,0 +1,1 @@
+chips show --spec examples/acme-x1.toml

@@ -1,0 +1,1 @@
+chips show quantum-9000
