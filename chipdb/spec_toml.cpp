@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -60,24 +63,31 @@ class TableReader {
 
   std::string path(std::string_view key) const { return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key); }
 
+  bool has(std::string_view key) const { return table_.get(key) != nullptr; }
+
   const toml::node* take(std::string_view key) {
     known_.insert(std::string(key));
     return table_.get(key);
   }
 
-  void type_error(std::string_view key, const toml::node& node, std::string_view expected) {
+  void type_error(const std::string& key, const toml::node& node, std::string_view expected) {
     sink_.error("E0205", fmt::format("'{}' must be {}, found {}", path(key), expected, type_name(node)),
                 span_of(file_, node.source()));
   }
 
   void missing(std::string_view key) {
-    sink_.error("E0202", fmt::format("missing required key '{}'", path(key)), table_span());
+    Diagnostic d{Severity::error, "E0202", fmt::format("missing required key '{}'", path(key)), table_span(), {}};
+    d.quote_source = !prefix_.empty();
+    sink_.report(std::move(d));
   }
 
+  // The first line of the table (its [header]); the file's start for the root table.
   Span table_span() const {
     auto region = table_.source();
-    if (region.begin.line == 0) return {file_, 0, 0};
-    return span_of(file_, region);
+    if (prefix_.empty() || region.begin.line == 0) return {file_, 0, 0};
+    uint32_t begin = file_->offset(region.begin.line, region.begin.column);
+    auto line = file_->line_text(region.begin.line);
+    return {file_, begin, begin + static_cast<uint32_t>(line.size() - (region.begin.column - 1))};
   }
 
   Span span(const toml::node& node) const { return span_of(file_, node.source()); }
@@ -95,7 +105,7 @@ class TableReader {
       }
       return v;
     }
-    type_error(key, *node, "a string");
+    type_error(std::string(key), *node, "a string");
     return std::nullopt;
   }
 
@@ -103,7 +113,7 @@ class TableReader {
     const toml::node* node = take(key);
     if (!node) return std::nullopt;
     if (auto v = node->value_exact<bool>()) return v;
-    type_error(key, *node, "true or false");
+    type_error(std::string(key), *node, "true or false");
     return std::nullopt;
   }
 
@@ -115,7 +125,7 @@ class TableReader {
     }
     auto v = node->value_exact<int64_t>();
     if (!v) {
-      type_error(key, *node, "an integer");
+      type_error(std::string(key), *node, "an integer");
       return std::nullopt;
     }
     if (*v < min || *v > max) {
@@ -135,11 +145,13 @@ class TableReader {
     } else if (auto d = node->value_exact<double>()) {
       value = Rational::from_double(*d);
       if (!value) {
-        sink_.error("E0206", fmt::format("'{}' must be a finite number", path(key)), span(*node));
+        std::string why = std::isfinite(*d) ? "is out of the range exctl represents exactly (at most 18 digits)"
+                                            : "must be a finite number";
+        sink_.error("E0206", fmt::format("'{}' {}", path(key), why), span(*node));
         return std::nullopt;
       }
     } else {
-      type_error(key, *node, "a number");
+      type_error(std::string(key), *node, "a number");
       return std::nullopt;
     }
     if (value->is_negative()) {
@@ -156,12 +168,13 @@ class TableReader {
     if (!node) return out;
     const toml::array* arr = node->as_array();
     if (!arr) {
-      type_error(key, *node, "an array of strings");
+      type_error(std::string(key), *node, "an array of strings");
       return out;
     }
-    for (const auto& item : *arr) {
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const toml::node& item = *arr->get(i);
       if (auto s = item.value_exact<std::string>()) out.push_back(*s);
-      else type_error(key, item, "a string");
+      else type_error(fmt::format("{}[{}]", key, i), item, "a string");
     }
     return out;
   }
@@ -170,7 +183,7 @@ class TableReader {
     const toml::node* node = take(key);
     if (!node) return nullptr;
     if (auto t = node->as_table()) return t;
-    type_error(key, *node, "a table");
+    type_error(std::string(key), *node, "a table");
     return nullptr;
   }
 
@@ -178,7 +191,7 @@ class TableReader {
     const toml::node* node = take(key);
     if (!node) return nullptr;
     if (node->is_array_of_tables()) return node->as_array();
-    type_error(key, *node, "an array of tables");
+    type_error(std::string(key), *node, "an array of tables");
     return nullptr;
   }
 
@@ -195,6 +208,11 @@ class TableReader {
         if (dist < best_distance) best_distance = dist, best = k;
       }
       if (!best.empty()) d.notes.push_back(fmt::format("did you mean '{}'?", path(best)));
+      static const std::set<std::string_view> kTopLevel = {"id", "vendor", "name", "aliases", "year", "datacenter",
+                                                           "origin", "kind", "status"};
+      if (!prefix_.empty() && kTopLevel.count(key.str())) {
+        d.notes.push_back(fmt::format("'{}' is a top-level key: top-level keys come before the first [table]", key.str()));
+      }
       sink_.report(std::move(d));
     }
   }
@@ -267,7 +285,7 @@ bool read_unit(TableReader& r, ProcessingUnit& unit) {
     Span where = r.span(*r.take("sparse"));
     if (!p) {
       r.sink().error("E0207", fmt::format("'{}' names '{}', which is not a precision", r.path("sparse"), key), where);
-    } else if (!unit.at(*p)) {
+    } else if (!unit.at(*p) && !r.has(key)) {  // a figure that failed to parse was reported already
       r.sink().error("E0207", fmt::format("'{}' names '{}', which has no figure", r.path("sparse"), key), where);
     } else {
       unit.sparse[static_cast<size_t>(*p)] = true;
@@ -383,7 +401,11 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
     std::string message(e.description());
     if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
     while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
-    sink.error("E0201", "toml syntax error: " + message, span_of(file, e.source()));
+    Diagnostic d{Severity::error, "E0201", "toml syntax error: " + message, span_of(file, e.source()), {}};
+    if (message.find("control characters") != std::string::npos) {
+      d.notes.push_back("a string on this line may be missing its closing quote");
+    }
+    sink.report(std::move(d));
     return std::nullopt;
   }
 
@@ -394,33 +416,45 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
     chip.id_span = r.span(*r.take("id"));
     if (valid_slug(*id)) chip.id = *id;
     else
-      local.error("E0207", fmt::format("id '{}' must be a lowercase slug like 'nvidia-h100-sxm'", *id),
+      local.error("E0207", fmt::format("'id' must be a lowercase slug like 'nvidia-h100-sxm', found '{}'", *id),
                   r.span(*r.take("id")));
   }
   chip.vendor = r.string("vendor", true).value_or("");
   chip.name = r.string("name", true).value_or("");
+  if (r.has("name")) chip.name_span = r.span(*r.take("name"));
   chip.aliases = r.strings("aliases");
+  if (const toml::array* arr = r.has("aliases") ? r.take("aliases")->as_array() : nullptr) {
+    for (const auto& item : *arr) chip.alias_spans.push_back(r.span(item));
+  }
   chip.year = static_cast<int>(r.integer("year", 1990, 2100, true).value_or(0));
   chip.datacenter = r.boolean("datacenter");
   chip.origin = r.string("origin").value_or("");
   if (!chip.origin.empty() &&
       (chip.origin.size() != 2 || !std::isupper(static_cast<unsigned char>(chip.origin[0])) ||
        !std::isupper(static_cast<unsigned char>(chip.origin[1])))) {
-    local.error("E0207", fmt::format("origin '{}' must be an ISO 3166-1 alpha-2 code like 'US'", chip.origin),
+    local.error("E0207", fmt::format("'origin' must be an ISO 3166-1 alpha-2 code like 'US', found '{}'", chip.origin),
                 r.span(*r.take("origin")));
   }
   if (auto kind = r.string("kind")) {
     if (auto k = chip_kind_from_name(*kind)) chip.kind = *k;
-    else local.error("E0207", fmt::format("kind must be accelerator or hbm, found '{}'", *kind), r.span(*r.take("kind")));
+    else local.error("E0207", fmt::format("'kind' must be accelerator or hbm, found '{}'", *kind), r.span(*r.take("kind")));
   }
   if (auto status = r.string("status")) {
     if (auto s = chip_status_from_name(*status)) chip.status = *s;
     else
-      local.error("E0207", fmt::format("status must be released, announced or reported, found '{}'", *status),
+      local.error("E0207", fmt::format("'status' must be released, announced or reported, found '{}'", *status),
                   r.span(*r.take("status")));
   }
   chip.notes = r.string("notes").value_or("");
   chip.identity.present = true;
+  chip.identity.estimated = r.strings("estimated");
+  for (const auto& key : chip.identity.estimated) {
+    static const std::set<std::string_view> kEstimable = {"year", "datacenter", "origin"};
+    if (!kEstimable.count(key)) {
+      local.error("E0207", fmt::format("'estimated' names '{}'; at the top level only year, datacenter and origin can be estimates", key),
+                  r.span(*r.take("estimated")));
+    }
+  }
   chip.identity.source = r.string("source", true).value_or("");
   if (auto c = r.string("confidence", true)) {
     if (auto conf = confidence_from_name(*c)) chip.identity.confidence = *conf;
@@ -453,9 +487,15 @@ std::string lower(std::string_view s) {
 }
 
 SourcePtr read_file(const std::string& path, DiagnosticSink& sink) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    sink.error("E0210", fmt::format("cannot read chip spec '{}': no such file", path));
+    return nullptr;
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    sink.error("E0210", fmt::format("cannot read chip spec '{}'", path));
+  if (!in || fs::is_directory(path, ec)) {
+    sink.error("E0210", fmt::format("cannot read chip spec '{}': {}", path,
+                                    fs::is_directory(path, ec) ? "it is a directory" : std::strerror(errno)));
     return nullptr;
   }
   std::ostringstream buffer;
@@ -466,31 +506,36 @@ SourcePtr read_file(const std::string& path, DiagnosticSink& sink) {
 }  // namespace
 
 void check_chip_set(const std::vector<Chip>& chips, DiagnosticSink& sink) {
+  // Blame is decided by id order, not file order, so the same set always gives the same
+  // diagnostics.
+  std::vector<const Chip*> order;
+  for (const auto& c : chips) order.push_back(&c);
+  std::stable_sort(order.begin(), order.end(), [](const Chip* a, const Chip* b) { return a->id < b->id; });
+
   std::map<std::string, const Chip*> ids;
-  for (const auto& chip : chips) {
-    auto [it, inserted] = ids.emplace(chip.id, &chip);
+  for (const Chip* chip : order) {
+    auto [it, inserted] = ids.emplace(chip->id, chip);
     if (!inserted) {
-      Diagnostic d{Severity::error, "E0203",
-                   fmt::format("duplicate chip id '{}'", chip.id),
-                   chip.id_span,
-                   {fmt::format("first defined in {}", it->second->origin_file)}};
-      sink.report(std::move(d));
+      sink.report({Severity::error, "E0203", fmt::format("duplicate chip id '{}'", chip->id), chip->id_span,
+                   {fmt::format("first defined in {}", it->second->origin_file)}});
     }
   }
-  // A name a user may type (id, name, alias; case-insensitive) must lead to one chip.
-  std::map<std::string, const Chip*> names;
-  for (const auto& chip : chips) {
-    std::set<std::string> own = {lower(chip.id), lower(chip.name)};
-    for (const auto& alias : chip.aliases) own.insert(lower(alias));
-    for (const auto& name : own) {
-      auto [it, inserted] = names.emplace(name, &chip);
-      if (!inserted && it->second->id != chip.id) {
-        sink.report({Severity::error, "E0209",
-                     fmt::format("chip '{}' is also known as '{}', which already names chip '{}'", chip.id, name,
-                                 it->second->id),
-                     chip.id_span,
-                     {}});
-      }
+  // A name a user may type (id, name, alias; ignoring case) must lead to one chip. Ids and
+  // names are claimed first; an alias that takes another chip's id or name is the alias's fault.
+  std::map<std::string, const Chip*> owner;
+  auto claim = [&](const Chip* chip, const std::string& name, const Span& span, std::string_view what) {
+    auto [it, inserted] = owner.emplace(lower(name), chip);
+    if (inserted || it->second->id == chip->id) return;
+    sink.report({Severity::error, "E0209",
+                 fmt::format("{} '{}' of chip '{}' already names chip '{}'", what, name, chip->id, it->second->id),
+                 span.has_file() ? span : chip->id_span,
+                 {"every id, name and alias must lead to one chip, ignoring case"}});
+  };
+  for (const Chip* chip : order) claim(chip, chip->id, chip->id_span, "id");
+  for (const Chip* chip : order) claim(chip, chip->name, chip->name_span, "name");
+  for (const Chip* chip : order) {
+    for (size_t i = 0; i < chip->aliases.size(); ++i) {
+      claim(chip, chip->aliases[i], i < chip->alias_spans.size() ? chip->alias_spans[i] : Span{}, "alias");
     }
   }
 }

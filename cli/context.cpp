@@ -84,7 +84,11 @@ std::optional<std::vector<Chip>> Context::load_chips() {
 
 std::optional<Chip> Context::load_spec(const std::string& path) {
   auto chips = chipdb::read_chip_specs({path}, sink);
-  if (sink.has_errors() || chips.size() != 1) return std::nullopt;
+  if (sink.has_errors()) return std::nullopt;
+  if (chips.size() != 1) {
+    sink.error("E0109", fmt::format("--spec takes one chip spec file; '{}' holds {}", path, chips.size()));
+    return std::nullopt;
+  }
   return chips.front();
 }
 

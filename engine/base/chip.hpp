@@ -116,7 +116,8 @@ struct Chip {
 
   // Where the record was read from (a file path, or "db"), and the span of its id.
   std::string origin_file;
-  Span id_span;
+  Span id_span, name_span;
+  std::vector<Span> alias_spans;  // one per alias, when read from a file
 };
 
 }  // namespace exctl

@@ -61,7 +61,7 @@ std::string render_text(const Diagnostic& d) {
     out += fmt::format("{}:{}:{}: ", d.span.file->path(), pos.line, pos.column);
   }
   out += fmt::format("{}[{}]: {}\n", severity_name(d.severity), d.code, d.message);
-  if (d.span.has_file()) {
+  if (d.span.has_file() && d.quote_source) {
     auto pos = d.span.file->position(d.span.begin);
     std::string_view line = d.span.file->line_text(pos.line);
     std::string gutter = fmt::format("{}", pos.line);

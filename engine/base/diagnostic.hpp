@@ -19,6 +19,9 @@ struct Diagnostic {
   std::string message;  // lowercase, one line, no trailing period
   Span span;
   std::vector<std::string> notes;
+  // False when the span names a file but no token in it (a key that is missing
+  // from the whole file): the header is printed without a source line and caret.
+  bool quote_source = true;
 };
 
 class DiagnosticSink {
