@@ -1,0 +1,135 @@
+// The parsed tree of a rule file, as the grammar produces it: Fusion-adapted structs with
+// byte-offset spans. Names are not resolved and units not checked here (that is sema's
+// job); evaluation never sees this tree.
+#pragma once
+
+#include <cstdint>
+#include <boost/optional.hpp>
+#include <string>
+#include <vector>
+
+#include <boost/spirit/home/x3/support/ast/variant.hpp>
+
+namespace exctl::syntax {
+
+namespace x3 = boost::spirit::x3;
+
+// Byte offsets [begin, end) into the source text, filled in by the parser.
+struct Located {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+};
+
+struct Number : Located {
+  std::string digits;  // as written: "4800", "1.4", "30e9"
+  std::string unit;    // as written: "TB/s", "mm2"; empty when none
+};
+
+struct Name : Located {
+  std::string text;
+};
+
+struct BoolLiteral : Located {
+  bool value = false;
+};
+
+struct Expr;
+struct Not;
+
+struct Operand : x3::variant<Number, BoolLiteral, Name, x3::forward_ast<Not>, x3::forward_ast<Expr>> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+struct Not : Located {
+  Operand operand;
+};
+
+// One binary operator and its right operand; a chain of them at one precedence level.
+struct Operation : Located {
+  std::string op;  // or, and, >=, >, <=, <, ==, !=, +, -, *, /
+  Operand operand;
+};
+
+struct Expr : Located {
+  Operand first;
+  std::vector<Operation> rest;
+};
+
+// title "..." | citation "..." | effective DATE | ends DATE | status NAME | supersedes ID | note "..."
+struct Meta : Located {
+  std::string key;
+  std::string value;
+};
+
+struct Param : Located {
+  Name name;
+  Expr value;
+};
+
+struct Metric : Located {
+  Name name;
+  Expr value;
+};
+
+struct Control : Located {
+  std::string paragraph;  // "3A090.a"
+  Expr condition;
+  std::string cite;
+};
+
+struct Exclude : Located {
+  std::string note;                  // "Note 2"
+  std::vector<std::string> targets;  // paragraphs it excludes
+  Expr condition;
+  std::string cite;
+};
+
+// End-item propagation: `propagate "4A090.a" from "3A090.a"`.
+struct Propagate : Located {
+  std::string item;
+  std::vector<std::string> sources;
+};
+
+struct Licence : Located {
+  std::vector<std::string> targets;  // paragraphs; {"*"} for any
+  bool headquarters = false;         // `to headquarters in ...`
+  std::vector<Name> groups;
+  std::vector<Name> except_groups;
+  std::string policy;                // presumption_of_denial | case_by_case | presumption_of_approval
+  boost::optional<Expr> condition;
+  std::string cite;
+};
+
+struct Exception : Located {
+  Name name;                         // NAC, ACA, HBM, LPP, AIA
+  std::vector<std::string> targets;
+  std::vector<Name> groups;          // where it may be used; empty = wherever a licence is required
+  std::vector<Name> except_groups;
+  boost::optional<Expr> condition;
+  boost::optional<Expr> limit;         // a quantity cap, e.g. 26900000 (TPP)
+  std::string per;                   // what the cap is counted per
+  std::string cite;
+};
+
+// `drop "3A090.x"`: a child regime removes an inherited clause.
+struct Drop : Located {
+  std::string paragraph;
+};
+
+struct Item : x3::variant<Meta, Param, Metric, Control, Exclude, Propagate, Licence, Exception, Drop> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+struct Regime : Located {
+  Name id;
+  boost::optional<Name> parent;
+  std::vector<Item> items;
+};
+
+struct RuleFile {
+  std::vector<Regime> regimes;
+};
+
+}  // namespace exctl::syntax

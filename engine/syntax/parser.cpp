@@ -1,0 +1,253 @@
+// The rule-language grammar. Every X3 rule and symbol table is in this file (see parser.hpp).
+#include "engine/syntax/parser.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/fusion/include/adapt_struct.hpp>
+#include <boost/spirit/home/x3.hpp>
+
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Number, digits, unit)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Name, text)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::BoolLiteral, value)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Not, operand)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Operation, op, operand)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Expr, first, rest)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Meta, key, value)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Param, name, value)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Metric, name, value)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Control, paragraph, condition, cite)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exclude, note, targets, condition, cite)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Propagate, item, sources)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Licence, targets, headquarters, groups, except_groups, policy, condition,
+                          cite)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exception, name, targets, groups, except_groups, condition, limit, per, cite)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Drop, paragraph)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Regime, id, parent, items)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::RuleFile, regimes)
+
+namespace exctl::syntax {
+namespace grammar {
+
+using Iterator = std::string::const_iterator;
+struct start_tag;
+
+// X3 hands positions from before the skipper ran; spans start at the token itself.
+Iterator skip_blank(Iterator it, Iterator end) {
+  while (it != end) {
+    if (std::isspace(static_cast<unsigned char>(*it))) {
+      ++it;
+    } else if (*it == '#' || (*it == '/' && it + 1 != end && it[1] == '/')) {
+      while (it != end && *it != '\n') ++it;
+    } else {
+      break;
+    }
+  }
+  return it;
+}
+
+// Records the byte span of every Located node a rule produces.
+struct annotate {
+  template <typename T, typename Context>
+  void on_success(const Iterator& first, const Iterator& last, T& node, const Context& context) const {
+    if constexpr (std::is_base_of_v<Located, T>) {
+      const Iterator& start = x3::get<start_tag>(context).get();
+      node.begin = static_cast<uint32_t>(skip_blank(first, last) - start);
+      Iterator end = last;  // X3 also consumes the blanks after a node
+      while (end != first && std::isspace(static_cast<unsigned char>(end[-1]))) --end;
+      node.end = static_cast<uint32_t>(end - start);
+    }
+  }
+};
+
+const auto idchar = x3::alnum | x3::char_('_');
+template <typename T>
+auto kw(const T& word) {
+  return x3::lexeme[x3::lit(word) >> !idchar];
+}
+template <typename T>
+auto kw_string(const T& word) {
+  return x3::lexeme[x3::string(word) >> !idchar];
+}
+
+// Unit spellings a literal may carry; sema gives them meaning.
+struct UnitSymbols : x3::symbols<std::string> {
+  UnitSymbols() {
+    for (const char* u : {"GB/s/mm2", "GB/s/mm²", "GB/s", "TB/s", "MB/s", "Gbyte/s", "GB", "TB", "MB", "mm2", "mm²",
+                          "/mm2", "/mm²", "kW", "W", "billion", "million"}) {
+      add(u, u);
+    }
+  }
+} const units;
+
+// Rule ids of rules that produce located nodes.
+struct name_class : annotate {};
+struct regime_name_class : annotate {};
+struct number_class : annotate {};
+struct bool_class : annotate {};
+struct product_class : annotate {};
+struct sum_class : annotate {};
+struct comparison_class : annotate {};
+struct not_class : annotate {};
+struct conjunction_class : annotate {};
+struct expr_class : annotate {};
+struct operation1_class : annotate {};
+struct operation2_class : annotate {};
+struct operation3_class : annotate {};
+struct operation4_class : annotate {};
+struct operation5_class : annotate {};
+struct meta_class : annotate {};
+struct param_class : annotate {};
+struct metric_class : annotate {};
+struct control_class : annotate {};
+struct exclude_class : annotate {};
+struct propagate_class : annotate {};
+struct licence_class : annotate {};
+struct exception_class : annotate {};
+struct drop_class : annotate {};
+struct regime_class : annotate {};
+
+// Named rules: the name is what an error says was expected.
+x3::rule<struct string_class, std::string> const string_lit = "a string in double quotes";
+x3::rule<struct date_class, std::string> const date = "a date (YYYY-MM-DD)";
+x3::rule<struct word_class, std::string> const word = "a name";
+x3::rule<struct regime_id_class, std::string> const regime_id_text = "a regime id";
+x3::rule<name_class, Name> const name = "a name";
+x3::rule<regime_name_class, Name> const regime_name = "a regime id";
+x3::rule<number_class, Number> const number = "a number";
+x3::rule<bool_class, BoolLiteral> const bool_lit = "true or false";
+x3::rule<struct primary_class, Operand> const primary = "a value";
+x3::rule<product_class, Expr> const product = "a value";
+x3::rule<sum_class, Expr> const sum = "a value";
+x3::rule<comparison_class, Expr> const comparison = "a condition";
+x3::rule<not_class, Not> const negated = "a condition";
+x3::rule<struct negation_class, Operand> const negation = "a condition";
+x3::rule<conjunction_class, Expr> const conjunction = "a condition";
+x3::rule<expr_class, Expr> const expr = "an expression";
+x3::rule<operation1_class, Operation> const mul_operation = "an operation";
+x3::rule<operation2_class, Operation> const add_operation = "an operation";
+x3::rule<operation3_class, Operation> const cmp_operation = "a comparison";
+x3::rule<operation4_class, Operation> const and_operation = "'and'";
+x3::rule<operation5_class, Operation> const or_operation = "'or'";
+x3::rule<struct targets_class, std::vector<std::string>> const targets = "'for' and paragraphs";
+x3::rule<struct groups_class, std::vector<Name>> const group_list = "country groups";
+x3::rule<struct except_class, std::vector<Name>> const except_list = "'except'";
+x3::rule<struct cite_class, std::string> const cite = "'cite'";
+x3::rule<meta_class, Meta> const meta = "a regime property";
+x3::rule<param_class, Param> const param = "a parameter";
+x3::rule<metric_class, Metric> const metric = "a metric";
+x3::rule<control_class, Control> const control = "a control";
+x3::rule<exclude_class, Exclude> const exclude = "an exclusion";
+x3::rule<propagate_class, Propagate> const propagate = "a propagation";
+x3::rule<licence_class, Licence> const licence = "a licence requirement";
+x3::rule<exception_class, Exception> const exception = "a licence exception";
+x3::rule<drop_class, Drop> const drop = "a drop";
+x3::rule<struct item_class, Item> const item = "a clause";
+x3::rule<struct close_class> const close = "a clause (title, status, param, metric, control, exclude, licence, exception, ...) or '}'";
+x3::rule<regime_class, Regime> const regime = "a regime";
+x3::rule<struct file_class, RuleFile> const file = "'regime'";
+
+x3::rule<struct when_class> const when_kw = "'when'";
+x3::rule<struct from_class> const from_kw = "'from'";
+x3::rule<struct to_class> const to_kw = "'to'";
+x3::rule<struct in_class> const in_kw = "'in'";
+x3::rule<struct for_class> const for_kw = "'for'";
+
+const auto when_kw_def = kw("when");
+const auto from_kw_def = kw("from");
+const auto to_kw_def = kw("to");
+const auto in_kw_def = kw("in");
+const auto for_kw_def = kw("for");
+
+const auto keyword = kw("or") | kw("and") | kw("not") | kw("true") | kw("false");
+
+const auto string_lit_def =
+    x3::lexeme['"' > *(('\\' > x3::char_) | (x3::char_ - '"' - '\\' - x3::eol)) > '"'];
+const auto date_def = x3::raw[x3::lexeme[x3::repeat(4)[x3::digit] >> '-' >> x3::repeat(2)[x3::digit] >> '-' >>
+                                         x3::repeat(2)[x3::digit] >> !idchar]];
+const auto word_def = x3::raw[x3::lexeme[(x3::alpha | x3::char_('_')) >> *idchar]];
+const auto regime_id_text_def = x3::raw[x3::lexeme[x3::alnum >> *(x3::alnum | x3::char_("-_."))]];
+const auto name_def = !keyword >> word;
+const auto regime_name_def = regime_id_text;
+
+const auto digits = x3::lexeme[+x3::digit >> *('_' >> +x3::digit) >> -('.' >> +x3::digit) >>
+                               -(x3::char_("eE") >> -x3::char_("+-") >> +x3::digit)];
+const auto number_def = x3::raw[digits] >> ((x3::lexeme[units >> !idchar]) | x3::attr(std::string()));
+const auto bool_lit_def = (kw("true") >> x3::attr(true)) | (kw("false") >> x3::attr(false));
+
+const auto primary_def = number | bool_lit | name | ('(' > expr > ')');
+const auto mul_operation_def = (x3::string("*") | x3::string("/")) > primary;
+const auto product_def = primary >> *mul_operation;
+const auto add_operation_def = (x3::string("+") | x3::string("-")) > product;
+const auto sum_def = product >> *add_operation;
+const auto cmp_operation_def =
+    (x3::string(">=") | x3::string("<=") | x3::string("==") | x3::string("!=") | x3::string(">") | x3::string("<")) >
+    sum;
+const auto comparison_def = sum >> x3::repeat(0, 1)[cmp_operation];
+const auto negated_def = kw("not") > negation;
+const auto negation_def = negated | comparison;
+const auto and_operation_def = kw_string("and") > negation;
+const auto conjunction_def = negation >> *and_operation;
+const auto or_operation_def = kw_string("or") > conjunction;
+const auto expr_def = conjunction >> *or_operation;
+
+const auto targets_def = for_kw > ((kw("any") >> x3::attr(std::vector<std::string>{"*"})) | (string_lit % ','));
+const auto group_list_def = -(kw("groups") | kw("group")) >> (name % ',');
+const auto except_list_def = (kw("except") > group_list) | x3::attr(std::vector<Name>());
+const auto cite_def = (kw("cite") > string_lit) | x3::attr(std::string());
+
+const auto meta_def = ((kw_string("title") | kw_string("citation") | kw_string("note")) > string_lit) |
+                      ((kw_string("effective") | kw_string("ends")) > date) | (kw_string("status") > word) |
+                      (kw_string("supersedes") > regime_id_text);
+const auto param_def = kw("param") > name > '=' > expr;
+const auto metric_def = kw("metric") > name > '=' > expr;
+const auto control_def = kw("control") > string_lit > when_kw > expr > cite;
+const auto exclude_def = kw("exclude") > string_lit > from_kw > (string_lit % ',') > when_kw > expr > cite;
+const auto propagate_def = kw("propagate") > string_lit > from_kw > (string_lit % ',');
+const auto licence_def = kw("licence") > targets > to_kw > x3::matches[kw("headquarters") > in_kw] > group_list >
+                         except_list > ((kw("policy") > word) | x3::attr(std::string())) > -(kw("when") > expr) >
+                         cite;
+const auto exception_def = kw("exception") > name > targets > ((kw("to") > group_list) | x3::attr(std::vector<Name>())) >
+                           except_list > -(kw("when") > expr) > -(kw("limit") > expr) >
+                           ((kw("per") > string_lit) | x3::attr(std::string())) > cite;
+const auto drop_def = kw("drop") > string_lit;
+const auto item_def = meta | param | metric | control | exclude | propagate | licence | exception | drop;
+const auto close_def = x3::lit('}');
+const auto regime_def = kw("regime") > regime_name > -(kw("extends") > regime_name) > '{' >
+                        *(item >> *x3::lit(';')) > close;
+const auto file_def = *regime > x3::eoi;
+
+BOOST_SPIRIT_DEFINE(string_lit, date, word, regime_id_text, name, regime_name, number, bool_lit, primary, product,
+                    sum, comparison, negated, negation, conjunction, expr, mul_operation, add_operation,
+                    cmp_operation, and_operation, or_operation, targets, group_list, except_list, cite, meta, param,
+                    metric, control, exclude, propagate, licence, exception, drop, item, close, regime, file,
+                    when_kw, from_kw, to_kw, in_kw, for_kw)
+
+const auto comment = x3::lexeme[(x3::lit('#') | "//") >> *(x3::char_ - x3::eol)];
+const auto skipper = x3::space | comment;
+
+}  // namespace grammar
+
+std::optional<RuleFile> parse(const SourcePtr& file, DiagnosticSink& sink) {
+  using grammar::Iterator;
+  const std::string& text = file->text();
+  Iterator start = text.begin(), first = text.begin(), last = text.end();
+  RuleFile result;
+  try {
+    auto parser = x3::with<grammar::start_tag>(std::cref(start))[grammar::file];
+    if (x3::phrase_parse(first, last, parser, grammar::skipper, result)) return result;
+    auto at = static_cast<uint32_t>(grammar::skip_blank(first, last) - start);
+    sink.error("E0301", "syntax error: expected 'regime'", Span{file, at, at + 1});
+  } catch (const x3::expectation_failure<Iterator>& e) {
+    auto at = static_cast<uint32_t>(grammar::skip_blank(e.where(), last) - start);
+    // Underline the token found there, up to the next space.
+    uint32_t end = at;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    std::string found = at < text.size() ? text.substr(at, std::min<uint32_t>(end - at, 24)) : "end of file";
+    if (at < text.size()) found = "'" + found + "'";
+    sink.error("E0301", fmt::format("syntax error: expected {}, found {}", e.which(), found),
+               Span{file, at, std::max(end, at + 1)});
+  }
+  return std::nullopt;
+}
+
+}  // namespace exctl::syntax
