@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/base/diagnostic.hpp"
+#include "engine/base/truth.hpp"
 #include "engine/metrics/metrics.hpp"
 
 namespace exctl {
@@ -21,8 +22,6 @@ struct ChipField {
 
 const std::vector<ChipField>& chip_fields();
 const ChipField* find_chip_field(std::string_view name);
-
-enum class Truth { yes, no, unknown };
 
 struct Condition {
   const ChipField* field = nullptr;

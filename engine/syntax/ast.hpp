@@ -97,6 +97,7 @@ struct Licence : Located {
   std::vector<Name> groups;
   std::vector<Name> except_groups;
   std::string policy;                // presumption_of_denial | case_by_case | presumption_of_approval
+  std::string since;                 // the date this requirement starts, when later than the regime's
   boost::optional<Expr> condition;
   std::string cite;
 };

@@ -18,8 +18,8 @@ BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Metric, name, value)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Control, paragraph, condition, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exclude, note, targets, condition, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Propagate, item, sources)
-BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Licence, targets, headquarters, groups, except_groups, policy, condition,
-                          cite)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Licence, targets, headquarters, groups, except_groups, policy, since,
+                          condition, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exception, name, targets, groups, except_groups, condition, limit, per, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Drop, paragraph)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Regime, id, parent, items)
@@ -204,8 +204,8 @@ const auto control_def = kw("control") > string_lit > when_kw > expr > cite;
 const auto exclude_def = kw("exclude") > string_lit > from_kw > (string_lit % ',') > when_kw > expr > cite;
 const auto propagate_def = kw("propagate") > string_lit > from_kw > (string_lit % ',');
 const auto licence_def = kw("licence") > targets > to_kw > x3::matches[kw("headquarters") > in_kw] > group_list >
-                         except_list > ((kw("policy") > word) | x3::attr(std::string())) > -(kw("when") > expr) >
-                         cite;
+                         except_list > ((kw("policy") > word) | x3::attr(std::string())) >
+                         ((kw("since") > date) | x3::attr(std::string())) > -(kw("when") > expr) > cite;
 const auto exception_def = kw("exception") > name > targets > ((kw("to") > group_list) | x3::attr(std::vector<Name>())) >
                            except_list > -(kw("when") > expr) > -(kw("limit") > expr) >
                            ((kw("per") > string_lit) | x3::attr(std::string())) > cite;

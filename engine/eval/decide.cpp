@@ -1,0 +1,270 @@
+#include "engine/eval/decide.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace exctl::eval {
+
+using sema::Node;
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::controlled: return "controlled";
+    case Verdict::not_controlled: return "not_controlled";
+    case Verdict::excluded: return "excluded";
+    case Verdict::indeterminate: return "indeterminate";
+  }
+  return "indeterminate";
+}
+
+namespace {
+
+struct Value {
+  std::optional<Rational> number;
+  Truth truth = Truth::unknown;
+};
+
+// Walks the expression pool of one regime, recording comparisons and unknown fields.
+class Evaluator {
+ public:
+  Evaluator(const sema::Regime& regime, const FieldValues& values) : regime_(regime), values_(values) {
+    metric_cache_.resize(regime.metrics.size());
+  }
+
+  Truth condition(int root, ClauseTrace& trace) {
+    trace_ = &trace;
+    Truth t = eval(root).truth;
+    trace_ = nullptr;
+    return t;
+  }
+
+ private:
+  Value eval(int index) {
+    const Node& n = regime_.nodes[static_cast<size_t>(index)];
+    switch (n.kind) {
+      case Node::Kind::number: return {n.number, Truth::unknown};
+      case Node::Kind::boolean: return {std::nullopt, truth_of(n.boolean)};
+      case Node::Kind::param: return {regime_.params[static_cast<size_t>(n.ref)].value, Truth::unknown};
+      case Node::Kind::field: {
+        auto f = static_cast<sema::FieldId>(n.ref);
+        if (!values_.known(f)) note_missing(f);
+        if (n.is_bool) {
+          const auto& b = values_.boolean(f);
+          return {std::nullopt, b ? truth_of(*b) : Truth::unknown};
+        }
+        return {values_.num(f), Truth::unknown};
+      }
+      case Node::Kind::metric: {
+        auto& cached = metric_cache_[static_cast<size_t>(n.ref)];
+        // Metrics are evaluated again per clause so that each clause's trace is whole.
+        cached = eval(regime_.metrics[static_cast<size_t>(n.ref)].root);
+        return cached;
+      }
+      case Node::Kind::not_: return {std::nullopt, truth_not(eval(n.lhs).truth)};
+      case Node::Kind::and_: {
+        Truth a = eval(n.lhs).truth;
+        Truth b = eval(n.rhs).truth;
+        return {std::nullopt, truth_and(a, b)};
+      }
+      case Node::Kind::or_: {
+        Truth a = eval(n.lhs).truth;
+        Truth b = eval(n.rhs).truth;
+        return {std::nullopt, truth_or(a, b)};
+      }
+      case Node::Kind::add:
+      case Node::Kind::sub:
+      case Node::Kind::mul:
+      case Node::Kind::div: {
+        auto a = eval(n.lhs).number, b = eval(n.rhs).number;
+        if (!a || !b) return {};
+        if (n.kind == Node::Kind::add) return {*a + *b};
+        if (n.kind == Node::Kind::sub) return {*a - *b};
+        if (n.kind == Node::Kind::mul) return {*a * *b};
+        if (*b == 0) return {};  // a zero denominator leaves the value unknown
+        return {*a / *b};
+      }
+      case Node::Kind::cmp: {
+        const Node& l = regime_.nodes[static_cast<size_t>(n.lhs)];
+        Comparison c;
+        c.node = index;
+        c.op = n.cmp;
+        c.dim = l.dim;
+        if (l.is_bool) {
+          Truth a = eval(n.lhs).truth, b = eval(n.rhs).truth;
+          Truth r = (a == Truth::unknown || b == Truth::unknown) ? Truth::unknown
+                    : n.cmp == sema::CmpOp::eq                    ? truth_of(a == b)
+                                                                 : truth_of(a != b);
+          return {std::nullopt, r};
+        }
+        c.lhs = eval(n.lhs).number;
+        c.rhs = eval(n.rhs).number;
+        if (c.lhs && c.rhs) {
+          const Rational &a = *c.lhs, &b = *c.rhs;
+          bool r = false;
+          switch (n.cmp) {
+            case sema::CmpOp::ge: r = a >= b; break;
+            case sema::CmpOp::gt: r = a > b; break;
+            case sema::CmpOp::le: r = a <= b; break;
+            case sema::CmpOp::lt: r = a < b; break;
+            case sema::CmpOp::eq: r = a == b; break;
+            case sema::CmpOp::ne: r = a != b; break;
+          }
+          c.result = truth_of(r);
+        }
+        if (trace_) {
+          const auto& text = n.span.file->text();
+          c.text = text.substr(n.span.begin, n.span.end - n.span.begin);
+          trace_->comparisons.push_back(c);
+        }
+        return {std::nullopt, c.result};
+      }
+    }
+    return {};
+  }
+
+  void note_missing(sema::FieldId f) {
+    if (!trace_) return;
+    std::string name(sema::field_info(f).name);
+    if (std::find(trace_->missing.begin(), trace_->missing.end(), name) == trace_->missing.end()) {
+      trace_->missing.push_back(name);
+    }
+  }
+
+  const sema::Regime& regime_;
+  const FieldValues& values_;
+  std::vector<Value> metric_cache_;
+  ClauseTrace* trace_ = nullptr;
+};
+
+bool targets_include(const std::vector<std::string>& targets, const std::string& paragraph) {
+  return targets.empty() || std::find(targets.begin(), targets.end(), paragraph) != targets.end();
+}
+
+int policy_rank(sema::Policy p) {
+  switch (p) {
+    case sema::Policy::presumption_of_denial: return 3;
+    case sema::Policy::case_by_case: return 2;
+    case sema::Policy::presumption_of_approval: return 1;
+    case sema::Policy::none: return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Decision decide(const sema::Regime& regime, const FieldValues& values, const Query& query) {
+  Decision d;
+  d.regime = regime.id;
+  d.in_force = query.date != 0 && regime.in_force_on(query.date);
+  Evaluator ev(regime, values);
+
+  // Paragraph truth: the control, less any exclusion aimed at it.
+  std::vector<std::pair<std::string, Truth>> effective;
+  std::vector<Truth> control_truth;
+  for (const auto& c : regime.controls) {
+    ClauseTrace t{"control", c.paragraph, Truth::unknown, c.cite, c.defined_in, c.span, {}, {}};
+    t.result = ev.condition(c.condition, t);
+    control_truth.push_back(t.result);
+    d.trace.push_back(std::move(t));
+  }
+  std::vector<Truth> exclusion_truth;
+  for (const auto& x : regime.exclusions) {
+    ClauseTrace t{"exclude", x.note, Truth::unknown, x.cite, x.defined_in, x.span, {}, {}};
+    t.result = ev.condition(x.condition, t);
+    exclusion_truth.push_back(t.result);
+    d.trace.push_back(std::move(t));
+  }
+  std::set<std::string> missing;
+  auto collect_missing = [&](const ClauseTrace& t) { missing.insert(t.missing.begin(), t.missing.end()); };
+  bool any_unknown = false;
+  std::set<std::string> excluded_notes;
+  for (size_t i = 0; i < regime.controls.size(); ++i) {
+    const auto& c = regime.controls[i];
+    Truth excluded = Truth::no;
+    for (size_t j = 0; j < regime.exclusions.size(); ++j) {
+      const auto& x = regime.exclusions[j];
+      if (!targets_include(x.targets, c.paragraph)) continue;
+      excluded = truth_or(excluded, exclusion_truth[j]);
+      if (control_truth[i] == Truth::yes && exclusion_truth[j] == Truth::yes) excluded_notes.insert(x.note);
+      if (control_truth[i] != Truth::no && exclusion_truth[j] == Truth::unknown) collect_missing(d.trace[regime.controls.size() + j]);
+    }
+    Truth eff = truth_and(control_truth[i], truth_not(excluded));
+    effective.emplace_back(c.paragraph, eff);
+    if (eff == Truth::yes) d.paragraphs.push_back(c.paragraph);
+    if (eff == Truth::unknown) {
+      any_unknown = true;
+      if (control_truth[i] == Truth::unknown) collect_missing(d.trace[i]);
+    }
+  }
+  d.excluded_by.assign(excluded_notes.begin(), excluded_notes.end());
+  if (!d.paragraphs.empty()) d.verdict = Verdict::controlled;
+  else if (any_unknown) d.verdict = Verdict::indeterminate;
+  else if (!d.excluded_by.empty()) d.verdict = Verdict::excluded;
+  else d.verdict = Verdict::not_controlled;
+  if (d.verdict == Verdict::indeterminate) d.missing.assign(missing.begin(), missing.end());
+
+  for (const auto& p : regime.propagations) {
+    for (const auto& s : p.sources) {
+      if (std::find(d.paragraphs.begin(), d.paragraphs.end(), s) != d.paragraphs.end()) {
+        d.end_items.push_back(p.item);
+        break;
+      }
+    }
+  }
+
+  // Licence: only when a destination or headquarters was asked about.
+  auto paragraph_truth = [&](const std::vector<std::string>& targets) {
+    Truth t = Truth::no;
+    for (const auto& [p, eff] : effective) {
+      if (targets_include(targets, p)) t = truth_or(t, eff);
+    }
+    return t;
+  };
+  LicenceOutcome& lic = d.licence;
+  lic.asked = !query.to.empty() || !query.hq.empty();
+  int best_policy = -1;
+  for (const auto& rule : regime.licences) {
+    const std::string& who = rule.headquarters ? query.hq : query.to;
+    if (who.empty() || !rule.where.contains(who)) continue;
+    if (rule.since && query.date && query.date < rule.since) continue;
+    ClauseTrace t{"licence", rule.targets.empty() ? "any" : fmt::format("{}", fmt::join(rule.targets, ", ")),
+                  Truth::unknown, rule.cite, rule.defined_in, rule.span, {}, {}};
+    Truth applies = paragraph_truth(rule.targets);
+    if (rule.condition >= 0) applies = truth_and(applies, ev.condition(rule.condition, t));
+    t.result = applies;
+    if (applies != Truth::no) {
+      std::string where = rule.headquarters ? fmt::format("buyer headquartered in {}", who) : fmt::format("export to {}", who);
+      std::string groups = fmt::format("{}", fmt::join(rule.where.names, ", "));
+      if (!rule.where.except_names.empty()) groups += fmt::format(" except {}", fmt::join(rule.where.except_names, ", "));
+      lic.reasons.push_back(fmt::format("{}: {} ({}){}", t.id, where, groups, applies == Truth::unknown ? " [undecided]" : ""));
+    }
+    if (applies == Truth::yes && policy_rank(rule.policy) > best_policy) {
+      best_policy = policy_rank(rule.policy);
+      lic.policy = rule.policy;
+    }
+    lic.truth = truth_or(lic.truth, applies);
+    if (applies == Truth::unknown) collect_missing(t);
+    d.trace.push_back(std::move(t));
+  }
+  if (lic.asked) {
+    if (lic.truth == Truth::yes) lic.required = true;
+    else if (lic.truth == Truth::no) lic.required = false;
+  }
+  if (lic.truth == Truth::yes) {
+    for (const auto& x : regime.exceptions) {
+      if (!x.where.countries.empty() && (query.to.empty() || !x.where.contains(query.to))) continue;
+      ClauseTrace t{"exception", x.name, Truth::unknown, x.cite, x.defined_in, x.span, {}, {}};
+      Truth ok = paragraph_truth(x.targets);
+      if (x.condition >= 0) ok = truth_and(ok, ev.condition(x.condition, t));
+      t.result = ok;
+      if (ok == Truth::yes) lic.exceptions.push_back({x.name, x.cite, x.limit, x.per});
+      d.trace.push_back(std::move(t));
+    }
+  }
+  if (d.verdict == Verdict::indeterminate || lic.truth == Truth::unknown) d.missing.assign(missing.begin(), missing.end());
+  return d;
+}
+
+}  // namespace exctl::eval

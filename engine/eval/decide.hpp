@@ -1,0 +1,75 @@
+// Evaluation: one chip's field values x one regime x one destination -> a decision with
+// the trace of every clause. Pure: no I/O, no global state.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/truth.hpp"
+#include "engine/eval/values.hpp"
+#include "engine/sema/ir.hpp"
+
+namespace exctl::eval {
+
+struct Query {
+  std::string to;  // ISO code of the destination; empty = not asked
+  std::string hq;  // ISO code of the buyer's headquarters; empty = not asked
+  sema::DateKey date = 0;
+};
+
+enum class Verdict { controlled, not_controlled, excluded, indeterminate };
+std::string_view verdict_name(Verdict v);
+
+// One comparison as evaluated: `tpp >= 4800` with the values it saw.
+struct Comparison {
+  int node = -1;
+  std::optional<Rational> lhs, rhs;
+  sema::Dim dim;
+  sema::CmpOp op = sema::CmpOp::ge;
+  Truth result = Truth::unknown;
+  std::string text;  // the comparison as written in the rule file
+};
+
+struct ClauseTrace {
+  std::string kind;  // control, exclude, licence, exception
+  std::string id;    // paragraph, note, or exception name
+  Truth result = Truth::unknown;
+  std::string cite;
+  std::string defined_in;
+  Span span;
+  std::vector<Comparison> comparisons;
+  std::vector<std::string> missing;  // fields that were unknown
+};
+
+struct ExceptionOutcome {
+  std::string name;
+  std::string cite;
+  std::optional<Rational> limit;
+  std::string per;
+};
+
+struct LicenceOutcome {
+  std::optional<bool> required;  // nullopt: no destination asked, or undecidable
+  bool asked = false;
+  Truth truth = Truth::no;
+  sema::Policy policy = sema::Policy::none;
+  std::vector<std::string> reasons;
+  std::vector<ExceptionOutcome> exceptions;
+};
+
+struct Decision {
+  std::string regime;
+  Verdict verdict = Verdict::not_controlled;
+  std::vector<std::string> paragraphs;   // controlled paragraphs
+  std::vector<std::string> excluded_by;  // exclusion notes that took a paragraph out
+  std::vector<std::string> end_items;    // end-item classifications that follow (4A090, .z)
+  LicenceOutcome licence;
+  std::vector<ClauseTrace> trace;
+  std::vector<std::string> missing;      // fields whose absence left the decision open
+  bool in_force = false;
+};
+
+Decision decide(const sema::Regime& regime, const FieldValues& values, const Query& query);
+
+}  // namespace exctl::eval

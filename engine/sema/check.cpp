@@ -1,0 +1,589 @@
+#include "engine/sema/check.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace exctl::sema {
+namespace {
+
+using namespace syntax;
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t prev = row[0]++;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cur = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
+
+struct RegimeSource {
+  const Regime* dummy = nullptr;
+  const syntax::Regime* ast;
+  SourcePtr file;
+};
+
+// Compiles the items of one regime and its ancestors into a Regime.
+class Builder {
+ public:
+  Builder(Regime& out, const CountryGroups& groups) : out_(out), groups_(groups) {}
+
+  // Items of `ast`, defined in regime `owner`; diagnostics go to `sink`.
+  void add_items(const syntax::Regime& ast, const SourcePtr& file, DiagnosticSink& sink, bool own) {
+    file_ = file;
+    sink_ = &sink;
+    owner_ = ast.id.text;
+    own_ = own;
+    own_paragraphs_.clear();
+    for (const auto& item : ast.items) boost::apply_visitor([&](const auto& x) { this->item(x); }, item);
+  }
+
+ private:
+  Span span(const Located& n) const { return Span{file_, n.begin, std::max(n.end, n.begin + 1)}; }
+  void error(const std::string& code, const std::string& message, const Span& where,
+             std::vector<std::string> notes = {}) {
+    sink_->report({Severity::error, code, message, where, std::move(notes)});
+  }
+
+  // ---- expressions ---------------------------------------------------------------------
+
+  int add_node(Node n) {
+    out_.nodes.push_back(std::move(n));
+    return static_cast<int>(out_.nodes.size()) - 1;
+  }
+
+  int operand(const Operand& op) {
+    return boost::apply_visitor([&](const auto& x) { return this->compile(x); }, op);
+  }
+
+  int compile(const Number& n) {
+    Node node;
+    node.kind = Node::Kind::number;
+    node.span = span(n);
+    auto value = Rational::parse(n.digits);
+    if (!value) {
+      error("E0406", fmt::format("'{}' is not a number exctl can represent exactly", n.digits), node.span);
+      value = Rational(0);
+    }
+    if (!n.unit.empty()) {
+      auto unit = unit_from_text(n.unit);
+      if (!unit) {
+        error("E0406", fmt::format("unknown unit '{}'", n.unit), node.span);
+      } else {
+        *value = *value * unit->scale;
+        node.dim = unit->dim;
+      }
+    }
+    node.number = *value;
+    return add_node(node);
+  }
+
+  int compile(const BoolLiteral& b) {
+    Node node;
+    node.kind = Node::Kind::boolean;
+    node.boolean = b.value;
+    node.is_bool = true;
+    node.span = span(b);
+    return add_node(node);
+  }
+
+  int compile(const Name& name) {
+    Node node;
+    node.span = span(name);
+    if (int p = out_.find_param(name.text); p >= 0) {
+      node.kind = Node::Kind::param;
+      node.ref = p;
+      node.dim = out_.params[p].dim;
+      return add_node(node);
+    }
+    for (size_t i = 0; i < out_.metrics.size(); ++i) {
+      if (out_.metrics[i].name == name.text) {
+        node.kind = Node::Kind::metric;
+        node.ref = static_cast<int>(i);
+        node.dim = out_.metrics[i].dim;
+        node.is_bool = out_.metrics[i].is_bool;
+        return add_node(node);
+      }
+    }
+    if (auto f = find_field(name.text)) {
+      node.kind = Node::Kind::field;
+      node.ref = static_cast<int>(*f);
+      node.dim = field_info(*f).dim;
+      node.is_bool = field_info(*f).boolean;
+      return add_node(node);
+    }
+    std::vector<std::string> candidates;
+    for (const auto& p : out_.params) candidates.push_back(p.name);
+    for (const auto& m : out_.metrics) candidates.push_back(m.name);
+    for (const auto& f : field_catalogue()) candidates.emplace_back(f.name);
+    std::string best;
+    size_t best_distance = 3;
+    for (const auto& c : candidates) {
+      size_t d = edit_distance(name.text, c);
+      if (d < best_distance) best_distance = d, best = c;
+    }
+    std::vector<std::string> notes;
+    if (!best.empty()) notes.push_back(fmt::format("did you mean '{}'?", best));
+    error("E0404", fmt::format("unknown name '{}': not a parameter, metric or chip field", name.text), node.span,
+          notes);
+    node.kind = Node::Kind::number;  // keep going with a placeholder
+    node.dim = {};
+    poisoned_ = true;
+    return add_node(node);
+  }
+
+  int compile(const x3::forward_ast<Not>& n) {
+    const Not& x = n.get();
+    int operand_index = operand(x.operand);
+    expect_bool(operand_index, "'not'");
+    Node node;
+    node.kind = Node::Kind::not_;
+    node.lhs = operand_index;
+    node.is_bool = true;
+    node.span = span(x);
+    return add_node(node);
+  }
+
+  int compile(const x3::forward_ast<Expr>& e) { return compile(e.get()); }
+
+  int compile(const Expr& e) {
+    int acc = operand(e.first);
+    for (const auto& op : e.rest) {
+      int rhs = operand(op.operand);
+      Node node;
+      node.lhs = acc;
+      node.rhs = rhs;
+      node.span = Span{file_, out_.nodes[acc].span.begin, std::max(out_.nodes[rhs].span.end, op.end)};
+      const Node& l = out_.nodes[acc];
+      const Node& r = out_.nodes[rhs];
+      if (op.op == "or" || op.op == "and") {
+        node.kind = op.op == "or" ? Node::Kind::or_ : Node::Kind::and_;
+        expect_bool(acc, "'" + op.op + "'");
+        expect_bool(rhs, "'" + op.op + "'");
+        node.is_bool = true;
+      } else if (op.op == "+" || op.op == "-" || op.op == "*" || op.op == "/") {
+        node.kind = op.op == "+" ? Node::Kind::add
+                    : op.op == "-" ? Node::Kind::sub
+                    : op.op == "*" ? Node::Kind::mul
+                                   : Node::Kind::div;
+        expect_number(acc, "'" + op.op + "'");
+        expect_number(rhs, "'" + op.op + "'");
+        if (node.kind == Node::Kind::add || node.kind == Node::Kind::sub) {
+          check_same_dim(acc, rhs, op.op);
+          node.dim = l.dim;
+        } else {
+          node.dim = node.kind == Node::Kind::mul ? l.dim * r.dim : l.dim / r.dim;
+        }
+      } else {
+        node.kind = Node::Kind::cmp;
+        node.cmp = op.op == ">=" ? CmpOp::ge
+                   : op.op == ">" ? CmpOp::gt
+                   : op.op == "<=" ? CmpOp::le
+                   : op.op == "<" ? CmpOp::lt
+                   : op.op == "==" ? CmpOp::eq
+                                   : CmpOp::ne;
+        node.is_bool = true;
+        if (l.is_bool || r.is_bool) {
+          if (l.is_bool != r.is_bool || (node.cmp != CmpOp::eq && node.cmp != CmpOp::ne)) {
+            error("E0408", fmt::format("'{}' compares a condition with a number", op.op), node.span);
+          }
+        } else {
+          check_same_dim(acc, rhs, op.op);
+        }
+      }
+      acc = add_node(node);
+    }
+    return acc;
+  }
+
+  void expect_bool(int index, const std::string& where) {
+    const Node& n = out_.nodes[index];
+    if (!n.is_bool && !poisoned_) {
+      error("E0408", fmt::format("{} needs a condition, but this is a number{}", where,
+                                 n.dim.dimensionless() ? "" : " (" + dim_name(n.dim) + ")"),
+            n.span);
+    }
+  }
+  void expect_number(int index, const std::string& where) {
+    const Node& n = out_.nodes[index];
+    if (n.is_bool) error("E0408", fmt::format("{} needs a number, but this is a condition", where), n.span);
+  }
+
+  std::string describe(const Node& n) const {
+    std::string unit = dim_name(n.dim);
+    return unit.empty() ? "dimensionless" : "in " + unit;
+  }
+
+  // Values compared or added must have one dimension; the blame goes to a literal (or a
+  // unit-less parameter) when one side is one.
+  void check_same_dim(int a, int b, const std::string& op) {
+    const Node& l = out_.nodes[a];
+    const Node& r = out_.nodes[b];
+    if (l.dim == r.dim || poisoned_) return;
+    auto blame_param = [&](const Node& p, const Node& other) {
+      const Param& param = out_.params[p.ref];
+      auto pos = param.span.file ? param.span.file->position(param.span.begin) : SourceFile::Position{0, 0};
+      error("E0407",
+            fmt::format("parameter '{}' has no unit but is compared with a value {}", param.name, describe(other)),
+            p.span, {fmt::format("declared at line {} as {}; give it a unit, e.g. '{} {}'", pos.line,
+                                 param.value.format(4, false), param.value.format(4, false), dim_name(other.dim))});
+    };
+    if (l.kind == Node::Kind::param && l.dim.dimensionless()) return blame_param(l, r);
+    if (r.kind == Node::Kind::param && r.dim.dimensionless()) return blame_param(r, l);
+    const Node& blamed = r.kind == Node::Kind::number ? r : l.kind == Node::Kind::number ? l : r;
+    const Node& other = &blamed == &r ? l : r;
+    error("E0405",
+          fmt::format("unit mismatch: '{}' joins a value {} with a value {}", op, describe(other), describe(blamed)),
+          blamed.span,
+          {other.dim.dimensionless() ? "remove the unit, or compare with a quantity that has one"
+                                     : fmt::format("write the value {}, e.g. with unit {}", "in the same dimension",
+                                                   dim_name(other.dim))});
+  }
+
+  // Folds a parameter's expression to a constant; fields are not allowed there.
+  std::optional<Rational> constant(int index) {
+    const Node& n = out_.nodes[index];
+    switch (n.kind) {
+      case Node::Kind::number: return n.number;
+      case Node::Kind::param: return out_.params[n.ref].value;
+      case Node::Kind::add:
+      case Node::Kind::sub:
+      case Node::Kind::mul:
+      case Node::Kind::div: {
+        auto l = constant(n.lhs), r = constant(n.rhs);
+        if (!l || !r) return std::nullopt;
+        if (n.kind == Node::Kind::add) return *l + *r;
+        if (n.kind == Node::Kind::sub) return *l - *r;
+        if (n.kind == Node::Kind::mul) return *l * *r;
+        if (*r == 0) return std::nullopt;
+        return *l / *r;
+      }
+      default: return std::nullopt;
+    }
+  }
+
+  int condition(const Expr& e) {
+    poisoned_ = false;
+    int root = compile(e);
+    expect_bool(root, "a 'when' clause");
+    return root;
+  }
+
+  // ---- items ---------------------------------------------------------------------------
+
+  void item(const Meta& m) {
+    if (!own_) return;  // metadata is not inherited
+    Span where = span(m);
+    if (m.key == "title") out_.title = m.value;
+    else if (m.key == "citation") out_.citation = m.value;
+    else if (m.key == "note") out_.notes.push_back(m.value);
+    else if (m.key == "supersedes") out_.supersedes = m.value;
+    else if (m.key == "status") {
+      if (auto s = status_from_name(m.value)) out_.status = *s, status_seen_ = true;
+      else
+        error("E0411", fmt::format("unknown status '{}'", m.value), where,
+              {"status is one of in_force, superseded, rescinded, draft, reported, proposed"});
+    } else if (m.key == "effective" || m.key == "ends") {
+      auto d = parse_date(m.value);
+      if (!d) error("E0410", fmt::format("'{}' is not a valid date", m.value), where);
+      else (m.key == "effective" ? out_.effective : out_.ends) = *d;
+    }
+  }
+
+  void item(const syntax::Param& p) {
+    poisoned_ = false;
+    int root = compile(p.value);
+    auto value = constant(root);
+    if (!value) {
+      if (!poisoned_)
+        error("E0415", fmt::format("parameter '{}' must be a constant (numbers, units and other parameters)", p.name.text),
+              span(p.value));
+      return;
+    }
+    const Node& n = out_.nodes[root];
+    int existing = out_.find_param(p.name.text);
+    if (existing >= 0) {
+      Param& old = out_.params[existing];
+      if (own_ && !inherited_param(existing)) {
+        error("E0416", fmt::format("parameter '{}' is defined twice", p.name.text), span(p.name));
+        return;
+      }
+      if (!(old.dim == n.dim)) {
+        error("E0405",
+              fmt::format("parameter '{}' overrides a value in {} with one in {}", p.name.text,
+                          dim_name(old.dim).empty() ? "no unit" : dim_name(old.dim),
+                          dim_name(n.dim).empty() ? "no unit" : dim_name(n.dim)),
+              span(p.value));
+        return;
+      }
+      old.value = *value;
+      old.span = span(p);
+      own_params_.insert(existing);
+      return;
+    }
+    out_.params.push_back({p.name.text, *value, n.dim, span(p)});
+    if (own_) own_params_.insert(static_cast<int>(out_.params.size()) - 1);
+  }
+  bool inherited_param(int index) const { return !own_params_.count(index); }
+
+  void item(const syntax::Metric& m) {
+    poisoned_ = false;
+    int root = compile(m.value);
+    const Node& n = out_.nodes[root];
+    sema::Metric metric{m.name.text, root, n.dim, n.is_bool, span(m)};
+    for (auto& existing : out_.metrics) {
+      if (existing.name == m.name.text) {
+        existing = metric;  // a child regime redefines the metric
+        return;
+      }
+    }
+    if (find_field(m.name.text)) {
+      error("E0416", fmt::format("metric '{}' has the name of a chip field", m.name.text), span(m.name));
+      return;
+    }
+    out_.metrics.push_back(metric);
+  }
+
+  void item(const syntax::Control& c) {
+    if (own_ && !own_paragraphs_.insert("control " + c.paragraph).second) {
+      error("E0409", fmt::format("paragraph '{}' is defined twice in this regime", c.paragraph), span(c));
+      return;
+    }
+    sema::Control control{c.paragraph, condition(c.condition), c.cite, owner_, span(c)};
+    for (auto& existing : out_.controls) {
+      if (existing.paragraph == c.paragraph) {
+        existing = control;  // override of an inherited paragraph
+        return;
+      }
+    }
+    out_.controls.push_back(control);
+  }
+
+  bool known_paragraph(const std::string& p) const {
+    return std::any_of(out_.controls.begin(), out_.controls.end(), [&](const auto& c) { return c.paragraph == p; });
+  }
+
+  bool check_targets(const std::vector<std::string>& targets, const Span& where) {
+    bool ok = true;
+    for (const auto& t : targets) {
+      if (t != "*" && !known_paragraph(t)) {
+        error("E0413", fmt::format("'{}' is not a paragraph this regime controls", t), where);
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  void item(const syntax::Exclude& e) {
+    if (own_ && !own_paragraphs_.insert("exclude " + e.note).second) {
+      error("E0409", fmt::format("exclusion '{}' is defined twice in this regime", e.note), span(e));
+      return;
+    }
+    check_targets(e.targets, span(e));
+    Exclusion x{e.note, e.targets, condition(e.condition), e.cite, owner_, span(e)};
+    for (auto& existing : out_.exclusions) {
+      if (existing.note == e.note) {
+        existing = x;
+        return;
+      }
+    }
+    out_.exclusions.push_back(x);
+  }
+
+  void item(const syntax::Propagate& p) {
+    check_targets(p.sources, span(p));
+    out_.propagations.push_back({p.item, p.sources});
+  }
+
+  Destinations destinations(const std::vector<Name>& names, const std::vector<Name>& except) {
+    Destinations d;
+    for (const auto& n : names) {
+      d.names.push_back(n.text);
+      if (auto members = groups_.expand(n.text)) d.countries.insert(members->begin(), members->end());
+      else unknown_group(n);
+    }
+    for (const auto& n : except) {
+      d.except_names.push_back(n.text);
+      if (auto members = groups_.expand(n.text)) d.except_countries.insert(members->begin(), members->end());
+      else unknown_group(n);
+    }
+    return d;
+  }
+
+  void unknown_group(const Name& n) {
+    std::vector<std::string> names;
+    for (const auto& [name, g] : groups_.groups()) names.push_back(name);
+    error("E0412", fmt::format("unknown country group '{}'", n.text), span(n),
+          {fmt::format("groups: {}; or an ISO 3166 country code", fmt::join(names, ", "))});
+  }
+
+  static std::vector<std::string> strip_any(const std::vector<std::string>& targets) {
+    if (targets.size() == 1 && targets[0] == "*") return {};
+    return targets;
+  }
+
+  void item(const syntax::Licence& l) {
+    check_targets(l.targets, span(l));
+    LicenceRule rule;
+    rule.targets = strip_any(l.targets);
+    rule.headquarters = l.headquarters;
+    rule.where = destinations(l.groups, l.except_groups);
+    if (!l.policy.empty()) {
+      if (auto p = policy_from_name(l.policy)) rule.policy = *p;
+      else
+        error("E0411", fmt::format("unknown review policy '{}'", l.policy), span(l),
+              {"policy is one of presumption_of_denial, case_by_case, presumption_of_approval"});
+    }
+    if (!l.since.empty()) {
+      if (auto d = parse_date(l.since)) rule.since = *d;
+      else error("E0410", fmt::format("'{}' is not a valid date", l.since), span(l));
+    }
+    if (l.condition) rule.condition = condition(*l.condition);
+    rule.cite = l.cite;
+    rule.defined_in = owner_;
+    rule.span = span(l);
+    out_.licences.push_back(std::move(rule));
+  }
+
+  void item(const syntax::Exception& e) {
+    check_targets(e.targets, span(e));
+    LicenceException x;
+    x.name = e.name.text;
+    x.targets = strip_any(e.targets);
+    x.where = destinations(e.groups, e.except_groups);
+    if (e.condition) x.condition = condition(*e.condition);
+    if (e.limit) {
+      poisoned_ = false;
+      int root = compile(*e.limit);
+      x.limit = constant(root);
+      x.limit_dim = out_.nodes[root].dim;
+      if (!x.limit) error("E0415", "an exception's limit must be a constant", span(*e.limit));
+    }
+    x.per = e.per;
+    x.cite = e.cite;
+    x.defined_in = owner_;
+    x.span = span(e);
+    out_.exceptions.push_back(std::move(x));
+  }
+
+  void item(const syntax::Drop& d) {
+    auto it = std::find_if(out_.controls.begin(), out_.controls.end(),
+                           [&](const auto& c) { return c.paragraph == d.paragraph; });
+    if (it == out_.controls.end()) {
+      error("E0413", fmt::format("cannot drop '{}': no inherited paragraph has that name", d.paragraph), span(d));
+      return;
+    }
+    out_.controls.erase(it);
+    auto remove_target = [&](std::vector<std::string>& targets) {
+      targets.erase(std::remove(targets.begin(), targets.end(), d.paragraph), targets.end());
+    };
+    for (auto& x : out_.exclusions) remove_target(x.targets);
+    std::erase_if(out_.exclusions, [](const auto& x) { return x.targets.empty(); });
+    for (auto& l : out_.licences) {
+      bool had = !l.targets.empty();
+      remove_target(l.targets);
+      if (had && l.targets.empty()) l.targets = {"\x01dropped"};
+    }
+    std::erase_if(out_.licences, [](const auto& l) { return l.targets.size() == 1 && l.targets[0] == "\x01dropped"; });
+    for (auto& x : out_.exceptions) {
+      bool had = !x.targets.empty();
+      remove_target(x.targets);
+      if (had && x.targets.empty()) x.targets = {"\x01dropped"};
+    }
+    std::erase_if(out_.exceptions, [](const auto& x) { return x.targets.size() == 1 && x.targets[0] == "\x01dropped"; });
+    for (auto& p : out_.propagations) remove_target(p.sources);
+    std::erase_if(out_.propagations, [](const auto& p) { return p.sources.empty(); });
+  }
+
+ public:
+  bool status_seen() const { return status_seen_; }
+
+ private:
+  Regime& out_;
+  const CountryGroups& groups_;
+  SourcePtr file_;
+  DiagnosticSink* sink_ = nullptr;
+  std::string owner_;
+  bool own_ = false;
+  bool poisoned_ = false;  // an unknown name was reported; skip follow-on type errors
+  bool status_seen_ = false;
+  std::set<std::string> own_paragraphs_;
+  std::set<int> own_params_;
+};
+
+}  // namespace
+
+std::vector<Regime> check(const std::vector<ParsedFile>& files, const CountryGroups& groups, DiagnosticSink& sink) {
+  std::map<std::string, RegimeSource> by_id;
+  std::vector<std::string> order;
+  for (const auto& f : files) {
+    for (const auto& r : f.ast.regimes) {
+      auto [it, inserted] = by_id.emplace(r.id.text, RegimeSource{nullptr, &r, f.source});
+      if (!inserted) {
+        auto first = it->second.file->position(it->second.ast->id.begin);
+        sink.report({Severity::error, "E0403", fmt::format("regime '{}' is defined twice", r.id.text),
+                     Span{f.source, r.id.begin, r.id.end},
+                     {fmt::format("first defined at {}:{}", it->second.file->path(), first.line)}});
+        continue;
+      }
+      order.push_back(r.id.text);
+    }
+  }
+
+  std::vector<Regime> out;
+  for (const auto& id : order) {
+    const RegimeSource& src = by_id.at(id);
+    // The ancestry, root first; an unknown or circular parent is an error here.
+    std::vector<const RegimeSource*> chain = {&src};
+    bool broken = false;
+    while (chain.back()->ast->parent) {
+      const Name& parent = *chain.back()->ast->parent;
+      auto it = by_id.find(parent.text);
+      Span where{chain.back()->file, parent.begin, parent.end};
+      if (it == by_id.end()) {
+        if (chain.size() == 1) sink.error("E0401", fmt::format("regime '{}' extends unknown regime '{}'", id, parent.text), where);
+        broken = true;
+        break;
+      }
+      if (std::find(chain.begin(), chain.end(), &it->second) != chain.end()) {
+        if (chain.size() == 1 || &it->second == &src) {
+          sink.error("E0402", fmt::format("regime '{}' extends itself through '{}'", id, parent.text), where);
+        }
+        broken = true;
+        break;
+      }
+      chain.push_back(&it->second);
+    }
+    if (broken) continue;
+    std::reverse(chain.begin(), chain.end());
+
+    Regime regime;
+    regime.id = id;
+    regime.span = Span{src.file, src.ast->id.begin, src.ast->id.end};
+    if (src.ast->parent) regime.parent = src.ast->parent->text;
+    Builder builder(regime, groups);
+    DiagnosticSink own, inherited;
+    for (const RegimeSource* r : chain) {
+      bool is_own = r == &src;
+      builder.add_items(*r->ast, r->file, is_own ? own : inherited, is_own);
+    }
+    if (!builder.status_seen()) {
+      own.report({Severity::error, "E0414", fmt::format("regime '{}' has no status", id), regime.span,
+                  {"add e.g. 'status in_force' or 'status draft'"}});
+    }
+    bool ok = !own.has_errors() && !inherited.has_errors();
+    sink.merge(own);  // an ancestor's own errors are reported when the ancestor is checked
+    if (ok) out.push_back(std::move(regime));
+  }
+  return out;
+}
+
+}  // namespace exctl::sema
