@@ -224,7 +224,7 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
   };
   LicenceOutcome& lic = d.licence;
   lic.asked = !query.to.empty() || !query.hq.empty();
-  int best_policy = -1;
+  std::pair<int, int> best_policy = {-1, -1};  // (level, restrictiveness): the child's rule wins
   for (const auto& rule : regime.licences) {
     const std::string& who = rule.headquarters ? query.hq : query.to;
     if (who.empty() || !rule.where.contains(who)) continue;
@@ -240,8 +240,9 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
       if (!rule.where.except_names.empty()) groups += fmt::format(" except {}", fmt::join(rule.where.except_names, ", "));
       lic.reasons.push_back(fmt::format("{}: {} ({}){}", t.id, where, groups, applies == Truth::unknown ? " [undecided]" : ""));
     }
-    if (applies == Truth::yes && policy_rank(rule.policy) > best_policy) {
-      best_policy = policy_rank(rule.policy);
+    std::pair<int, int> rank = {rule.level, policy_rank(rule.policy)};
+    if (applies == Truth::yes && rule.policy != sema::Policy::none && rank > best_policy) {
+      best_policy = rank;
       lic.policy = rule.policy;
     }
     lic.truth = truth_or(lic.truth, applies);
@@ -254,7 +255,7 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
   }
   if (lic.truth == Truth::yes) {
     for (const auto& x : regime.exceptions) {
-      if (!x.where.countries.empty() && (query.to.empty() || !x.where.contains(query.to))) continue;
+      if (!x.where.empty() && (query.to.empty() || !x.where.contains(query.to))) continue;
       ClauseTrace t{"exception", x.name, Truth::unknown, x.cite, x.defined_in, x.span, {}, {}};
       Truth ok = paragraph_truth(x.targets);
       if (x.condition >= 0) ok = truth_and(ok, ev.condition(x.condition, t));
@@ -262,6 +263,11 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
       if (ok == Truth::yes) lic.exceptions.push_back({x.name, x.cite, x.limit, x.per});
       d.trace.push_back(std::move(t));
     }
+  }
+  for (const auto& f : regime.flags) {
+    ClauseTrace t{"flag", f.message, Truth::unknown, "", regime.id, f.span, {}, {}};
+    t.result = ev.condition(f.condition, t);
+    if (t.result == Truth::yes) d.flags.push_back(f.message);
   }
   if (d.verdict == Verdict::indeterminate || lic.truth == Truth::unknown) d.missing.assign(missing.begin(), missing.end());
   return d;

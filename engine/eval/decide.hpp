@@ -67,6 +67,7 @@ struct Decision {
   LicenceOutcome licence;
   std::vector<ClauseTrace> trace;
   std::vector<std::string> missing;      // fields whose absence left the decision open
+  std::vector<std::string> flags;        // warnings the regime raises for this case
   bool in_force = false;
 };
 

@@ -37,8 +37,9 @@ class Builder {
   Builder(Regime& out, const CountryGroups& groups) : out_(out), groups_(groups) {}
 
   // Items of `ast`, defined in regime `owner`; diagnostics go to `sink`.
-  void add_items(const syntax::Regime& ast, const SourcePtr& file, DiagnosticSink& sink, bool own) {
+  void add_items(const syntax::Regime& ast, const SourcePtr& file, DiagnosticSink& sink, bool own, int level) {
     file_ = file;
+    level_ = level;
     sink_ = &sink;
     owner_ = ast.id.text;
     own_ = own;
@@ -285,6 +286,7 @@ class Builder {
     if (m.key == "title") out_.title = m.value;
     else if (m.key == "citation") out_.citation = m.value;
     else if (m.key == "note") out_.notes.push_back(m.value);
+    else if (m.key == "applies_to") out_.applies_to = m.value;
     else if (m.key == "supersedes") out_.supersedes = m.value;
     else if (m.key == "status") {
       if (auto s = status_from_name(m.value)) out_.status = *s, status_seen_ = true;
@@ -407,6 +409,10 @@ class Builder {
     Destinations d;
     for (const auto& n : names) {
       d.names.push_back(n.text);
+      if (n.text == "worldwide") {
+        d.worldwide = true;
+        continue;
+      }
       if (auto members = groups_.expand(n.text)) d.countries.insert(members->begin(), members->end());
       else unknown_group(n);
     }
@@ -422,7 +428,7 @@ class Builder {
     std::vector<std::string> names;
     for (const auto& [name, g] : groups_.groups()) names.push_back(name);
     error("E0412", fmt::format("unknown country group '{}'", n.text), span(n),
-          {fmt::format("groups: {}; or an ISO 3166 country code", fmt::join(names, ", "))});
+          {fmt::format("groups: {}; 'worldwide'; or an ISO 3166 country code", fmt::join(names, ", "))});
   }
 
   static std::vector<std::string> strip_any(const std::vector<std::string>& targets) {
@@ -449,6 +455,7 @@ class Builder {
     if (l.condition) rule.condition = condition(*l.condition);
     rule.cite = l.cite;
     rule.defined_in = owner_;
+    rule.level = level_;
     rule.span = span(l);
     out_.licences.push_back(std::move(rule));
   }
@@ -473,6 +480,8 @@ class Builder {
     x.span = span(e);
     out_.exceptions.push_back(std::move(x));
   }
+
+  void item(const syntax::Flag& f) { out_.flags.push_back({f.message, condition(f.condition), span(f)}); }
 
   void item(const syntax::Drop& d) {
     auto it = std::find_if(out_.controls.begin(), out_.controls.end(),
@@ -513,6 +522,7 @@ class Builder {
   DiagnosticSink* sink_ = nullptr;
   std::string owner_;
   bool own_ = false;
+  int level_ = 0;
   bool poisoned_ = false;  // an unknown name was reported; skip follow-on type errors
   bool status_seen_ = false;
   std::set<std::string> own_paragraphs_;
@@ -571,9 +581,10 @@ std::vector<Regime> check(const std::vector<ParsedFile>& files, const CountryGro
     if (src.ast->parent) regime.parent = src.ast->parent->text;
     Builder builder(regime, groups);
     DiagnosticSink own, inherited;
-    for (const RegimeSource* r : chain) {
+    for (size_t level = 0; level < chain.size(); ++level) {
+      const RegimeSource* r = chain[level];
       bool is_own = r == &src;
-      builder.add_items(*r->ast, r->file, is_own ? own : inherited, is_own);
+      builder.add_items(*r->ast, r->file, is_own ? own : inherited, is_own, static_cast<int>(level));
     }
     if (!builder.status_seen()) {
       own.report({Severity::error, "E0414", fmt::format("regime '{}' has no status", id), regime.span,

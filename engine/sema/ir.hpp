@@ -82,11 +82,15 @@ struct Propagation {
 };
 
 struct Destinations {
+  bool worldwide = false;          // `to worldwide`
   std::vector<std::string> names;  // as written: D1, D4, MO
   std::set<std::string> countries;
   std::vector<std::string> except_names;
   std::set<std::string> except_countries;
-  bool contains(const std::string& cc) const { return countries.count(cc) && !except_countries.count(cc); }
+  bool contains(const std::string& cc) const {
+    return (worldwide || countries.count(cc)) && !except_countries.count(cc);
+  }
+  bool empty() const { return !worldwide && countries.empty(); }
 };
 
 struct LicenceRule {
@@ -98,6 +102,13 @@ struct LicenceRule {
   int condition = -1;
   std::string cite;
   std::string defined_in;
+  int level = 0;  // depth in the extends chain: a child's rule outranks its parent's
+  Span span;
+};
+
+struct Flag {
+  std::string message;
+  int condition = -1;
   Span span;
 };
 
@@ -116,6 +127,7 @@ struct LicenceException {
 
 struct Regime {
   std::string id, title, citation, parent, supersedes;
+  std::string applies_to;  // set when the regime binds only some exporters (e.g. foundries)
   std::vector<std::string> notes;
   DateKey effective = 0, ends = 0;
   Status status = Status::draft;
@@ -129,6 +141,7 @@ struct Regime {
   std::vector<Propagation> propagations;
   std::vector<LicenceRule> licences;
   std::vector<LicenceException> exceptions;
+  std::vector<Flag> flags;
 
   // In force on `date`: an instrument with legal effect (not a draft, proposal) whose
   // window [effective, ends) contains the date.

@@ -113,12 +113,18 @@ struct Exception : Located {
   std::string cite;
 };
 
+// `flag "..." when ...`: a warning printed with the decision (e.g. a gap in the text).
+struct Flag : Located {
+  std::string message;
+  Expr condition;
+};
+
 // `drop "3A090.x"`: a child regime removes an inherited clause.
 struct Drop : Located {
   std::string paragraph;
 };
 
-struct Item : x3::variant<Meta, Param, Metric, Control, Exclude, Propagate, Licence, Exception, Drop> {
+struct Item : x3::variant<Meta, Param, Metric, Control, Exclude, Propagate, Licence, Exception, Flag, Drop> {
   using base_type::base_type;
   using base_type::operator=;
 };

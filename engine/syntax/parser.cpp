@@ -21,6 +21,7 @@ BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Propagate, item, sources)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Licence, targets, headquarters, groups, except_groups, policy, since,
                           condition, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exception, name, targets, groups, except_groups, condition, limit, per, cite)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Flag, message, condition)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Drop, paragraph)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Regime, id, parent, items)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::RuleFile, regimes)
@@ -104,6 +105,7 @@ struct propagate_class : annotate {};
 struct licence_class : annotate {};
 struct exception_class : annotate {};
 struct drop_class : annotate {};
+struct flag_class : annotate {};
 struct regime_class : annotate {};
 
 // Named rules: the name is what an error says was expected.
@@ -141,8 +143,9 @@ x3::rule<propagate_class, Propagate> const propagate = "a propagation";
 x3::rule<licence_class, Licence> const licence = "a licence requirement";
 x3::rule<exception_class, Exception> const exception = "a licence exception";
 x3::rule<drop_class, Drop> const drop = "a drop";
+x3::rule<flag_class, Flag> const flag = "a flag";
 x3::rule<struct item_class, Item> const item = "a clause";
-x3::rule<struct close_class> const close = "a clause (title, status, param, metric, control, exclude, licence, exception, ...) or '}'";
+x3::rule<struct close_class> const close = "a clause (title, status, param, metric, control, exclude, licence, exception, flag, ...) or '}'";
 x3::rule<regime_class, Regime> const regime = "a regime";
 x3::rule<struct file_class, RuleFile> const file = "'regime'";
 
@@ -195,7 +198,8 @@ const auto group_list_def = -(kw("groups") | kw("group")) >> (name % ',');
 const auto except_list_def = (kw("except") > group_list) | x3::attr(std::vector<Name>());
 const auto cite_def = (kw("cite") > string_lit) | x3::attr(std::string());
 
-const auto meta_def = ((kw_string("title") | kw_string("citation") | kw_string("note")) > string_lit) |
+const auto meta_def = ((kw_string("title") | kw_string("citation") | kw_string("note") | kw_string("applies_to")) >
+                       string_lit) |
                       ((kw_string("effective") | kw_string("ends")) > date) | (kw_string("status") > word) |
                       (kw_string("supersedes") > regime_id_text);
 const auto param_def = kw("param") > name > '=' > expr;
@@ -210,7 +214,8 @@ const auto exception_def = kw("exception") > name > targets > ((kw("to") > group
                            except_list > -(kw("when") > expr) > -(kw("limit") > expr) >
                            ((kw("per") > string_lit) | x3::attr(std::string())) > cite;
 const auto drop_def = kw("drop") > string_lit;
-const auto item_def = meta | param | metric | control | exclude | propagate | licence | exception | drop;
+const auto flag_def = kw("flag") > string_lit > when_kw > expr;
+const auto item_def = meta | param | metric | control | exclude | propagate | licence | exception | flag | drop;
 const auto close_def = x3::lit('}');
 const auto regime_def = kw("regime") > regime_name > -(kw("extends") > regime_name) > '{' >
                         *(item >> *x3::lit(';')) > close;
@@ -219,7 +224,7 @@ const auto file_def = *regime > x3::eoi;
 BOOST_SPIRIT_DEFINE(string_lit, date, word, regime_id_text, name, regime_name, number, bool_lit, primary, product,
                     sum, comparison, negated, negation, conjunction, expr, mul_operation, add_operation,
                     cmp_operation, and_operation, or_operation, targets, group_list, except_list, cite, meta, param,
-                    metric, control, exclude, propagate, licence, exception, drop, item, close, regime, file,
+                    metric, control, exclude, propagate, licence, exception, flag, drop, item, close, regime, file,
                     when_kw, from_kw, to_kw, in_kw, for_kw)
 
 const auto comment = x3::lexeme[(x3::lit('#') | "//") >> *(x3::char_ - x3::eol)];

@@ -1,0 +1,16 @@
+# cmake -DOUTPUT=file.cpp -DNAMESPACE=ns -DVARIABLE=kFiles -DBASE=dir -DFILES="a;b" -P embed_files.cmake
+# Writes a C++ file holding each file's text, named by its path relative to BASE.
+set(content "// Generated from ${BASE} by cmake/embed_files.cmake; do not edit.\n")
+string(APPEND content "#include \"engine/base/embedded.hpp\"\n\nnamespace ${NAMESPACE} {\n")
+set(entries "")
+set(index 0)
+foreach(file ${FILES})
+  file(READ ${file} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" escaped "${hex}")
+  file(RELATIVE_PATH relative ${BASE} ${file})
+  string(APPEND content "static const char kText${index}[] = \"${escaped}\";\n")
+  string(APPEND entries "    {\"${relative}\", std::string_view(kText${index}, sizeof(kText${index}) - 1)},\n")
+  math(EXPR index "${index} + 1")
+endforeach()
+string(APPEND content "extern const std::vector<exctl::EmbeddedFile> ${VARIABLE};\nconst std::vector<exctl::EmbeddedFile> ${VARIABLE} = {\n${entries}};\n}\n")
+file(WRITE ${OUTPUT} "${content}")

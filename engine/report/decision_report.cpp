@@ -1,0 +1,239 @@
+#include "engine/report/decision_report.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "engine/report/chip_report.hpp"
+
+namespace exctl::report {
+namespace {
+
+std::string truth_word(Truth t) { return t == Truth::yes ? "yes" : t == Truth::no ? "no" : "unknown"; }
+
+std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
+  return fmt::format("{}", fmt::join(v, sep));
+}
+
+std::vector<std::string> exception_names(const eval::LicenceOutcome& l) {
+  std::vector<std::string> out;
+  for (const auto& x : l.exceptions) out.push_back(x.name);
+  return out;
+}
+
+}  // namespace
+
+std::string licence_text(const eval::LicenceOutcome& l) {
+  if (!l.asked) return "-";
+  if (!l.required) return "unknown";
+  return *l.required ? "required" : "not required";
+}
+
+Table decision_table(const std::vector<DecisionRow>& rows) {
+  Table t({{"chip", "Chip"},
+           {"regime", "Regime"},
+           {"verdict", "Verdict"},
+           {"paragraphs", "Paragraphs"},
+           {"licence", "Licence"},
+           {"review_policy", "Review"},
+           {"exceptions", "Exceptions"},
+           {"missing", "Missing"}});
+  for (const auto& r : rows) {
+    const auto& d = r.decision;
+    std::string paragraphs = join(d.paragraphs);
+    if (d.verdict == eval::Verdict::excluded) paragraphs = "(" + join(d.excluded_by) + ")";
+    std::string policy = d.licence.policy == sema::Policy::none ? "" : std::string(sema::policy_name(d.licence.policy));
+    auto ex = exception_names(d.licence);
+    nlohmann::ordered_json licence = d.licence.required ? nlohmann::ordered_json(*d.licence.required) : nullptr;
+    t.add_row({{r.chip, r.chip},
+               {d.regime, d.regime},
+               {std::string(eval::verdict_name(d.verdict)), std::string(eval::verdict_name(d.verdict))},
+               {paragraphs.empty() ? "-" : paragraphs, d.paragraphs},
+               {licence_text(d.licence), licence},
+               {policy.empty() ? "-" : policy, policy.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(policy)},
+               {ex.empty() ? "-" : join(ex), ex},
+               {d.missing.empty() ? "" : join(d.missing), d.missing}});
+  }
+  return t;
+}
+
+nlohmann::ordered_json decision_json(const DecisionRow& row) {
+  const auto& d = row.decision;
+  nlohmann::ordered_json j;
+  j["chip"] = row.chip;
+  j["regime"] = d.regime;
+  j["verdict"] = eval::verdict_name(d.verdict);
+  j["paragraphs"] = d.paragraphs;
+  j["excluded_by"] = d.excluded_by;
+  j["end_items"] = d.end_items;
+  nlohmann::ordered_json lic;
+  lic["required"] = d.licence.required ? nlohmann::ordered_json(*d.licence.required) : nlohmann::ordered_json();
+  auto exceptions = nlohmann::ordered_json::array();
+  for (const auto& x : d.licence.exceptions) {
+    nlohmann::ordered_json e;
+    e["name"] = x.name;
+    e["cite"] = x.cite;
+    e["limit"] = json_number(x.limit);
+    e["per"] = x.per.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(x.per);
+    exceptions.push_back(e);
+  }
+  lic["exceptions"] = exceptions;
+  lic["review_policy"] = d.licence.policy == sema::Policy::none ? nlohmann::ordered_json()
+                                                                : nlohmann::ordered_json(sema::policy_name(d.licence.policy));
+  lic["reasons"] = d.licence.reasons;
+  j["licence"] = lic;
+  auto trace = nlohmann::ordered_json::array();
+  for (const auto& c : d.trace) {
+    nlohmann::ordered_json t;
+    t["kind"] = c.kind;
+    t["id"] = c.id;
+    t["result"] = truth_word(c.result);
+    t["cite"] = c.cite;
+    t["defined_in"] = c.defined_in;
+    if (c.span.has_file()) {
+      auto pos = c.span.file->position(c.span.begin);
+      t["source"] = fmt::format("{}:{}", c.span.file->path(), pos.line);
+    }
+    auto comparisons = nlohmann::ordered_json::array();
+    for (const auto& cmp : c.comparisons) {
+      nlohmann::ordered_json k;
+      k["test"] = cmp.text;
+      k["lhs"] = json_number(cmp.lhs);
+      k["rhs"] = json_number(cmp.rhs);
+      k["lhs_exact"] = cmp.lhs ? nlohmann::ordered_json(cmp.lhs->exact_text()) : nlohmann::ordered_json();
+      k["rhs_exact"] = cmp.rhs ? nlohmann::ordered_json(cmp.rhs->exact_text()) : nlohmann::ordered_json();
+      k["unit"] = sema::dim_name(cmp.dim);
+      k["margin"] = cmp.lhs && cmp.rhs ? json_number(*cmp.lhs - *cmp.rhs) : nlohmann::ordered_json();
+      k["result"] = truth_word(cmp.result);
+      comparisons.push_back(k);
+    }
+    t["comparisons"] = comparisons;
+    t["missing"] = c.missing;
+    trace.push_back(t);
+  }
+  j["trace"] = trace;
+  j["missing"] = d.missing;
+  j["flags"] = d.flags;
+  j["in_force"] = d.in_force;
+  return j;
+}
+
+namespace {
+
+// "2,368 is 32 below 2,400" / "4,000 GB/s is 2,600 GB/s above 1,400 GB/s".
+std::string margin_text(const eval::Comparison& c) {
+  if (!c.lhs || !c.rhs) return "unknown";
+  Rational diff = *c.lhs - *c.rhs;
+  std::string l = eval::format_value(*c.lhs, c.dim), r = eval::format_value(*c.rhs, c.dim);
+  if (diff == 0) return fmt::format("{} equals {}", l, r);
+  Rational mag = diff.is_negative() ? Rational(0) - diff : diff;
+  return fmt::format("{} is {} {} {}", l, eval::format_value(mag, c.dim), diff.is_negative() ? "below" : "above", r);
+}
+
+std::string mark(Truth t) { return t == Truth::yes ? "yes" : t == Truth::no ? "no " : "?  "; }
+
+// Where a field's value comes from in a chip record.
+std::string field_source(const Chip& chip, sema::FieldId f) {
+  using F = sema::FieldId;
+  const Provenance* p = nullptr;
+  switch (f) {
+    case F::tpp: p = &chip.compute; break;
+    case F::performance_density:
+    case F::die_area:
+    case F::transistors: p = &chip.silicon; break;
+    case F::memory_bandwidth:
+    case F::memory_capacity:
+    case F::has_hbm: p = &chip.memory; break;
+    case F::interconnect_bandwidth:
+    case F::host_link_bandwidth: p = &chip.interconnect; break;
+    case F::tdp: p = &chip.power; break;
+    case F::memory_bandwidth_density: p = &chip.hbm; break;
+    case F::datacenter:
+    case F::release_year:
+    case F::is_hbm_item: p = &chip.identity; break;
+    case F::export_year: return "the --date of the check";
+  }
+  if (!p || !p->present) return "not in the spec";
+  return fmt::format("{} (confidence {})", p->source, confidence_name(p->confidence));
+}
+
+}  // namespace
+
+std::string explain_text(const DecisionRow& row, const ExplainContext& ctx) {
+  const auto& d = row.decision;
+  std::string out;
+  std::string head = fmt::format("{} under {}", row.chip_name.empty() ? row.chip : row.chip_name, d.regime);
+  if (row.regime) {
+    const auto& r = *row.regime;
+    std::string window = r.effective ? fmt::format(", effective {}", sema::date_text(r.effective)) : "";
+    if (r.ends) window += fmt::format(" to {}", sema::date_text(r.ends));
+    out += fmt::format("{}: {}\n  {} [{}{}]\n", head, r.title, r.citation, sema::status_name(r.status), window);
+    if (!ctx.date.empty()) {
+      out += fmt::format("  {} on {}\n", d.in_force ? "in force" : "not in force", ctx.date);
+    }
+  } else {
+    out += head + "\n";
+  }
+  std::string verdict(eval::verdict_name(d.verdict));
+  if (!d.paragraphs.empty()) verdict += " (" + join(d.paragraphs) + ")";
+  if (d.verdict == eval::Verdict::excluded) verdict += " by " + join(d.excluded_by);
+  out += fmt::format("  verdict: {}\n", verdict);
+  if (!d.missing.empty()) out += fmt::format("  missing: {} (unknown, so the clauses using them are undecided)\n", join(d.missing));
+  if (!d.end_items.empty()) out += fmt::format("  end items containing it: {}\n", join(d.end_items, "; "));
+  if (d.licence.asked) {
+    std::string lic = licence_text(d.licence);
+    if (d.licence.policy != sema::Policy::none) lic += fmt::format(", review {}", sema::policy_name(d.licence.policy));
+    out += fmt::format("  licence: {}\n", lic);
+    for (const auto& reason : d.licence.reasons) out += fmt::format("    because {}\n", reason);
+    for (const auto& x : d.licence.exceptions) {
+      out += fmt::format("    exception {} available{}: {}\n", x.name,
+                         x.limit ? fmt::format(" up to {} per {}", x.limit->format(0), x.per) : "", x.cite);
+    }
+  }
+  for (const auto& f : d.flags) out += fmt::format("  flag: {}\n", f);
+
+  out += "\n";
+  for (const auto& c : d.trace) {
+    if (c.kind == "flag") continue;
+    std::string where;
+    if (c.span.has_file()) where = fmt::format("  [{}:{}]", c.span.file->path(), c.span.file->position(c.span.begin).line);
+    out += fmt::format("  {} {} {}: {}{}\n", mark(c.result), c.kind, c.id, c.cite.empty() ? "-" : c.cite, where);
+    size_t width = 0;
+    for (const auto& cmp : c.comparisons) width = std::max(width, cmp.text.size());
+    for (const auto& cmp : c.comparisons) {
+      std::string text = cmp.text;
+      std::replace(text.begin(), text.end(), '\n', ' ');
+      out += fmt::format("      {} {:<{}}  {}\n", mark(cmp.result), text, std::min<size_t>(width, 48), margin_text(cmp));
+    }
+    if (!c.missing.empty() && c.result == Truth::unknown) out += fmt::format("      unknown: {}\n", join(c.missing));
+  }
+
+  if (ctx.values) {
+    out += "\n  values used:\n";
+    std::set<sema::FieldId> used;
+    if (row.regime) {
+      for (const auto& n : row.regime->nodes) {
+        if (n.kind == sema::Node::Kind::field) used.insert(static_cast<sema::FieldId>(n.ref));
+      }
+    }
+    for (auto f : used) {
+      const auto& info = sema::field_info(f);
+      std::string value;
+      if (info.boolean) {
+        const auto& b = ctx.values->boolean(f);
+        value = b ? (*b ? "true" : "false") : "unknown";
+      } else {
+        const auto& v = ctx.values->num(f);
+        value = v ? eval::format_value(*v, info.dim) : "unknown";
+        if (v && !v->exact_decimal()) value += fmt::format(" (exact {})", v->exact_text());
+      }
+      std::string source = ctx.chip ? field_source(*ctx.chip, f) : "given in the spec";
+      out += fmt::format("    {:<26}{:<24} {}\n", info.name, value, source);
+    }
+  }
+  if (!ctx.interpretation.empty()) out += fmt::format("  interpretation: {}\n", join(ctx.interpretation, " "));
+  return out;
+}
+
+}  // namespace exctl::report

@@ -1,0 +1,36 @@
+// How decisions are shown: a table row per (chip, regime), the JSON contract of `check`,
+// and the rationale record of `--explain`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/eval/decide.hpp"
+#include "engine/report/table.hpp"
+
+namespace exctl::report {
+
+struct DecisionRow {
+  std::string chip;          // id
+  std::string chip_name;
+  const sema::Regime* regime;  // nullptr for the combined "current"
+  eval::Decision decision;
+};
+
+Table decision_table(const std::vector<DecisionRow>& rows);
+nlohmann::ordered_json decision_json(const DecisionRow& row);
+
+// What `--explain` adds: where each value came from and which options were used.
+struct ExplainContext {
+  const Chip* chip = nullptr;  // nullptr for a synthetic spec
+  const eval::FieldValues* values = nullptr;
+  std::vector<std::string> interpretation;
+  std::string date;
+};
+std::string explain_text(const DecisionRow& row, const ExplainContext& ctx);
+
+std::string licence_text(const eval::LicenceOutcome& l);
+
+}  // namespace exctl::report

@@ -1,0 +1,29 @@
+#include "engine/sema/rulebook.hpp"
+
+#include "engine/syntax/parser.hpp"
+
+namespace exctl::sema {
+
+const Regime* Rulebook::find(const std::string& id) const {
+  for (const auto& r : regimes) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+std::optional<Rulebook> load_rulebook(const std::vector<SourcePtr>& rule_files, const SourcePtr& groups_file,
+                                      DiagnosticSink& sink) {
+  auto groups = CountryGroups::load(groups_file, sink);
+  if (!groups) return std::nullopt;
+  Rulebook book;
+  book.groups = std::move(*groups);
+  std::vector<ParsedFile> parsed;
+  for (const auto& file : rule_files) {
+    book.sources.push_back(file);
+    if (auto ast = syntax::parse(file, sink)) parsed.push_back({file, std::move(*ast)});
+  }
+  book.regimes = check(parsed, book.groups, sink);
+  return book;
+}
+
+}  // namespace exctl::sema
