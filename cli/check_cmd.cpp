@@ -17,6 +17,8 @@ struct CheckOptions {
   std::vector<std::string> regimes;
   std::string to, hq, date, spec, specs, fail_on;
   bool explain = false;
+  bool matrix = false;
+  bool all = false;
 };
 
 // A chip to check: a record (from the database or --spec), or a synthetic row of --specs.
@@ -259,15 +261,18 @@ int run_check(Context& ctx, CheckOptions& opt) {
   if (!opt.spec.empty()) {
     if (auto chip = ctx.load_spec(opt.spec)) subjects.push_back({chip->id, chip->name, chip, {}});
   }
-  if (!opt.chips.empty()) {
+  if (!opt.chips.empty() || opt.all) {
     auto chips = ctx.load_chips();
     if (!chips) return ctx.finish();
     for (const auto& name : opt.chips) {
       if (const Chip* c = resolve_chip(*chips, name, ctx.sink)) subjects.push_back({c->id, c->name, *c, {}});
     }
+    if (opt.all) {
+      for (const auto& c : *chips) subjects.push_back({c.id, c.name, c, {}});
+    }
   }
   if (subjects.empty() && !ctx.sink.has_errors()) {
-    ctx.sink.error("E0109", "name a chip, or give --spec FILE.toml or --specs FILE.csv|FILE.jsonl");
+    ctx.sink.error("E0109", "name a chip, or give --all, --spec FILE.toml or --specs FILE.csv|FILE.jsonl");
   }
   if (ctx.sink.has_errors()) return ctx.finish();
 
@@ -282,7 +287,13 @@ int run_check(Context& ctx, CheckOptions& opt) {
     (void)before;
   }
   count_failures(rows);
-  if (ctx.format == report::Format::json) {
+  if (opt.matrix) {
+    std::cout << report::render(report::decision_matrix(rows), ctx.format);
+    if (ctx.format == report::Format::text) {
+      std::cout << fmt::format("as of {}; '-' not controlled, '?' indeterminate (a spec value is missing)\n",
+                               sema::date_text(*date));
+    }
+  } else if (ctx.format == report::Format::json) {
     auto arr = nlohmann::ordered_json::array();
     for (const auto& r : rows) arr.push_back(report::decision_json(r));
     std::cout << arr.dump(2) << "\n";
@@ -318,6 +329,8 @@ void register_check(CLI::App& app, Context& ctx, int& exit_code) {
   check->add_option("--hq", opt->hq, "The buyer's headquarters country (ISO 3166-1 alpha-2)");
   check->add_option("--date", opt->date, "Date of the export, YYYY-MM-DD (default: today)");
   check->add_flag("--explain", opt->explain, "Print the rationale: every clause, the values used, the margins");
+  check->add_flag("--matrix", opt->matrix, "One row per chip, one column per regime");
+  check->add_flag("--all", opt->all, "Every chip in the database");
   check->add_option("--spec", opt->spec, "A chip spec file not in the database");
   check->add_option("--specs", opt->specs, "A catalogue (.csv with a header of field names, or .jsonl), streamed");
   check->add_option("--fail-on", opt->fail_on, "Exit 1 when any verdict is controlled or indeterminate");

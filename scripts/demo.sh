@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# `make demo`: the main job on the built-in chip database.
+# `make demo`: the main job on the built-in chip database and regimes.
 set -euo pipefail
 exctl=${1:-build/bin/exctl}
 say() { printf '\n== %s\n\n' "$*"; }
 
-say "Every built-in chip: TPP and performance density (computed from the specs)"
+say "The shipped regimes"
+"$exctl" regimes list
+
+say "Every built-in chip under every regime: the controlled paragraphs (export to China, 2026-06-01)"
+"$exctl" check --all --matrix --to CN --date 2026-06-01
+
+say "The H20 under the 2023 rule and under the April 2025 requirement, explained"
+"$exctl" check H20 --regime us-2023-10 --regime us-2025-04-h20 --to CN --date 2025-06-01 --explain
+
+say "Every chip: TPP and performance density, computed from the specs"
 "$exctl" chips list
-
-say "The H20: how its TPP and density were derived, and from which sources"
-"$exctl" chips show H20
-
-say "Chips at or above the 2023 TPP line of 3A090.a.1 (tpp >= 4800), as Markdown"
-"$exctl" --format md chips list --where 'tpp>=4800' --year-from 2023

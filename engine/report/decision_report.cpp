@@ -58,6 +58,36 @@ Table decision_table(const std::vector<DecisionRow>& rows) {
   return t;
 }
 
+Table decision_matrix(const std::vector<DecisionRow>& rows) {
+  std::vector<std::string> regimes, chips;
+  for (const auto& r : rows) {
+    if (std::find(regimes.begin(), regimes.end(), r.decision.regime) == regimes.end()) regimes.push_back(r.decision.regime);
+    if (std::find(chips.begin(), chips.end(), r.chip) == chips.end()) chips.push_back(r.chip);
+  }
+  std::vector<Column> cols = {{"chip", "Chip"}};
+  for (const auto& id : regimes) cols.push_back({id, id});
+  Table t(cols);
+  for (const auto& chip : chips) {
+    std::vector<Cell> cells(cols.size(), Cell{"", nullptr});
+    cells[0] = {chip, chip};
+    for (const auto& r : rows) {
+      if (r.chip != chip) continue;
+      auto col = static_cast<size_t>(std::find(regimes.begin(), regimes.end(), r.decision.regime) - regimes.begin()) + 1;
+      const auto& d = r.decision;
+      std::string text;
+      switch (d.verdict) {
+        case eval::Verdict::controlled: text = join(d.paragraphs); break;
+        case eval::Verdict::not_controlled: text = "-"; break;
+        case eval::Verdict::excluded: text = "excluded (" + join(d.excluded_by) + ")"; break;
+        case eval::Verdict::indeterminate: text = "?"; break;
+      }
+      cells[col] = {text, {{"verdict", eval::verdict_name(d.verdict)}, {"paragraphs", d.paragraphs}}};
+    }
+    t.add_row(std::move(cells));
+  }
+  return t;
+}
+
 nlohmann::ordered_json decision_json(const DecisionRow& row) {
   const auto& d = row.decision;
   nlohmann::ordered_json j;

@@ -20,6 +20,9 @@ struct DecisionRow {
 };
 
 Table decision_table(const std::vector<DecisionRow>& rows);
+// One row per chip, one column per regime; a cell is the paragraphs, "-" (not
+// controlled), "excluded (Note 2)" or "? (missing ...)". JSON cells carry the verdict.
+Table decision_matrix(const std::vector<DecisionRow>& rows);
 nlohmann::ordered_json decision_json(const DecisionRow& row);
 
 // What `--explain` adds: where each value came from and which options were used.
