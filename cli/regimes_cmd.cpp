@@ -198,7 +198,7 @@ int run_tests(Context& ctx, std::vector<std::string> files) {
   auto chips = ctx.load_chips();
   if (!chips) return ctx.finish();
 
-  int passed = 0, failed = 0;
+  int passed = 0, failed = 0, known = 0;
   for (const auto& path : files) {
     toml::table root;
     try {
@@ -292,7 +292,19 @@ int run_tests(Context& ctx, std::vector<std::string> files) {
           res.problems.push_back(fmt::format("flagged: expected {}, got {}", *f, !d.flags.empty()));
         }
       }
-      if (res.problems.empty()) {
+      // A known issue documents a case exctl gets wrong today: it is reported, not counted
+      // as a failure, and it fails the run once it passes (so the marker gets removed).
+      std::string known_issue = c["known_issue"].value_or(std::string());
+      if (!known_issue.empty()) {
+        if (res.problems.empty()) {
+          ++failed;
+          std::cout << fmt::format("{}:{}: FAIL {}\n    passes now: remove its known_issue\n", path, res.line, res.name);
+        } else {
+          ++known;
+          std::cout << fmt::format("{}:{}: KNOWN {}\n    {}\n", path, res.line, res.name, known_issue);
+          for (const auto& p : res.problems) std::cout << fmt::format("    {}\n", p);
+        }
+      } else if (res.problems.empty()) {
         ++passed;
       } else {
         ++failed;
@@ -301,6 +313,7 @@ int run_tests(Context& ctx, std::vector<std::string> files) {
       }
     }
   }
+  if (known) std::cout << fmt::format("{} known issue{} (see above)\n", known, known == 1 ? "" : "s");
   std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
   int code = ctx.finish();
   if (code != kExitOk) return code;

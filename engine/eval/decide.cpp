@@ -63,6 +63,7 @@ class Evaluator {
         return cached;
       }
       case Node::Kind::not_: return {std::nullopt, truth_not(eval(n.lhs).truth)};
+      case Node::Kind::confirmed: return {std::nullopt, truth_of(eval(n.lhs).truth == Truth::yes)};
       case Node::Kind::and_: {
         Truth a = eval(n.lhs).truth;
         Truth b = eval(n.rhs).truth;
@@ -224,10 +225,14 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
   };
   LicenceOutcome& lic = d.licence;
   lic.asked = !query.to.empty() || !query.hq.empty();
-  std::pair<int, int> best_policy = {-1, -1};  // (level, restrictiveness): the child's rule wins
+  // Within destination rules (and within headquarters rules) the most derived regime's rule
+  // sets the policy; the two are separate requirements, so the stricter of them wins.
+  std::pair<int, int> best_dest = {-1, -1}, best_hq = {-1, -1};
+  sema::Policy dest_policy = sema::Policy::none, hq_policy = sema::Policy::none;
   for (const auto& rule : regime.licences) {
     const std::string& who = rule.headquarters ? query.hq : query.to;
     if (who.empty() || !rule.where.contains(who)) continue;
+    if (!rule.shipped_to.empty() && (query.to.empty() || !rule.shipped_to.contains(query.to))) continue;
     if (rule.since && query.date && query.date < rule.since) continue;
     ClauseTrace t{"licence", rule.targets.empty() ? "any" : fmt::format("{}", fmt::join(rule.targets, ", ")),
                   Truth::unknown, rule.cite, rule.defined_in, rule.span, {}, {}};
@@ -241,14 +246,16 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
       lic.reasons.push_back(fmt::format("{}: {} ({}){}", t.id, where, groups, applies == Truth::unknown ? " [undecided]" : ""));
     }
     std::pair<int, int> rank = {rule.level, policy_rank(rule.policy)};
-    if (applies == Truth::yes && rule.policy != sema::Policy::none && rank > best_policy) {
-      best_policy = rank;
-      lic.policy = rule.policy;
+    auto& best = rule.headquarters ? best_hq : best_dest;
+    if (applies == Truth::yes && rule.policy != sema::Policy::none && rank > best) {
+      best = rank;
+      (rule.headquarters ? hq_policy : dest_policy) = rule.policy;
     }
     lic.truth = truth_or(lic.truth, applies);
     if (applies == Truth::unknown) collect_missing(t);
     d.trace.push_back(std::move(t));
   }
+  lic.policy = policy_rank(hq_policy) > policy_rank(dest_policy) ? hq_policy : dest_policy;
   if (lic.asked) {
     if (lic.truth == Truth::yes) lic.required = true;
     else if (lic.truth == Truth::no) lic.required = false;
@@ -256,6 +263,8 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
   if (lic.truth == Truth::yes) {
     for (const auto& x : regime.exceptions) {
       if (!x.where.empty() && (query.to.empty() || !x.where.contains(query.to))) continue;
+      if (x.since && query.date && query.date < x.since) continue;
+      if (x.until && query.date && query.date >= x.until) continue;
       ClauseTrace t{"exception", x.name, Truth::unknown, x.cite, x.defined_in, x.span, {}, {}};
       Truth ok = paragraph_truth(x.targets);
       if (x.condition >= 0) ok = truth_and(ok, ev.condition(x.condition, t));

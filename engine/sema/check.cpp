@@ -144,9 +144,9 @@ class Builder {
   int compile(const x3::forward_ast<Not>& n) {
     const Not& x = n.get();
     int operand_index = operand(x.operand);
-    expect_bool(operand_index, "'not'");
+    expect_bool(operand_index, "'" + x.op + "'");
     Node node;
-    node.kind = Node::Kind::not_;
+    node.kind = x.op == "confirmed" ? Node::Kind::confirmed : Node::Kind::not_;
     node.lhs = operand_index;
     node.is_bool = true;
     node.span = span(x);
@@ -220,7 +220,7 @@ class Builder {
 
   std::string describe(const Node& n) const {
     std::string unit = dim_name(n.dim);
-    return unit.empty() ? "dimensionless" : "in " + unit;
+    return unit.empty() ? "a dimensionless value" : "a value in " + unit;
   }
 
   // Values compared or added must have one dimension; the blame goes to a literal (or a
@@ -233,7 +233,7 @@ class Builder {
       const Param& param = out_.params[p.ref];
       auto pos = param.span.file ? param.span.file->position(param.span.begin) : SourceFile::Position{0, 0};
       error("E0407",
-            fmt::format("parameter '{}' has no unit but is compared with a value {}", param.name, describe(other)),
+            fmt::format("parameter '{}' has no unit but is compared with {}", param.name, describe(other)),
             p.span, {fmt::format("declared at line {} as {}; give it a unit, e.g. '{} {}'", pos.line,
                                  param.value.format(4, false), param.value.format(4, false), dim_name(other.dim))});
     };
@@ -242,7 +242,7 @@ class Builder {
     const Node& blamed = r.kind == Node::Kind::number ? r : l.kind == Node::Kind::number ? l : r;
     const Node& other = &blamed == &r ? l : r;
     error("E0405",
-          fmt::format("unit mismatch: '{}' joins a value {} with a value {}", op, describe(other), describe(blamed)),
+          fmt::format("unit mismatch: '{}' joins {} and {}", op, describe(other), describe(blamed)),
           blamed.span,
           {other.dim.dimensionless() ? "remove the unit, or compare with a quantity that has one"
                                      : fmt::format("write the value {}, e.g. with unit {}", "in the same dimension",
@@ -442,6 +442,7 @@ class Builder {
     rule.targets = strip_any(l.targets);
     rule.headquarters = l.headquarters;
     rule.where = destinations(l.groups, l.except_groups);
+    rule.shipped_to = destinations(l.shipped_to, {});
     if (!l.policy.empty()) {
       if (auto p = policy_from_name(l.policy)) rule.policy = *p;
       else
@@ -475,6 +476,14 @@ class Builder {
       if (!x.limit) error("E0415", "an exception's limit must be a constant", span(*e.limit));
     }
     x.per = e.per;
+    if (!e.since.empty()) {
+      if (auto d = parse_date(e.since)) x.since = *d;
+      else error("E0410", fmt::format("'{}' is not a valid date", e.since), span(e));
+    }
+    if (!e.until.empty()) {
+      if (auto d = parse_date(e.until)) x.until = *d;
+      else error("E0410", fmt::format("'{}' is not a valid date", e.until), span(e));
+    }
     x.cite = e.cite;
     x.defined_in = owner_;
     x.span = span(e);
@@ -564,8 +573,12 @@ std::vector<Regime> check(const std::vector<ParsedFile>& files, const CountryGro
         break;
       }
       if (std::find(chain.begin(), chain.end(), &it->second) != chain.end()) {
-        if (chain.size() == 1 || &it->second == &src) {
-          sink.error("E0402", fmt::format("regime '{}' extends itself through '{}'", id, parent.text), where);
+        if (&it->second == &src) {  // the cycle runs through this regime: report it here
+          std::vector<std::string> path;
+          for (const auto* r : chain) path.push_back(r->ast->id.text);
+          path.push_back(id);
+          Span own{src.file, src.ast->parent->begin, src.ast->parent->end};
+          sink.error("E0402", fmt::format("regime '{}' extends itself: {}", id, fmt::join(path, " -> ")), own);
         }
         broken = true;
         break;

@@ -32,7 +32,7 @@ enum class CmpOp { ge, gt, le, lt, eq, ne };
 std::string_view cmp_text(CmpOp op);
 
 struct Node {
-  enum class Kind { number, boolean, field, param, metric, not_, and_, or_, cmp, add, sub, mul, div };
+  enum class Kind { number, boolean, field, param, metric, not_, confirmed, and_, or_, cmp, add, sub, mul, div };
   Kind kind = Kind::number;
   Rational number;       // number: the value in canonical units
   bool boolean = false;  // boolean literal
@@ -97,6 +97,7 @@ struct LicenceRule {
   std::vector<std::string> targets;  // empty = any controlled paragraph
   bool headquarters = false;         // applies to the buyer's headquarters, not the destination
   Destinations where;
+  Destinations shipped_to;           // headquarters rules: only for exports there (empty: any)
   Policy policy = Policy::none;
   DateKey since = 0;
   int condition = -1;
@@ -120,6 +121,7 @@ struct LicenceException {
   std::optional<Rational> limit;
   Dim limit_dim;
   std::string per;
+  DateKey since = 0, until = 0;  // available on [since, until)
   std::string cite;
   std::string defined_in;
   Span span;

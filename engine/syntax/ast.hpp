@@ -41,7 +41,10 @@ struct Operand : x3::variant<Number, BoolLiteral, Name, x3::forward_ast<Not>, x3
   using base_type::operator=;
 };
 
+// A prefix operator: `not C`, or `confirmed C` (true only when C is known to be true:
+// for presumptions that hold unless a fact is established).
 struct Not : Located {
+  std::string op;
   Operand operand;
 };
 
@@ -96,6 +99,7 @@ struct Licence : Located {
   bool headquarters = false;         // `to headquarters in ...`
   std::vector<Name> groups;
   std::vector<Name> except_groups;
+  std::vector<Name> shipped_to;      // headquarters rules: only for exports to these
   std::string policy;                // presumption_of_denial | case_by_case | presumption_of_approval
   std::string since;                 // the date this requirement starts, when later than the regime's
   boost::optional<Expr> condition;
@@ -110,6 +114,8 @@ struct Exception : Located {
   boost::optional<Expr> condition;
   boost::optional<Expr> limit;         // a quantity cap, e.g. 26900000 (TPP)
   std::string per;                   // what the cap is counted per
+  std::string since;                 // the date the exception became available
+  std::string until;                 // the date it stopped being available
   std::string cite;
 };
 

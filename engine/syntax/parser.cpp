@@ -9,7 +9,7 @@
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Number, digits, unit)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Name, text)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::BoolLiteral, value)
-BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Not, operand)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Not, op, operand)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Operation, op, operand)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Expr, first, rest)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Meta, key, value)
@@ -18,9 +18,10 @@ BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Metric, name, value)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Control, paragraph, condition, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exclude, note, targets, condition, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Propagate, item, sources)
-BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Licence, targets, headquarters, groups, except_groups, policy, since,
-                          condition, cite)
-BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exception, name, targets, groups, except_groups, condition, limit, per, cite)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Licence, targets, headquarters, groups, except_groups, shipped_to, policy,
+                          since, condition, cite)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exception, name, targets, groups, except_groups, condition, limit, per,
+                          since, until, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Flag, message, condition)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Drop, paragraph)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Regime, id, parent, items)
@@ -161,7 +162,7 @@ const auto to_kw_def = kw("to");
 const auto in_kw_def = kw("in");
 const auto for_kw_def = kw("for");
 
-const auto keyword = kw("or") | kw("and") | kw("not") | kw("true") | kw("false");
+const auto keyword = kw("or") | kw("and") | kw("not") | kw("confirmed") | kw("true") | kw("false");
 
 const auto string_lit_def =
     x3::lexeme['"' > *(('\\' > x3::char_) | (x3::char_ - '"' - '\\' - x3::eol)) > '"'];
@@ -186,7 +187,7 @@ const auto cmp_operation_def =
     (x3::string(">=") | x3::string("<=") | x3::string("==") | x3::string("!=") | x3::string(">") | x3::string("<")) >
     sum;
 const auto comparison_def = sum >> x3::repeat(0, 1)[cmp_operation];
-const auto negated_def = kw("not") > negation;
+const auto negated_def = (kw_string("not") | kw_string("confirmed")) > negation;
 const auto negation_def = negated | comparison;
 const auto and_operation_def = kw_string("and") > negation;
 const auto conjunction_def = negation >> *and_operation;
@@ -208,11 +209,13 @@ const auto control_def = kw("control") > string_lit > when_kw > expr > cite;
 const auto exclude_def = kw("exclude") > string_lit > from_kw > (string_lit % ',') > when_kw > expr > cite;
 const auto propagate_def = kw("propagate") > string_lit > from_kw > (string_lit % ',');
 const auto licence_def = kw("licence") > targets > to_kw > x3::matches[kw("headquarters") > in_kw] > group_list >
-                         except_list > ((kw("policy") > word) | x3::attr(std::string())) >
+                         except_list > ((kw("shipped") > to_kw > group_list) | x3::attr(std::vector<Name>())) > ((kw("policy") > word) | x3::attr(std::string())) >
                          ((kw("since") > date) | x3::attr(std::string())) > -(kw("when") > expr) > cite;
 const auto exception_def = kw("exception") > name > targets > ((kw("to") > group_list) | x3::attr(std::vector<Name>())) >
                            except_list > -(kw("when") > expr) > -(kw("limit") > expr) >
-                           ((kw("per") > string_lit) | x3::attr(std::string())) > cite;
+                           ((kw("per") > string_lit) | x3::attr(std::string())) >
+                           ((kw("since") > date) | x3::attr(std::string())) >
+                           ((kw("until") > date) | x3::attr(std::string())) > cite;
 const auto drop_def = kw("drop") > string_lit;
 const auto flag_def = kw("flag") > string_lit > when_kw > expr;
 const auto item_def = meta | param | metric | control | exclude | propagate | licence | exception | flag | drop;

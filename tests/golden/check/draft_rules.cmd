@@ -1,0 +1,1 @@
+--rules examples/draft-bandwidth-cap.rules check H20 H100 rtx-pro-6000d --regime draft-bandwidth-cap --to CN --date 2026-01-01

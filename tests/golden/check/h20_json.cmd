@@ -1,0 +1,1 @@
+--format json check H20 --regime us-2025-04-h20 --to CN --hq CN --date 2025-06-01

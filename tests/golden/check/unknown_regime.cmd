@@ -1,0 +1,1 @@
+check H20 --regime us-2077

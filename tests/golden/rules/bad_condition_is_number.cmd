@@ -1,0 +1,1 @@
+lint tests/bad_rules/condition_is_number.rules

@@ -1,0 +1,1 @@
+lint tests/bad_rules/param_override_unit.rules

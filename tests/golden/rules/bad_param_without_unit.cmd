@@ -1,0 +1,1 @@
+lint tests/bad_rules/param_without_unit.rules

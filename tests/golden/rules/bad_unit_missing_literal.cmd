@@ -1,0 +1,1 @@
+lint tests/bad_rules/unit_missing_literal.rules

@@ -1,0 +1,1 @@
+lint examples/draft-bandwidth-cap.rules

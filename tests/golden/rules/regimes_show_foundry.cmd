@@ -1,0 +1,1 @@
+regimes show us-2025-01-foundry

@@ -1,0 +1,1 @@
+regimes show us-2099
