@@ -10,6 +10,8 @@
 
 #include "cli/commands.hpp"
 #include "engine/report/decision_report.hpp"
+#include "engine/syntax/format.hpp"
+#include "engine/syntax/parser.hpp"
 
 namespace exctl::cli {
 namespace {
@@ -162,6 +164,40 @@ int run_lint(Context& ctx, const std::vector<std::string>& files) {
                              files.size() == 1 ? "" : "s");
   }
   return ctx.finish();
+}
+
+// `fmt FILE`: print the canonical layout; --write rewrites the file, --check only reports.
+int run_fmt(Context& ctx, const std::vector<std::string>& files, bool write, bool check) {
+  int unformatted = 0;
+  for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      ctx.sink.error("E0302", fmt::format("cannot read rule file '{}'", path));
+      continue;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    std::string text = buffer.str();
+    auto source = std::make_shared<SourceFile>(path, text);
+    DiagnosticSink parse_sink;
+    if (!syntax::parse(source, parse_sink)) {  // never reformat what does not parse
+      ctx.sink.merge(parse_sink);
+      continue;
+    }
+    std::string formatted = syntax::format(text);
+    if (check) {
+      if (formatted != text) {
+        ++unformatted;
+        std::cout << fmt::format("{}: not formatted\n", path);
+      }
+    } else if (write) {
+      if (formatted != text) std::ofstream(path, std::ios::binary) << formatted;
+    } else {
+      std::cout << formatted;
+    }
+  }
+  int code = ctx.finish();
+  return code != kExitOk ? code : (unformatted ? 1 : kExitOk);
 }
 
 // ---- decision tables ----------------------------------------------------------------------
@@ -336,6 +372,16 @@ void register_regimes(CLI::App& app, Context& ctx, int& exit_code) {
   auto* lint = app.add_subcommand("lint", "Check rule files: diagnostics only");
   lint->add_option("files", *lint_files, "Rule files")->required();
   lint->callback([&ctx, &exit_code, lint_files] { exit_code = ctx.prepare() ? run_lint(ctx, *lint_files) : ctx.finish(); });
+
+  auto fmt_files = std::make_shared<std::vector<std::string>>();
+  auto fmt_write = std::make_shared<bool>(false), fmt_check = std::make_shared<bool>(false);
+  auto* fmt_cmd = app.add_subcommand("fmt", "Print rule files in canonical layout (comments kept)");
+  fmt_cmd->add_option("files", *fmt_files, "Rule files")->required();
+  fmt_cmd->add_flag("--write", *fmt_write, "Rewrite the files in place");
+  fmt_cmd->add_flag("--check", *fmt_check, "Exit 1 when a file is not in canonical layout");
+  fmt_cmd->callback([&ctx, &exit_code, fmt_files, fmt_write, fmt_check] {
+    exit_code = ctx.prepare() ? run_fmt(ctx, *fmt_files, *fmt_write, *fmt_check) : ctx.finish();
+  });
 
   auto test_files = std::make_shared<std::vector<std::string>>();
   auto* test = app.add_subcommand("test", "Run decision tables (default: rules/*.cases.toml); exit 1 when a case fails");

@@ -1,0 +1,1 @@
+fmt examples/draft-bandwidth-cap.rules

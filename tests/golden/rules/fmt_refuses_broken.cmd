@@ -1,0 +1,1 @@
+fmt tests/bad_rules/syntax_missing_when.rules
