@@ -83,6 +83,46 @@ CREATE TABLE chip_metrics (      -- derived by the engine at import, default opt
 );
 )sql";
 
+// Schema 2. The derived columns (total_params, active_params, kv_elements_per_token) are
+// stored so that analysts can query them; the engine recomputes them from the shape.
+constexpr const char* kModelsSchema = R"sql(
+CREATE TABLE models (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  notes TEXT,
+  params_billion REAL,           -- as the model card states
+  active_params_billion REAL,
+  context_length INTEGER NOT NULL,
+  layers INTEGER NOT NULL,
+  hidden INTEGER NOT NULL,
+  heads INTEGER NOT NULL,
+  kv_heads INTEGER,              -- NULL with MLA
+  head_dim INTEGER,              -- NULL with MLA
+  ffn INTEGER,                   -- NULL when every layer is MoE
+  mlp_matrices INTEGER NOT NULL,
+  vocab INTEGER NOT NULL,
+  tied_embeddings INTEGER NOT NULL,
+  qkv_bias INTEGER NOT NULL,
+  mla_q_lora_rank INTEGER,
+  mla_kv_lora_rank INTEGER,
+  mla_qk_nope_head_dim INTEGER,
+  mla_qk_rope_head_dim INTEGER,
+  mla_v_head_dim INTEGER,
+  moe_experts INTEGER,
+  moe_active INTEGER,
+  moe_shared INTEGER,
+  moe_expert_ffn INTEGER,
+  moe_shared_ffn INTEGER,
+  moe_dense_layers INTEGER,
+  sliding_window INTEGER,
+  sliding_window_layers INTEGER,
+  total_params INTEGER NOT NULL,
+  active_params INTEGER NOT NULL,
+  kv_elements_per_token INTEGER NOT NULL
+);
+)sql";
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& s : items) out += (out.empty() ? "" : ",") + s;
@@ -166,11 +206,25 @@ void Database::check_version(bool may_create) {
                                     description_, version, kSchemaVersion));
   }
   if (version < 1) throw DatabaseError(fmt::format("'{}' has no schema version; it is damaged", description_));
+  if (version < kSchemaVersion && may_create) {
+    // Version 1 lacks only the models table; adding it upgrades the file in place.
+    sqlite::Transaction tx(conn_);
+    if (!has_table("models")) conn_.exec(kModelsSchema);
+    conn_.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
+    tx.commit();
+  }
+}
+
+bool Database::has_table(const char* name) {
+  auto st = conn_.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
+  st.bind(1, std::string_view(name));
+  return st.step() && st.integer(0) > 0;
 }
 
 void Database::create_schema() {
   sqlite::Transaction tx(conn_);
   conn_.exec(kSchema);
+  conn_.exec(kModelsSchema);
   conn_.exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
   conn_.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
   tx.commit();
@@ -328,6 +382,80 @@ std::vector<Chip> Database::load_all() {
     p->notes = src.text(5);
   }
   return chips;
+}
+
+void Database::upsert_models(const std::vector<roofline::Model>& models) {
+  if (read_only_) throw DatabaseError(fmt::format("database '{}' is read-only", description_));
+  sqlite::Transaction tx(conn_);
+  auto ins = conn_.prepare(
+      "INSERT OR REPLACE INTO models VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
+      "?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33)");
+  auto opt = [](bool present, int64_t v) { return present ? std::optional<int64_t>(v) : std::nullopt; };
+  for (const auto& m : models) {
+    roofline::ParamCounts p = roofline::count_params(m);
+    ins.bind(1, m.id).bind(2, m.name).bind(3, m.source).bind(4, nonempty(m.notes));
+    ins.bind(5, m.params_billion).bind(6, m.active_params_billion).bind(7, m.context_length);
+    ins.bind(8, m.layers).bind(9, m.hidden).bind(10, m.heads);
+    ins.bind(11, opt(!m.mla, m.kv_heads)).bind(12, opt(!m.mla, m.head_dim)).bind(13, opt(m.ffn > 0, m.ffn));
+    ins.bind(14, m.mlp_matrices).bind(15, m.vocab);
+    ins.bind(16, int64_t{m.tied_embeddings ? 1 : 0}).bind(17, int64_t{m.qkv_bias ? 1 : 0});
+    const roofline::MlaConfig a = m.mla.value_or(roofline::MlaConfig{});
+    ins.bind(18, opt(m.mla.has_value(), a.q_lora_rank)).bind(19, opt(m.mla.has_value(), a.kv_lora_rank));
+    ins.bind(20, opt(m.mla.has_value(), a.qk_nope_head_dim)).bind(21, opt(m.mla.has_value(), a.qk_rope_head_dim));
+    ins.bind(22, opt(m.mla.has_value(), a.v_head_dim));
+    const roofline::MoeConfig e = m.moe.value_or(roofline::MoeConfig{});
+    bool moe = m.moe.has_value();
+    ins.bind(23, opt(moe, e.experts)).bind(24, opt(moe, e.active)).bind(25, opt(moe, e.shared));
+    ins.bind(26, opt(moe, e.expert_ffn)).bind(27, opt(moe, e.shared_ffn)).bind(28, opt(moe, e.dense_layers));
+    const roofline::SlidingWindow w = m.sliding_window.value_or(roofline::SlidingWindow{});
+    ins.bind(29, opt(m.sliding_window.has_value(), w.window)).bind(30, opt(m.sliding_window.has_value(), w.layers));
+    ins.bind(31, p.total).bind(32, p.active).bind(33, roofline::kv_elements_per_token(m));
+    ins.run();
+  }
+  tx.commit();
+}
+
+std::vector<roofline::Model> Database::load_models() {
+  std::vector<roofline::Model> models;
+  if (!has_table("models")) return models;
+  auto st = conn_.prepare(
+      "SELECT id, name, source, notes, params_billion, active_params_billion, context_length, layers, hidden, heads,"
+      " kv_heads, head_dim, ffn, mlp_matrices, vocab, tied_embeddings, qkv_bias, mla_q_lora_rank, mla_kv_lora_rank,"
+      " mla_qk_nope_head_dim, mla_qk_rope_head_dim, mla_v_head_dim, moe_experts, moe_active, moe_shared,"
+      " moe_expert_ffn, moe_shared_ffn, moe_dense_layers, sliding_window, sliding_window_layers"
+      " FROM models ORDER BY id");
+  while (st.step()) {
+    roofline::Model m;
+    m.id = st.text(0);
+    m.name = st.text(1);
+    m.source = st.text(2);
+    m.notes = st.text(3);
+    m.params_billion = st.opt_real(4);
+    m.active_params_billion = st.opt_real(5);
+    m.context_length = st.integer(6);
+    m.layers = st.integer(7);
+    m.hidden = st.integer(8);
+    m.heads = st.integer(9);
+    m.kv_heads = st.opt_integer(10).value_or(0);
+    m.head_dim = st.opt_integer(11).value_or(0);
+    m.ffn = st.opt_integer(12).value_or(0);
+    m.mlp_matrices = st.integer(13);
+    m.vocab = st.integer(14);
+    m.tied_embeddings = st.integer(15) != 0;
+    m.qkv_bias = st.integer(16) != 0;
+    if (!st.is_null(18)) {
+      m.mla = roofline::MlaConfig{st.opt_integer(17).value_or(0), st.integer(18), st.integer(19), st.integer(20),
+                                  st.integer(21)};
+    }
+    if (!st.is_null(22)) {
+      m.moe = roofline::MoeConfig{st.integer(22), st.integer(23), st.integer(24),
+                                  st.integer(25), st.integer(26), st.integer(27)};
+    }
+    if (!st.is_null(28)) m.sliding_window = roofline::SlidingWindow{st.integer(28), st.integer(29)};
+    m.origin_file = description_;
+    models.push_back(std::move(m));
+  }
+  return models;
 }
 
 }  // namespace exctl::chipdb

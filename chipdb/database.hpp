@@ -9,11 +9,13 @@
 
 #include "chipdb/sqlite.hpp"
 #include "engine/base/chip.hpp"
+#include "engine/roofline/model.hpp"
 
 namespace exctl::chipdb {
 
 inline constexpr int64_t kApplicationId = 0x45584354;  // "EXCT"
-inline constexpr int64_t kSchemaVersion = 1;
+// 1: chips; 2: adds the models table (a version-1 file is upgraded when opened for writing).
+inline constexpr int64_t kSchemaVersion = 2;
 
 // A database that cannot be used as asked: foreign, newer, corrupt, read-only.
 class DatabaseError : public std::runtime_error {
@@ -47,6 +49,11 @@ class Database {
   // Adds or replaces the chips in one transaction: all are written or none.
   void upsert(const std::vector<Chip>& chips, const std::vector<MetricsRow>& metrics);
 
+  // The model configs (schema 2). Empty for a version-1 file opened read-only.
+  std::vector<roofline::Model> load_models();
+  // Adds or replaces the models in one transaction.
+  void upsert_models(const std::vector<roofline::Model>& models);
+
   sqlite::Connection& connection() { return conn_; }
 
  private:
@@ -54,6 +61,7 @@ class Database {
       : conn_(std::move(conn)), description_(std::move(description)), read_only_(read_only) {}
   void check_version(bool may_create);
   void create_schema();
+  bool has_table(const char* name);
 
   sqlite::Connection conn_;
   std::string description_;

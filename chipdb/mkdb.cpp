@@ -1,5 +1,6 @@
-// Build-time tool: turns chipdb/chips/*.toml into the built-in database and a C++ file
-// that embeds it. Usage: exctl-mkdb --out DB --embed CPP SPEC_DIR...
+// Build-time tool: turns chipdb/chips/*.toml (and chipdb/models/*.toml) into the built-in
+// database and a C++ file that embeds it.
+// Usage: exctl-mkdb --out DB --embed CPP [--models MODEL_DIR] SPEC_DIR...
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,18 +11,20 @@
 
 #include "chipdb/database.hpp"
 #include "chipdb/import.hpp"
+#include "chipdb/model_toml.hpp"
 
 int main(int argc, char** argv) {
   std::string out, embed;
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs, model_dirs;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--out" && i + 1 < argc) out = argv[++i];
     else if (arg == "--embed" && i + 1 < argc) embed = argv[++i];
+    else if (arg == "--models" && i + 1 < argc) model_dirs.push_back(argv[++i]);
     else inputs.push_back(arg);
   }
   if (out.empty() || embed.empty() || inputs.empty()) {
-    std::cerr << "usage: exctl-mkdb --out DB --embed CPP SPEC_DIR...\n";
+    std::cerr << "usage: exctl-mkdb --out DB --embed CPP [--models MODEL_DIR] SPEC_DIR...\n";
     return 2;
   }
   namespace fs = std::filesystem;
@@ -33,6 +36,10 @@ int main(int argc, char** argv) {
     {
       auto db = exctl::chipdb::Database::open(tmp, exctl::chipdb::Database::Mode::read_write);
       exctl::chipdb::import_specs(db, inputs, sink);
+      if (!model_dirs.empty()) {
+        auto models = exctl::chipdb::read_model_configs(model_dirs, sink);
+        if (!sink.has_errors()) db.upsert_models(models);
+      }
       if (!sink.has_errors()) db.connection().exec("VACUUM");
     }
     std::cerr << exctl::render_text(sink);

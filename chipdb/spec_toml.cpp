@@ -14,232 +14,16 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "chipdb/toml_reader.hpp"
+
 namespace exctl::chipdb {
 namespace {
 
 namespace fs = std::filesystem;
 
-Span span_of(const SourcePtr& file, const toml::source_region& region) {
-  uint32_t begin = file->offset(region.begin.line, region.begin.column);
-  uint32_t end = file->offset(region.end.line, region.end.column);
-  return {file, begin, std::max(end, begin)};
-}
-
-std::string_view type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string: return "string";
-    case toml::node_type::integer: return "integer";
-    case toml::node_type::floating_point: return "float";
-    case toml::node_type::boolean: return "boolean";
-    case toml::node_type::table: return "table";
-    case toml::node_type::array: return node.is_array_of_tables() ? "array of tables" : "array";
-    case toml::node_type::date: return "date";
-    case toml::node_type::time: return "time";
-    case toml::node_type::date_time: return "date-time";
-    default: return "value";
-  }
-}
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t prev = row[0]++;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cur = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
-    }
-  }
-  return row[b.size()];
-}
-
-// Reads the keys of one TOML table, remembering which were consumed so that the rest
-// can be reported as unknown.
-class TableReader {
- public:
-  TableReader(const toml::table& table, const SourcePtr& file, DiagnosticSink& sink, std::string prefix)
-      : table_(table), file_(file), sink_(sink), prefix_(std::move(prefix)) {}
-
-  std::string path(std::string_view key) const { return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key); }
-
-  bool has(std::string_view key) const { return table_.get(key) != nullptr; }
-
-  const toml::node* take(std::string_view key) {
-    known_.insert(std::string(key));
-    return table_.get(key);
-  }
-
-  void type_error(const std::string& key, const toml::node& node, std::string_view expected) {
-    sink_.error("E0205", fmt::format("'{}' must be {}, found {}", path(key), expected, type_name(node)),
-                span_of(file_, node.source()));
-  }
-
-  void missing(std::string_view key) {
-    Diagnostic d{Severity::error, "E0202", fmt::format("missing required key '{}'", path(key)), table_span(), {}};
-    d.quote_source = !prefix_.empty();
-    sink_.report(std::move(d));
-  }
-
-  // The first line of the table (its [header]); the file's start for the root table.
-  Span table_span() const {
-    auto region = table_.source();
-    if (prefix_.empty() || region.begin.line == 0) return {file_, 0, 0};
-    uint32_t begin = file_->offset(region.begin.line, region.begin.column);
-    auto line = file_->line_text(region.begin.line);
-    return {file_, begin, begin + static_cast<uint32_t>(line.size() - (region.begin.column - 1))};
-  }
-
-  Span span(const toml::node& node) const { return span_of(file_, node.source()); }
-
-  std::optional<std::string> string(std::string_view key, bool required = false) {
-    const toml::node* node = take(key);
-    if (!node) {
-      if (required) missing(key);
-      return std::nullopt;
-    }
-    if (auto v = node->value_exact<std::string>()) {
-      if (required && v->empty()) {
-        sink_.error("E0207", fmt::format("'{}' must not be empty", path(key)), span(*node));
-        return std::nullopt;
-      }
-      return v;
-    }
-    type_error(std::string(key), *node, "a string");
-    return std::nullopt;
-  }
-
-  std::optional<bool> boolean(std::string_view key) {
-    const toml::node* node = take(key);
-    if (!node) return std::nullopt;
-    if (auto v = node->value_exact<bool>()) return v;
-    type_error(std::string(key), *node, "true or false");
-    return std::nullopt;
-  }
-
-  std::optional<int64_t> integer(std::string_view key, int64_t min, int64_t max, bool required = false) {
-    const toml::node* node = take(key);
-    if (!node) {
-      if (required) missing(key);
-      return std::nullopt;
-    }
-    auto v = node->value_exact<int64_t>();
-    if (!v) {
-      type_error(std::string(key), *node, "an integer");
-      return std::nullopt;
-    }
-    if (*v < min || *v > max) {
-      sink_.error("E0206", fmt::format("'{}' is {}, outside {}..{}", path(key), *v, min, max), span(*node));
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  // A finite, non-negative number, integer or float, kept exact.
-  std::optional<Rational> number(std::string_view key) {
-    const toml::node* node = take(key);
-    if (!node) return std::nullopt;
-    std::optional<Rational> value;
-    if (auto i = node->value_exact<int64_t>()) {
-      value = Rational(*i);
-    } else if (auto d = node->value_exact<double>()) {
-      value = Rational::from_double(*d);
-      if (!value) {
-        std::string why = std::isfinite(*d) ? "is out of the range exctl represents exactly (at most 18 digits)"
-                                            : "must be a finite number";
-        sink_.error("E0206", fmt::format("'{}' {}", path(key), why), span(*node));
-        return std::nullopt;
-      }
-    } else {
-      type_error(std::string(key), *node, "a number");
-      return std::nullopt;
-    }
-    if (value->is_negative()) {
-      sink_.error("E0206", fmt::format("'{}' must not be negative, found {}", path(key), value->exact_text()),
-                  span(*node));
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  std::vector<std::string> strings(std::string_view key) {
-    const toml::node* node = take(key);
-    std::vector<std::string> out;
-    if (!node) return out;
-    const toml::array* arr = node->as_array();
-    if (!arr) {
-      type_error(std::string(key), *node, "an array of strings");
-      return out;
-    }
-    for (size_t i = 0; i < arr->size(); ++i) {
-      const toml::node& item = *arr->get(i);
-      if (auto s = item.value_exact<std::string>()) out.push_back(*s);
-      else type_error(fmt::format("{}[{}]", key, i), item, "a string");
-    }
-    return out;
-  }
-
-  const toml::table* table(std::string_view key) {
-    const toml::node* node = take(key);
-    if (!node) return nullptr;
-    if (auto t = node->as_table()) return t;
-    type_error(std::string(key), *node, "a table");
-    return nullptr;
-  }
-
-  const toml::array* tables(std::string_view key) {
-    const toml::node* node = take(key);
-    if (!node) return nullptr;
-    if (node->is_array_of_tables()) return node->as_array();
-    type_error(std::string(key), *node, "an array of tables");
-    return nullptr;
-  }
-
-  // Reports every key not consumed, with the nearest known key as a hint.
-  void finish() {
-    for (auto&& [key, node] : table_) {
-      if (known_.count(std::string(key.str()))) continue;
-      Diagnostic d{Severity::error, "E0204", fmt::format("unknown key '{}'", path(key.str())),
-                   span_of(file_, key.source()), {}};
-      std::string best;
-      size_t best_distance = 3;
-      for (const auto& k : known_) {
-        size_t dist = edit_distance(key.str(), k);
-        if (dist < best_distance) best_distance = dist, best = k;
-      }
-      if (!best.empty()) d.notes.push_back(fmt::format("did you mean '{}'?", path(best)));
-      static const std::set<std::string_view> kTopLevel = {"id", "vendor", "name", "aliases", "year", "datacenter",
-                                                           "origin", "kind", "status"};
-      if (!prefix_.empty() && kTopLevel.count(key.str())) {
-        d.notes.push_back(fmt::format("'{}' is a top-level key: top-level keys come before the first [table]", key.str()));
-      }
-      sink_.report(std::move(d));
-    }
-  }
-
-  DiagnosticSink& sink() { return sink_; }
-  TableReader child(const toml::table& table, std::string prefix) const {
-    return TableReader(table, file_, sink_, std::move(prefix));
-  }
-
- private:
-  const toml::table& table_;
-  const SourcePtr& file_;
-  DiagnosticSink& sink_;
-  std::string prefix_;
-  std::set<std::string> known_;
-};
-
-bool valid_slug(std::string_view id) {
-  if (id.empty() || id.front() == '-' || id.back() == '-') return false;
-  char prev = 0;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    if (!ok || (c == '-' && prev == '-')) return false;
-    prev = c;
-  }
-  return true;
-}
+// Top-level keys, for the hint when one turns up inside a [table].
+const std::set<std::string_view> kTopLevel = {"id",         "vendor", "name", "aliases", "year",
+                                             "datacenter", "origin", "kind", "status"};
 
 // Reads source/confidence/estimated/notes of a group; `keys` are the group's value keys,
 // which `estimated` may name.
@@ -394,24 +178,13 @@ constexpr std::pair<std::string_view, GroupReader> kGroups[] = {
 
 std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink) {
   DiagnosticSink local;
-  toml::table root;
-  try {
-    root = toml::parse(file->text(), file->path());
-  } catch (const toml::parse_error& e) {
-    std::string message(e.description());
-    if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
-    while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
-    Diagnostic d{Severity::error, "E0201", "toml syntax error: " + message, span_of(file, e.source()), {}};
-    if (message.find("control characters") != std::string::npos) {
-      d.notes.push_back("a string on this line may be missing its closing quote");
-    }
-    sink.report(std::move(d));
-    return std::nullopt;
-  }
+  auto parsed = parse_toml(file, sink);
+  if (!parsed) return std::nullopt;
+  const toml::table& root = *parsed;
 
   Chip chip;
   chip.origin_file = file->path();
-  TableReader r(root, file, local, "");
+  TableReader r(root, file, local, "", &kTopLevel);
   if (auto id = r.string("id", true)) {
     chip.id_span = r.span(*r.take("id"));
     if (valid_slug(*id)) chip.id = *id;
@@ -486,23 +259,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-SourcePtr read_file(const std::string& path, DiagnosticSink& sink) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    sink.error("E0210", fmt::format("cannot read chip spec '{}': no such file", path));
-    return nullptr;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path, ec)) {
-    sink.error("E0210", fmt::format("cannot read chip spec '{}': {}", path,
-                                    fs::is_directory(path, ec) ? "it is a directory" : std::strerror(errno)));
-    return nullptr;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return std::make_shared<SourceFile>(path, buffer.str());
-}
-
 }  // namespace
 
 void check_chip_set(const std::vector<Chip>& chips, DiagnosticSink& sink) {
@@ -541,24 +297,10 @@ void check_chip_set(const std::vector<Chip>& chips, DiagnosticSink& sink) {
 }
 
 std::vector<Chip> read_chip_specs(const std::vector<std::string>& paths, DiagnosticSink& sink) {
-  std::vector<std::string> files;
-  for (const auto& path : paths) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      std::vector<std::string> found;
-      for (const auto& entry : fs::directory_iterator(path, ec)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".toml") found.push_back(entry.path().string());
-      }
-      std::sort(found.begin(), found.end());
-      if (found.empty()) sink.error("E0210", fmt::format("directory '{}' holds no .toml chip specs", path));
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      files.push_back(path);
-    }
-  }
+  std::vector<std::string> files = toml_files(paths, "chip spec", "E0210", sink);
   std::vector<Chip> chips;
   for (const auto& path : files) {
-    SourcePtr file = read_file(path, sink);
+    SourcePtr file = read_source(path, "chip spec", "E0210", sink);
     if (!file) continue;
     if (auto chip = parse_chip_spec(file, sink)) chips.push_back(std::move(*chip));
   }

@@ -8,5 +8,9 @@
 namespace exctl::cli {
 
 void register_chips(CLI::App& app, Context& ctx, int& exit_code);
+void register_models(CLI::App& app, Context& ctx, int& exit_code);
+void register_roofline(CLI::App& app, Context& ctx, int& exit_code);
+void register_check(CLI::App& app, Context& ctx, int& exit_code);
+void register_regimes(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace exctl::cli

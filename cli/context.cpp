@@ -2,13 +2,17 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "chipdb/builtin_db.hpp"
 #include "chipdb/spec_toml.hpp"
+#include "rules/builtin_rules.hpp"
 
 namespace exctl::cli {
 namespace {
@@ -90,6 +94,39 @@ std::optional<Chip> Context::load_spec(const std::string& path) {
     return std::nullopt;
   }
   return chips.front();
+}
+
+std::optional<sema::Rulebook> Context::load_rules() {
+  std::vector<SourcePtr> files;
+  SourcePtr groups;
+  for (const auto& f : rules::kBuiltinRuleFiles) {
+    auto source = std::make_shared<SourceFile>(std::string(f.path), std::string(f.text));
+    if (f.path.size() > 5 && f.path.substr(f.path.size() - 5) == ".toml") groups = source;
+    else files.push_back(source);
+  }
+  for (const auto& path : rule_files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      sink.error("E0302", fmt::format("cannot read rule file '{}'", path));
+      continue;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    files.push_back(std::make_shared<SourceFile>(path, text.str()));
+  }
+  if (sink.has_errors()) return std::nullopt;
+  return sema::load_rulebook(files, groups, sink);
+}
+
+std::optional<sema::DateKey> date_argument(const std::string& text, DiagnosticSink& sink) {
+  if (text.empty()) {
+    auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+    return static_cast<int>(today.year()) * 10000 + static_cast<int>(static_cast<unsigned>(today.month())) * 100 +
+           static_cast<int>(static_cast<unsigned>(today.day()));
+  }
+  auto d = sema::parse_date(text);
+  if (!d) sink.error("E0112", fmt::format("--date '{}' is not a date like 2025-06-30", text));
+  return d;
 }
 
 int Context::finish() {

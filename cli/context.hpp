@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "chipdb/database.hpp"
+#include "engine/sema/rulebook.hpp"
 #include "engine/base/diagnostic.hpp"
 #include "engine/metrics/metrics.hpp"
 #include "engine/report/table.hpp"
@@ -24,6 +25,7 @@ struct Context {
   std::string db_path;  // empty: $EXCTL_DB, else the built-in database
   std::string format_name = "text";
   std::vector<std::string> interpret;  // metric interpretation options, "name=value"
+  std::vector<std::string> rule_files;  // extra rule files (drafts) beside the shipped ones
 
   // Set by prepare().
   report::Format format = report::Format::text;
@@ -40,6 +42,9 @@ struct Context {
   std::optional<std::vector<Chip>> load_chips();
   // Reads an ad-hoc spec file that is not in the database.
   std::optional<Chip> load_spec(const std::string& path);
+  // The shipped regimes plus --rules files; nullopt (with diagnostics) when unusable.
+  // Regimes with errors are reported and left out.
+  std::optional<sema::Rulebook> load_rules();
 
   // Finishes a command: prints diagnostics to stderr (JSON when --format json) and
   // returns the exit code (2 when any error was reported).
@@ -49,6 +54,9 @@ struct Context {
 // Finds a chip by id, name or alias (case-insensitive; then unique substring). Reports
 // E0101 (unknown, with suggestions) or E0102 (ambiguous, listing the candidates).
 const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query, DiagnosticSink& sink);
+
+// Today's date as yyyymmdd, or the parsed --date (E0112 when malformed).
+std::optional<sema::DateKey> date_argument(const std::string& text, DiagnosticSink& sink);
 
 // A diagnostic about a command-line argument, with a caret under `begin..end` of `text`.
 void argument_error(DiagnosticSink& sink, const std::string& code, const std::string& message,

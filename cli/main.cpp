@@ -16,10 +16,15 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.add_option("--db", ctx.db_path, "Chip database file (default: $EXCTL_DB, else the built-in one)");
   app.add_option("--format", ctx.format_name, "Output format: text, json, csv or md");
+  app.add_option("--rules", ctx.rule_files, "A rule file (e.g. a draft) to load beside the shipped regimes (repeatable)");
   app.add_option("--interpret", ctx.interpret,
                  "Interpretation option for an ambiguous rule, e.g. tf32_bits=32 (repeatable; see docs/metrics.md)");
   try {
+    register_check(app, ctx, exit_code);
+    register_regimes(app, ctx, exit_code);
     register_chips(app, ctx, exit_code);
+    register_models(app, ctx, exit_code);
+    register_roofline(app, ctx, exit_code);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

@@ -15,3 +15,9 @@ say "The H20 under the 2023 rule and under the April 2025 requirement, explained
 
 say "Every chip: TPP and performance density, computed from the specs"
 "$exctl" chips list
+
+say "Inference: H20 vs H100 vs H800 vs Ascend 910C on the reference decode workload (ratio to the H100)"
+"$exctl" roofline --reference --compare H100,H20,H800,910C
+
+say "The same four chips serving Llama 3.1 70B in BF16 over 8 chips, batch 1 and 64 (docs/roofline.md)"
+"$exctl" roofline H100 --compare H20,H800,910C --model llama-3.1-70b --tp 8 --batch 1,64 --input 2048 --output 512

@@ -1,0 +1,412 @@
+#include "engine/roofline/estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace exctl::roofline {
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+constexpr double kCommBytes = 2;  // all-reduces run in FP16/BF16 whatever the GEMM format
+
+// Sum of c for c = a..b (0 when b < a).
+double sum_range(double a, double b) {
+  return b < a ? 0 : (a + b) * (b - a + 1) / 2;
+}
+
+// Sum of min(c, w) for c = a..b.
+double sum_capped(double a, double b, double w) {
+  if (b < a) return 0;
+  if (b <= w) return sum_range(a, b);
+  if (a > w) return (b - a + 1) * w;
+  return sum_range(a, w) + (b - w) * w;
+}
+
+// Compute and memory time of one group of kernels: the longer, plus the part of the
+// shorter that does not overlap.
+double combine(double compute, double memory, double overlap) {
+  return std::max(compute, memory) + (1 - overlap) * std::min(compute, memory);
+}
+
+struct Rates {
+  double gemm = 0, attention = 0;  // FLOP/s, after efficiency
+  double bandwidth = 0, link = 0;  // bytes/s, after efficiency
+};
+
+// Time split by the resource that bound it.
+struct Attribution {
+  double compute = 0, memory = 0, comm = 0;
+  void add(double c, double m, double t) { (c >= m ? compute : memory) += t; }
+  Bottleneck verdict() const {
+    if (comm > compute && comm > memory) return Bottleneck::interconnect;
+    return compute > memory ? Bottleneck::compute : Bottleneck::memory_bandwidth;
+  }
+};
+
+struct PhaseResult {
+  double time = 0;
+  double flops = 0, bytes = 0;
+  Attribution why;
+};
+
+// Per-chip sharding facts of a workload.
+struct Sharding {
+  double tp = 1;
+  double kv_share = 1;  // share of the cache each chip holds: KV heads split, MLA latent replicated
+  double kv_reread = 1;  // K/V reads per KV head: 1 + (1 - reuse)(query heads per KV head - 1)
+};
+
+Sharding sharding_of(const ModelShape& m, double tp, double reuse) {
+  Sharding s;
+  s.tp = tp;
+  if (!m.mla && m.kv_heads > 0) {
+    double heads_here = std::ceil(m.kv_heads / tp);
+    s.kv_share = heads_here / m.kv_heads;
+    double group = std::max(1.0, (m.heads / tp) / heads_here);
+    s.kv_reread = 1 + (1 - reuse) * (group - 1);
+  }
+  return s;
+}
+
+double allreduces(const ModelShape& m, const Sharding& s, double tokens, const Rates& r,
+                  const Calibration& c, bool with_latency) {
+  if (s.tp <= 1) return 0;
+  double latency = with_latency ? c.allreduce_latency_us * 1e-6 : 0;
+  // Two all-reduces per layer: after attention and after the MLP.
+  return 2 * m.layers * (latency + allreduce_bytes(tokens, m.hidden, s.tp) / r.link);
+}
+
+double overheads(const ModelShape& m, const Calibration& c) {
+  return m.layers * c.layer_overhead_us * 1e-6 + c.step_overhead_us * 1e-6;
+}
+
+double weight_bytes(const ModelShape& m, double tokens, double w_bytes, double tp) {
+  double experts = effective_experts(m.experts, m.active_experts, tokens);
+  return (m.weights_base + experts * m.expert_params) * w_bytes / tp;
+}
+
+// Cached tokens attended over all layers by one query at context `c`.
+double pairs_at(const ModelShape& m, double c) {
+  return m.full_layers * c + m.window_layers * std::min(c, m.window);
+}
+
+struct Formats {
+  double w = 2, a = 2, kv = 2;
+};
+
+PhaseResult prefill(const ModelShape& m, const Workload& w, const Formats& f, const Sharding& s,
+                    const Rates& r, const Calibration& c) {
+  double batch = static_cast<double>(w.batch), len = static_cast<double>(w.input);
+  double tokens = batch * len;
+  // GEMMs over every prompt token; logits only for the last token of each sequence.
+  double lin_flops = (2 * tokens * m.linear_active + 2 * batch * m.lm_head) / s.tp;
+  double lin_bytes = weight_bytes(m, tokens, f.w, s.tp) + tokens * m.act_per_token * f.a / s.tp;
+  // Causal attention: token i attends to i positions, or min(i, window).
+  double pairs = m.full_layers * sum_range(1, len) + m.window_layers * sum_capped(1, len, m.window);
+  double att_flops = batch * pairs * m.attn_flops_prefill / s.tp;
+  double kv_write = tokens * m.layers * m.kv_per_token_layer * f.kv * s.kv_share;
+
+  PhaseResult p;
+  double lc = lin_flops / r.gemm, lm = lin_bytes / r.bandwidth;
+  double ac = att_flops / r.attention, am = kv_write / r.bandwidth;
+  double comm = allreduces(m, s, tokens, r, c, true);
+  double k = c.prefill_overlap;
+  p.time = combine(lc, lm, k) + combine(ac, am, k) + comm + overheads(m, c);
+  p.flops = lin_flops + att_flops;
+  p.bytes = lin_bytes + kv_write;
+  p.why.add(lc, lm, combine(lc, lm, k));
+  p.why.add(ac, am, combine(ac, am, k));
+  p.why.comm = comm;
+  return p;
+}
+
+// Decode: a step at context c costs fixed + per_pair · pairs_at(c); both parts are exact
+// for every c, so the sum over the output has a closed form.
+struct DecodeModel {
+  double fixed = 0;     // seconds per step
+  double per_pair = 0;  // seconds per cached token-layer (whole batch)
+  double lin_flops = 0, lin_bytes = 0, att_flops_per_pair = 0, att_bytes_per_pair = 0;
+  Attribution fixed_why;
+  bool attention_compute_bound = false;
+};
+
+DecodeModel decode(const ModelShape& m, const Workload& w, const Formats& f, const Sharding& s,
+                   const Rates& r, const Calibration& c) {
+  double batch = static_cast<double>(w.batch);
+  DecodeModel d;
+  d.lin_flops = 2 * batch * (m.linear_active + m.lm_head) / s.tp;
+  double kv_write = batch * m.layers * m.kv_per_token_layer * f.kv * s.kv_share;
+  d.lin_bytes = weight_bytes(m, batch, f.w, s.tp) + batch * m.act_per_token * f.a / s.tp + kv_write;
+  double lc = d.lin_flops / r.gemm, lm = d.lin_bytes / r.bandwidth;
+  double comm = allreduces(m, s, batch, r, c, true);
+  double k = c.decode_overlap;
+  d.fixed = combine(lc, lm, k) + comm + overheads(m, c);
+  d.fixed_why.add(lc, lm, combine(lc, lm, k));
+  d.fixed_why.comm = comm;
+
+  d.att_flops_per_pair = batch * m.attn_flops_decode / s.tp;
+  d.att_bytes_per_pair = batch * m.kv_per_token_layer * f.kv * s.kv_share * s.kv_reread;
+  double ac = d.att_flops_per_pair / r.attention, am = d.att_bytes_per_pair / r.bandwidth;
+  d.per_pair = combine(ac, am, k);
+  d.attention_compute_bound = ac >= am;
+  return d;
+}
+
+struct RunResult {
+  Timing timing;
+  Bottleneck bottleneck = Bottleneck::memory_bandwidth, prefill_bottleneck = Bottleneck::compute,
+             decode_bottleneck = Bottleneck::memory_bandwidth;
+  double prefill_intensity = 0, decode_intensity = 0;
+};
+
+RunResult run(const ModelShape& m, const Workload& w, const Formats& f, const Rates& r,
+              const Calibration& c) {
+  Sharding s = sharding_of(m, static_cast<double>(w.tp), c.gqa_kv_reuse);
+  PhaseResult pf = prefill(m, w, f, s, r, c);
+  DecodeModel dm = decode(m, w, f, s, r, c);
+
+  double in = static_cast<double>(w.input), out = static_cast<double>(w.output);
+  double steps = out - 1;
+  // Decode step j (1..out-1) attends over input + j positions.
+  double pair_sum = steps > 0 ? m.full_layers * sum_range(in + 1, in + steps) +
+                                    m.window_layers * sum_capped(in + 1, in + steps, m.window)
+                              : pairs_at(m, in + 1);
+  double mean_pairs = steps > 0 ? pair_sum / steps : pair_sum;
+  double tpot = dm.fixed + dm.per_pair * mean_pairs;
+
+  RunResult res;
+  Timing& t = res.timing;
+  double batch = static_cast<double>(w.batch), tp = static_cast<double>(w.tp);
+  t.ttft_s = pf.time;
+  t.tpot_s = tpot;
+  t.e2e_s = pf.time + (steps > 0 ? steps * dm.fixed + dm.per_pair * pair_sum : 0);
+  t.tokens_per_s_per_user = 1 / tpot;
+  t.tokens_per_s_per_chip = batch / tpot / tp;
+  t.batch_tokens_per_s_per_chip = batch * out / t.e2e_s / tp;
+
+  Attribution dec = dm.fixed_why;
+  double att_time = dm.per_pair * mean_pairs;
+  (dm.attention_compute_bound ? dec.compute : dec.memory) += att_time;
+  res.prefill_bottleneck = pf.why.verdict();
+  res.decode_bottleneck = dec.verdict();
+  Attribution all = pf.why;
+  double n = std::max(steps, 0.0);
+  all.compute += n * dec.compute;
+  all.memory += n * dec.memory;
+  all.comm += n * dec.comm;
+  res.bottleneck = all.verdict();
+
+  res.prefill_intensity = pf.bytes > 0 ? pf.flops / pf.bytes : 0;
+  double dflops = dm.lin_flops + dm.att_flops_per_pair * mean_pairs;
+  double dbytes = dm.lin_bytes + dm.att_bytes_per_pair * mean_pairs;
+  res.decode_intensity = dbytes > 0 ? dflops / dbytes : 0;
+  return res;
+}
+
+Capacity capacity_of(const ModelShape& m, const Workload& w, const Formats& f, double memory,
+                     const Calibration& c) {
+  Capacity cap;
+  double tp = static_cast<double>(w.tp);
+  Sharding s = sharding_of(m, tp, 1);
+  cap.memory = memory;
+  cap.weights = m.total_params * f.w / tp;
+  double free = memory - cap.weights;
+  cap.weights_fit = free > 0;
+  cap.kv_budget = std::max(0.0, free * c.kv_memory_fraction);
+  double per_token_layer = m.kv_per_token_layer * f.kv * s.kv_share;
+  cap.kv_per_token = per_token_layer * m.layers;
+  double length = static_cast<double>(w.input + w.output);
+  cap.kv_per_sequence = per_token_layer * pairs_at(m, length);
+  cap.kv_needed = cap.kv_per_sequence * static_cast<double>(w.batch);
+  if (cap.kv_per_sequence > 0) {
+    cap.max_batch =
+        static_cast<int64_t>(std::min(std::floor(cap.kv_budget / cap.kv_per_sequence), 1e15));
+  }
+  // Longest context at batch 1: window layers stop growing at the window.
+  double context = m.context_length;
+  if (per_token_layer > 0 && m.full_layers > 0) {
+    double token_layers = cap.kv_budget / per_token_layer;
+    double all = m.full_layers + m.window_layers;
+    context = token_layers >= all * m.window
+                  ? (token_layers - m.window_layers * m.window) / m.full_layers
+                  : token_layers / all;
+  }
+  cap.max_context =
+      cap.weights_fit ? static_cast<int64_t>(std::floor(std::min(context, m.context_length))) : 0;
+  if (!cap.weights_fit) cap.max_batch = 0;
+  cap.batch_fits = cap.weights_fit && w.batch <= cap.max_batch;
+  return cap;
+}
+
+bool positive(const std::optional<double>& v) {
+  return v && std::isfinite(*v) && *v > 0;
+}
+
+}  // namespace
+
+double effective_experts(double experts, double active, double tokens) {
+  if (experts <= 0 || active <= 0 || tokens <= 0) return 0;
+  return experts * (1 - std::pow(1 - active / experts, tokens));
+}
+
+double allreduce_bytes(double tokens, double hidden, double tp) {
+  if (tp <= 1) return 0;
+  return 2 * (tp - 1) / tp * tokens * hidden * kCommBytes;
+}
+
+Hardware hardware_of(const Chip& chip) {
+  Hardware hw;
+  hw.id = chip.id;
+  hw.name = chip.name;
+  for (Precision p : kAllPrecisions) {
+    std::optional<double> sum;
+    for (const auto& unit : chip.units) {
+      if (const auto& v = unit.at(p)) {
+        double dense = v->to_double() * 1e12 / (unit.is_sparse(p) ? 2 : 1);
+        sum = sum.value_or(0) + dense;
+      }
+    }
+    hw.peak[static_cast<size_t>(p)] = sum;
+  }
+  if (chip.memory_bandwidth_gbps)
+    hw.memory_bandwidth = chip.memory_bandwidth_gbps->to_double() * 1e9;
+  if (chip.memory_gb) hw.memory_capacity = chip.memory_gb->to_double() * kGiB;
+  if (chip.chip_to_chip_gbps) hw.link_bandwidth = chip.chip_to_chip_gbps->to_double() * 1e9 / 2;
+  return hw;
+}
+
+std::vector<Problem> check_workload(const Workload& w, const Model& model) {
+  std::vector<Problem> problems;
+  auto bad = [&](std::string code, std::string message, std::vector<std::string> notes = {}) {
+    problems.push_back({std::move(code), std::move(message), std::move(notes)});
+  };
+  if (w.batch < 1 || w.batch > kMaxBatch)
+    bad("E0505", fmt::format("batch must lie in 1..{}, not {}", kMaxBatch, w.batch));
+  if (w.input < 1)
+    bad("E0505", fmt::format("input length must be at least 1 token, not {}", w.input));
+  if (w.output < 1)
+    bad("E0505", fmt::format("output length must be at least 1 token, not {}", w.output));
+  if (w.input >= 1 && w.output >= 1 && w.input + w.output > model.context_length) {
+    bad("E0506",
+        fmt::format("input + output = {} tokens exceeds the context length of {} ({} tokens)",
+                    w.input + w.output, model.id, model.context_length));
+  }
+  if (w.tp < 1 || w.tp > kMaxTensorParallel) {
+    bad("E0507",
+        fmt::format("tensor parallelism must lie in 1..{}, not {}", kMaxTensorParallel, w.tp));
+  } else if (model.heads % w.tp != 0) {
+    bad("E0507", fmt::format("tensor parallelism {} does not divide the {} attention heads of {}",
+                             w.tp, model.heads, model.id));
+  }
+  GemmFormat g = gemm_format(w.precisions);
+  if (!g.format) bad("E0504", g.problem);
+  return problems;
+}
+
+std::string_view status_name(Status s) {
+  switch (s) {
+    case Status::ok:
+      return "ok";
+    case Status::does_not_fit:
+      return "does_not_fit";
+    case Status::unavailable:
+      return "unavailable";
+  }
+  return "unavailable";
+}
+
+std::string_view bottleneck_name(Bottleneck b) {
+  switch (b) {
+    case Bottleneck::compute:
+      return "compute";
+    case Bottleneck::memory_bandwidth:
+      return "memory_bandwidth";
+    case Bottleneck::memory_capacity:
+      return "memory_capacity";
+    case Bottleneck::interconnect:
+      return "interconnect";
+  }
+  return "compute";
+}
+
+std::string_view bottleneck_label(Bottleneck b) {
+  switch (b) {
+    case Bottleneck::compute:
+      return "compute";
+    case Bottleneck::memory_bandwidth:
+      return "memory bandwidth";
+    case Bottleneck::memory_capacity:
+      return "memory capacity";
+    case Bottleneck::interconnect:
+      return "interconnect";
+  }
+  return "compute";
+}
+
+Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
+                  const Calibration& calib) {
+  Estimate e;
+  GemmFormat g = gemm_format(w.precisions);
+  bool workload_ok = g.format && w.batch >= 1 && w.batch <= kMaxBatch && w.input >= 1 &&
+                     w.output >= 1 && w.tp >= 1 && w.tp <= kMaxTensorParallel && m.layers > 0 &&
+                     m.hidden > 0;
+  if (!workload_ok) {
+    e.missing.push_back("a valid workload");
+    return e;
+  }
+  e.gemm = *g.format;
+  e.attention = attention_format(w.precisions);
+  const auto& gemm_peak = hw.peak_at(chip_precision(e.gemm));
+  const auto& att_peak = hw.peak_at(chip_precision(e.attention));
+  if (!positive(gemm_peak))
+    e.missing.push_back(fmt::format("compute.{}", precision_key(chip_precision(e.gemm))));
+  if (!positive(att_peak) && e.attention != e.gemm) {
+    e.missing.push_back(fmt::format("compute.{}", precision_key(chip_precision(e.attention))));
+  }
+  if (!positive(hw.memory_bandwidth)) e.missing.push_back("memory.bandwidth_gbps");
+  if (!positive(hw.memory_capacity)) e.missing.push_back("memory.capacity_gb");
+  if (w.tp > 1 && !positive(hw.link_bandwidth)) {
+    // A spec may state 0: the chip has no chip-to-chip link (a PCIe card), which is known.
+    e.missing.push_back(hw.link_bandwidth
+                            ? "interconnect.chip_to_chip_gbps (0: no chip-to-chip link)"
+                            : "interconnect.chip_to_chip_gbps");
+  }
+  if (!e.missing.empty()) return e;
+
+  e.gemm_peak = *gemm_peak;
+  e.attention_peak = *att_peak;
+  e.bandwidth = *hw.memory_bandwidth;
+  e.ridge_point = e.gemm_peak / e.bandwidth;
+  Formats f{format_bytes(w.precisions.weights), format_bytes(e.gemm),
+            format_bytes(w.precisions.kv)};
+  e.capacity = capacity_of(m, w, f, *hw.memory_capacity, calib);
+
+  auto rates = [&](const Calibration& c) {
+    auto eff = [&](NumberFormat nf) {
+      return nominal_bits(nf) >= 16 ? c.compute_efficiency : c.compute_efficiency_8bit;
+    };
+    Rates r;
+    r.gemm = e.gemm_peak * eff(e.gemm);
+    r.attention = e.attention_peak * eff(e.attention);
+    r.bandwidth = e.bandwidth * c.memory_efficiency;
+    r.link = hw.link_bandwidth.value_or(0) * c.link_efficiency;
+    return r;
+  };
+  Calibration sol = speed_of_light(calib);
+  RunResult expected = run(m, w, f, rates(calib), calib);
+  RunResult best = run(m, w, f, rates(sol), sol);
+  e.expected = expected.timing;
+  e.sol = best.timing;
+  e.bottleneck = expected.bottleneck;
+  e.prefill_bottleneck = expected.prefill_bottleneck;
+  e.decode_bottleneck = expected.decode_bottleneck;
+  e.prefill_intensity = best.prefill_intensity;
+  e.decode_intensity = best.decode_intensity;
+  e.status = e.capacity.batch_fits ? Status::ok : Status::does_not_fit;
+  if (e.status == Status::does_not_fit) e.bottleneck = Bottleneck::memory_capacity;
+  return e;
+}
+
+}  // namespace exctl::roofline

@@ -1,0 +1,115 @@
+// The roofline estimate of LLM inference on one chip type: prefill and decode of a static
+// batch, KV cache, memory capacity and tensor parallelism. Formulas: docs/roofline.md.
+//
+// Every value is per chip unless named otherwise. The estimate never divides by zero and
+// never returns NaN or infinity: a chip lacking a value it needs gives Status::unavailable
+// with the missing fields named, and a workload that does not fit gives
+// Status::does_not_fit with the memory arithmetic.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/chip.hpp"
+#include "engine/roofline/calibration.hpp"
+#include "engine/roofline/model.hpp"
+#include "engine/roofline/precision.hpp"
+
+namespace exctl::roofline {
+
+// What the estimator needs of a chip, in SI units. Unknown stays nullopt.
+struct Hardware {
+  std::string id, name;
+  std::array<std::optional<double>, kPrecisionCount> peak{};  // dense FLOP/s (OP/s) per precision
+  std::optional<double> memory_bandwidth;                     // bytes/s
+  std::optional<double> memory_capacity;                      // bytes
+  std::optional<double> link_bandwidth;                       // bytes/s, one direction
+
+  const std::optional<double>& peak_at(Precision p) const { return peak[static_cast<size_t>(p)]; }
+};
+
+// Dense peak is summed over processing units, a sparse-only figure halved (2:4 sparsity);
+// memory_gb is read as GiB (HBM capacities are binary: 80 GB = 5 × 16 GiB stacks);
+// the chip-to-chip figure (aggregate bidirectional) is halved for one direction.
+Hardware hardware_of(const Chip& chip);
+
+struct Workload {
+  int64_t batch = 1;     // concurrent sequences
+  int64_t input = 1024;  // prompt tokens per sequence
+  int64_t output = 256;  // generated tokens per sequence, the first from prefill
+  int64_t tp = 1;        // tensor parallelism over this many chips
+  Precisions precisions;
+};
+
+inline constexpr int64_t kMaxTensorParallel = 64;
+inline constexpr int64_t kMaxBatch = 1'000'000;
+
+// A problem with a workload as such (not with a chip): code (E0504-E0507), message, notes.
+struct Problem {
+  std::string code;
+  std::string message;
+  std::vector<std::string> notes;
+};
+std::vector<Problem> check_workload(const Workload& w, const Model& model);
+
+enum class Status { ok, does_not_fit, unavailable };
+enum class Bottleneck { compute, memory_bandwidth, memory_capacity, interconnect };
+std::string_view status_name(Status s);           // "ok", "does_not_fit", "unavailable"
+std::string_view bottleneck_name(Bottleneck b);   // "compute", "memory_bandwidth", ...
+std::string_view bottleneck_label(Bottleneck b);  // "compute", "memory bandwidth", ...
+
+struct Timing {
+  double ttft_s = 0;                 // prefill of the whole batch
+  double tpot_s = 0;                 // mean decode step over the output
+  double e2e_s = 0;                  // ttft + every decode step
+  double tokens_per_s_per_user = 0;  // 1 / tpot
+  double tokens_per_s_per_chip = 0;  // batch / tpot / tp: steady decode
+  double batch_tokens_per_s_per_chip =
+      0;  // batch · output / e2e / tp: static batch, prefill included
+};
+
+struct Capacity {
+  double memory = 0;           // per chip, bytes
+  double weights = 0;          // per chip, bytes (every expert)
+  double kv_budget = 0;        // per chip: (memory - weights) · kv_memory_fraction
+  double kv_per_token = 0;     // per chip, bytes, before sliding-window caps
+  double kv_per_sequence = 0;  // per chip, bytes, at input + output tokens
+  double kv_needed = 0;        // per chip, bytes, batch · kv_per_sequence
+  int64_t max_batch = 0;       // at input + output tokens; 0 when even one sequence does not fit
+  int64_t max_context = 0;     // tokens at batch 1, capped at the model's context length
+  bool weights_fit = false;
+  bool batch_fits = false;
+};
+
+struct Estimate {
+  Status status = Status::unavailable;
+  std::vector<std::string> missing;  // chip fields the estimate needs and the chip lacks
+  NumberFormat gemm = NumberFormat::fp16, attention = NumberFormat::fp16;
+  double gemm_peak = 0, attention_peak = 0, bandwidth = 0;  // per chip
+  Capacity capacity;
+  Timing expected, sol;                                  // calibrated, and at 100% of every peak
+  Bottleneck bottleneck = Bottleneck::memory_bandwidth;  // of the whole run
+  Bottleneck prefill_bottleneck = Bottleneck::compute,
+             decode_bottleneck = Bottleneck::memory_bandwidth;
+  double prefill_intensity = 0, decode_intensity = 0;  // FLOP per byte of HBM traffic
+  double ridge_point = 0;                              // gemm_peak / bandwidth
+};
+
+// The workload must have passed check_workload; a workload that has not gives
+// Status::unavailable rather than a wrong number.
+Estimate estimate(const Hardware& hw, const ModelShape& model, const Workload& w,
+                  const Calibration& calib);
+
+// Expected routed experts whose weights one forward pass reads when `tokens` tokens each
+// pick `active` of `experts` uniformly: experts · (1 - (1 - active/experts)^tokens).
+double effective_experts(double experts, double active, double tokens);
+
+// Bytes of one tensor-parallel all-reduce step for `tokens` tokens of `hidden` FP16
+// activations as a ring moves them per chip: 2 (tp - 1) / tp · tokens · hidden · 2.
+double allreduce_bytes(double tokens, double hidden, double tp);
+
+}  // namespace exctl::roofline

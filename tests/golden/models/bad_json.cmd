@@ -1,0 +1,1 @@
+--format json models show --spec tests/bad_models/inconsistent.toml

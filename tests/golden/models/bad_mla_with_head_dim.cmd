@@ -1,0 +1,1 @@
+models show --spec tests/bad_models/mla_with_head_dim.toml

@@ -1,0 +1,1 @@
+models show "Llama 2 7B"

@@ -1,0 +1,1 @@
+models show deepseek-v3

@@ -1,0 +1,1 @@
+models show gemma-2-9b

@@ -1,0 +1,1 @@
+--format json models show mixtral-8x7b

@@ -1,0 +1,1 @@
+models show --spec examples/qwen3-32b.toml

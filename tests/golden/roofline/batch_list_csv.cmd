@@ -1,0 +1,1 @@
+--format csv roofline H100 --model mixtral-8x7b --batch 1,8,64 --tp 2

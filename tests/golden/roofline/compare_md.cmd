@@ -1,0 +1,1 @@
+--format md roofline H100 --compare H20 --model qwen2.5-72b --tp 2 --weights fp8

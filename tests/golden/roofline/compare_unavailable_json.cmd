@@ -1,0 +1,1 @@
+--format json roofline H100 --compare 910C,mlu590 --model llama-3.1-8b --weights fp8 --kv fp8

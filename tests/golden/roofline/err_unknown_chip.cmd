@@ -1,0 +1,1 @@
+roofline H1000 --model llama-3.1-8b

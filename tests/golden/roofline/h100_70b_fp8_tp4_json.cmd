@@ -1,0 +1,1 @@
+--format json roofline H100 --model llama-3.1-70b --tp 4 --batch 32 --weights fp8 --kv fp8

@@ -1,0 +1,1 @@
+roofline --list-calib --calib memory_efficiency=0.9

@@ -1,0 +1,1 @@
+roofline H20 --model examples/qwen3-32b.toml --batch 1,8,64

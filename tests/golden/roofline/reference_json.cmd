@@ -1,0 +1,1 @@
+--format json roofline H20 --reference

@@ -1,0 +1,1 @@
+roofline --spec examples/acme-x1.toml --model llama-3.1-8b

@@ -1,0 +1,369 @@
+// The roofline estimator: every formula against hand-computed values, the invariants
+// (SOL never above expected, more bandwidth never slower, memory-bound decode scales with
+// bandwidth, no NaN or infinity anywhere), and the calibration set within its tolerances.
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "chipdb/builtin_db.hpp"
+#include "chipdb/database.hpp"
+#include "engine/roofline/calibration_set.hpp"
+#include "engine/roofline/estimate.hpp"
+#include "engine/roofline/reference.hpp"
+
+using namespace exctl;
+using namespace exctl::roofline;
+
+namespace {
+
+struct Library {
+  std::vector<Chip> chips;
+  std::vector<Model> models;
+  Library() {
+    auto db = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize);
+    chips = db.load_all();
+    models = db.load_models();
+  }
+  const Chip& chip(std::string_view id) const {
+    for (const auto& c : chips) {
+      if (c.id == id) return c;
+    }
+    FAIL("no chip " << id);
+    return chips.front();
+  }
+  const Model& model(std::string_view id) const {
+    for (const auto& m : models) {
+      if (m.id == id) return m;
+    }
+    FAIL("no model " << id);
+    return models.front();
+  }
+};
+
+const Library& lib() {
+  static const Library kLib;
+  return kLib;
+}
+
+// A chip with the given bandwidth (B/s) and FP16/FP8 peak (FLOP/s), 1 TiB of memory.
+Hardware synthetic(double bandwidth, double peak, double link = 450e9) {
+  Hardware hw;
+  hw.id = hw.name = "synthetic";
+  hw.peak[static_cast<size_t>(Precision::fp16)] = peak;
+  hw.peak[static_cast<size_t>(Precision::fp8)] = 2 * peak;
+  hw.memory_bandwidth = bandwidth;
+  hw.memory_capacity = 1024.0 * 1024 * 1024 * 1024;
+  hw.link_bandwidth = link;
+  return hw;
+}
+
+Workload workload(int64_t batch, int64_t input, int64_t output, int64_t tp = 1,
+                  NumberFormat f = NumberFormat::fp16) {
+  Workload w;
+  w.batch = batch;
+  w.input = input;
+  w.output = output;
+  w.tp = tp;
+  w.precisions = {f, f, f};
+  return w;
+}
+
+bool finite_timing(const Timing& t) {
+  for (double v : {t.ttft_s, t.tpot_s, t.e2e_s, t.tokens_per_s_per_user, t.tokens_per_s_per_chip,
+                   t.batch_tokens_per_s_per_chip}) {
+    if (!std::isfinite(v) || v <= 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("KV bytes per token: GQA, MLA, MoE") {
+  // Llama 3 70B at BF16: 80 layers x 2 x 8 KV heads x 128 x 2 B = 320 KiB.
+  CHECK(kv_elements_per_token(lib().model("llama-3.1-70b")) * 2 == 320 * 1024);
+  // DeepSeek-V3 at FP8: 61 layers x (512 latent + 64 rope) x 1 B, not 2x.
+  CHECK(kv_elements_per_token(lib().model("deepseek-v3")) == 61 * 576);
+  CHECK(kv_elements_per_token(lib().model("mixtral-8x7b")) == 32 * 2 * 8 * 128);
+  // Gemma 2's explicit head_dim 256 (not 3584 / 16 = 224).
+  CHECK(kv_elements_per_token(lib().model("gemma-2-9b")) == 42 * 2 * 8 * 256);
+  CHECK(format_bytes(NumberFormat::fp8) == 1);
+  CHECK(format_bytes(NumberFormat::fp4) == Approx(0.5625));
+}
+
+TEST_CASE("MoE expert traffic grows with the batch, compute does not") {
+  CHECK(effective_experts(8, 2, 1) == Approx(2));
+  CHECK(effective_experts(8, 2, 2) == Approx(8 * (1 - 0.75 * 0.75)));  // 3.5
+  CHECK(effective_experts(256, 8, 1e6) == Approx(256));
+  CHECK(effective_experts(0, 0, 64) == 0);
+
+  const Model& mixtral = lib().model("mixtral-8x7b");
+  ModelShape s = shape_of(mixtral);
+  ParamCounts p = count_params(mixtral);
+  // Linear FLOPs per token use the top-2 experts only.
+  CHECK(s.linear_active ==
+        Approx(static_cast<double>(p.active - p.embedding - p.lm_head - p.norms)));
+  // Decode at batch 1 vs 2 on a bandwidth-bound chip: the step reads 3.5 instead of 2
+  // experts' weights per layer, so the SOL step grows by exactly 1.5 experts' bytes.
+  Hardware hw = synthetic(1e12, 1e18);
+  Estimate one = estimate(hw, s, workload(1, 1, 2), Calibration{});
+  Estimate two = estimate(hw, s, workload(2, 1, 2), Calibration{});
+  double act_kv = (s.act_per_token * 2 + s.layers * s.kv_per_token_layer * 2 +
+                   s.kv_per_token_layer * 2 * 2 * s.layers);
+  double expected = (1.5 * s.expert_params * 2 + act_kv) / 1e12;
+  CHECK(two.sol.tpot_s - one.sol.tpot_s == Approx(expected).epsilon(1e-6));
+}
+
+TEST_CASE("all-reduce volume and time") {
+  CHECK(allreduce_bytes(64, 8192, 8) == 2.0 * 7 / 8 * 64 * 8192 * 2);
+  CHECK(allreduce_bytes(64, 8192, 1) == 0);
+  // Two all-reduces per layer; the latency floor and the link efficiency apply to each.
+  ModelShape s = shape_of(lib().model("llama-3.1-70b"));
+  Calibration c;
+  Workload w = workload(64, 1024, 2, 2);
+  Estimate slow = estimate(synthetic(3e12, 1e15, 1e11), s, w, c);
+  Estimate fast = estimate(synthetic(3e12, 1e15, 1e21), s, w, c);
+  double per_step = 2 * 80 * allreduce_bytes(64, 8192, 2) / (1e11 * c.link_efficiency);
+  CHECK(slow.expected.tpot_s - fast.expected.tpot_s == Approx(per_step).epsilon(1e-6));
+}
+
+TEST_CASE("decode and prefill at speed of light, by hand") {
+  const Model& m = lib().model("llama-3.1-8b");
+  ModelShape s = shape_of(m);
+  // One decode step of batch 1 at context 1024 on a 1 TB/s chip with unlimited compute:
+  // weights without the input embedding (7,504,924,672 params x 2 B), the KV cache read
+  // (1024 x 131,072 B), one token's KV write (131,072 B) and activations (2,360,576 x 2 B).
+  Estimate e = estimate(synthetic(1e12, 1e21), s, workload(1, 1023, 2), Calibration{});
+  double bytes = 7504924672.0 * 2 + 1024.0 * 131072 + 131072 + 2360576.0 * 2;
+  CHECK(e.sol.tpot_s == Approx(bytes / 1e12).epsilon(1e-9));
+  CHECK(s.act_per_token == 2360576);
+
+  // Prefill of 1024 tokens at 1 PFLOP/s with unlimited bandwidth: 2 x 1024 x 6,979,321,856
+  // linear FLOPs, the LM head for the last token, causal attention over 1024 x 1025 / 2
+  // pairs x 32 layers x 4 x 32 x 128.
+  Estimate p = estimate(synthetic(1e21, 1e15), s, workload(1, 1024, 1), Calibration{});
+  double flops =
+      2.0 * 1024 * 6979321856 + 2.0 * 128256 * 4096 + 1024.0 * 1025 / 2 * 32 * 4 * 32 * 128;
+  CHECK(p.sol.ttft_s == Approx(flops / 1e15).epsilon(1e-9));
+  CHECK(p.prefill_bottleneck == Bottleneck::compute);
+}
+
+TEST_CASE("capacity: weights, KV budget, max batch, max context") {
+  ModelShape s = shape_of(lib().model("llama-3.1-70b"));
+  Workload w = workload(1, 1024, 256);
+  Estimate h100 = estimate(hardware_of(lib().chip("nvidia-h100-sxm")), s, w, Calibration{});
+  CHECK(h100.status == Status::does_not_fit);
+  CHECK_FALSE(h100.capacity.weights_fit);
+  CHECK(h100.bottleneck == Bottleneck::memory_capacity);
+
+  // H200: 141 GiB - 141,107,412,992 B of BF16 weights leaves 10,290,184,192 B; 90% of it
+  // over 1280 tokens x 327,680 B per sequence is 22 sequences.
+  Estimate h200 = estimate(hardware_of(lib().chip("nvidia-h200-sxm")), s, w, Calibration{});
+  CHECK(h200.capacity.weights == 141107412992.0);
+  CHECK(h200.capacity.max_batch == 22);
+  CHECK(h200.status == Status::ok);
+  w.batch = 23;
+  CHECK(estimate(hardware_of(lib().chip("nvidia-h200-sxm")), s, w, Calibration{}).status ==
+        Status::does_not_fit);
+
+  // Sliding-window layers stop growing at the window: Gemma 2 at 8192 tokens holds
+  // 21 layers x 8192 + 21 layers x 4096 tokens of cache per sequence.
+  ModelShape g = shape_of(lib().model("gemma-2-9b"));
+  Estimate ge = estimate(synthetic(1e12, 1e15), g, workload(1, 4096, 4096), Calibration{});
+  CHECK(ge.capacity.kv_per_sequence == Approx((21.0 * 8192 + 21.0 * 4096) * 2 * 8 * 256 * 2));
+  CHECK(ge.capacity.max_context == 8192);  // capped at the model's context length
+}
+
+TEST_CASE("chips lacking a needed value are unavailable, never defaulted") {
+  ModelShape s = shape_of(lib().model("llama-3.1-8b"));
+  Chip no_bandwidth = lib().chip("nvidia-h100-sxm");
+  no_bandwidth.memory_bandwidth_gbps.reset();
+  Estimate nb = estimate(hardware_of(no_bandwidth), s, workload(1, 128, 8), Calibration{});
+  CHECK(nb.status == Status::unavailable);
+  CHECK(nb.missing == std::vector<std::string>{"memory.bandwidth_gbps"});
+  Estimate mlu =
+      estimate(hardware_of(lib().chip("cambricon-mlu590")), s, workload(1, 128, 8), Calibration{});
+  CHECK(mlu.missing ==
+        std::vector<std::string>{"compute.fp16", "memory.bandwidth_gbps", "memory.capacity_gb"});
+  Estimate ascend = estimate(hardware_of(lib().chip("huawei-ascend-910c")), s,
+                             workload(1, 128, 8, 1, NumberFormat::fp8), Calibration{});
+  CHECK(ascend.missing == std::vector<std::string>{"compute.fp8"});
+  Chip no_link = lib().chip("nvidia-h100-sxm");
+  no_link.chip_to_chip_gbps.reset();
+  Estimate nl = estimate(hardware_of(no_link), s, workload(1, 128, 8, 2), Calibration{});
+  CHECK(nl.missing == std::vector<std::string>{"interconnect.chip_to_chip_gbps"});
+  // A stated 0 is a known absence (a PCIe card): still no tensor parallelism.
+  no_link.chip_to_chip_gbps = Rational(0);
+  nl = estimate(hardware_of(no_link), s, workload(1, 128, 8, 2), Calibration{});
+  CHECK(nl.missing ==
+        std::vector<std::string>{"interconnect.chip_to_chip_gbps (0: no chip-to-chip link)"});
+}
+
+TEST_CASE("bad workloads are reported with stable codes") {
+  const Model& m = lib().model("llama-3.1-70b");
+  auto codes = [&](Workload w) {
+    std::vector<std::string> out;
+    for (const auto& p : check_workload(w, m))
+      out.push_back(p.code);
+    return out;
+  };
+  CHECK(codes(workload(1, 1024, 256)).empty());
+  CHECK(codes(workload(0, 1024, 256)) == std::vector<std::string>{"E0505"});
+  CHECK(codes(workload(1, 0, 256)) == std::vector<std::string>{"E0505"});
+  CHECK(codes(workload(1, 131072, 1)) == std::vector<std::string>{"E0506"});
+  CHECK(codes(workload(1, 1024, 256, 3)) == std::vector<std::string>{"E0507"});
+  CHECK(codes(workload(1, 1024, 256, 128)) == std::vector<std::string>{"E0507"});
+  Workload narrow = workload(1, 1024, 256);
+  narrow.precisions = {NumberFormat::fp16, NumberFormat::fp8, NumberFormat::fp16};
+  CHECK(codes(narrow) == std::vector<std::string>{"E0504"});
+  // An invalid workload that reaches the estimator anyway gives no number, not a wrong one.
+  Estimate e = estimate(synthetic(1e12, 1e15), shape_of(m), workload(0, 1024, 256), Calibration{});
+  CHECK(e.status == Status::unavailable);
+}
+
+TEST_CASE("precision mapping: the GEMM runs at the activations' rate") {
+  CHECK(*gemm_format({NumberFormat::int4, NumberFormat::fp16, NumberFormat::fp16}).format ==
+        NumberFormat::fp16);
+  CHECK(*gemm_format({NumberFormat::fp8, NumberFormat::fp8, NumberFormat::fp16}).format ==
+        NumberFormat::fp8);
+  CHECK_FALSE(gemm_format({NumberFormat::fp8, NumberFormat::int8, NumberFormat::fp16}).format);
+  CHECK(attention_format({NumberFormat::fp8, NumberFormat::fp8, NumberFormat::fp8}) ==
+        NumberFormat::fp8);
+  CHECK(attention_format({NumberFormat::fp8, NumberFormat::fp8, NumberFormat::fp16}) ==
+        NumberFormat::fp16);
+  CHECK(default_activations(NumberFormat::int4) == NumberFormat::fp16);
+}
+
+TEST_CASE("invariants over every chip, model and a spread of workloads") {
+  const std::vector<int64_t> batches = {1, 7, 64, 512};
+  const std::vector<std::pair<int64_t, int64_t>> lengths = {
+      {1, 1}, {128, 2048}, {2048, 128}, {4000, 96}};
+  size_t checked = 0;
+  for (const auto& chip : lib().chips) {
+    Hardware hw = hardware_of(chip);
+    Hardware faster = hw;
+    if (faster.memory_bandwidth) *faster.memory_bandwidth *= 1.5;
+    for (const auto& model : lib().models) {
+      ModelShape s = shape_of(model);
+      for (int64_t b : batches) {
+        for (auto [in, out] : lengths) {
+          for (int64_t tp : {1, 8}) {
+            Workload w = workload(b, in, out, tp);
+            if (!check_workload(w, model).empty()) continue;
+            Estimate e = estimate(hw, s, w, Calibration{});
+            if (e.status == Status::unavailable) {
+              CHECK_FALSE(e.missing.empty());
+              continue;
+            }
+            ++checked;
+            REQUIRE(finite_timing(e.expected));
+            REQUIRE(finite_timing(e.sol));
+            // Speed of light is a lower bound on time.
+            CHECK(e.sol.ttft_s <= e.expected.ttft_s);
+            CHECK(e.sol.tpot_s <= e.expected.tpot_s);
+            CHECK(e.sol.e2e_s <= e.expected.e2e_s);
+            // More bandwidth is never slower.
+            Estimate f = estimate(faster, s, w, Calibration{});
+            CHECK(f.expected.tpot_s <= e.expected.tpot_s);
+            CHECK(f.expected.ttft_s <= e.expected.ttft_s);
+            CHECK(f.sol.tpot_s <= e.sol.tpot_s);
+          }
+        }
+      }
+    }
+  }
+  CHECK(checked > 10000);
+}
+
+TEST_CASE("memory-bound decode scales with bandwidth") {
+  ModelShape s = shape_of(lib().model("llama-3.1-70b"));
+  Hardware h20 = hardware_of(lib().chip("nvidia-h20"));
+  Workload w = workload(1, 1024, 256, 8);
+  Estimate e = estimate(h20, s, w, Calibration{});
+  REQUIRE(e.decode_bottleneck == Bottleneck::memory_bandwidth);
+  REQUIRE(e.decode_intensity < e.ridge_point);
+  // At speed of light with no interconnect cost (TP 1 on a large chip), halving the time
+  // per byte halves the step.
+  Hardware big = synthetic(2e12, 1e15);
+  Hardware twice = synthetic(4e12, 1e15);
+  Workload one = workload(1, 1024, 256);
+  double a = estimate(big, s, one, Calibration{}).sol.tpot_s,
+         b = estimate(twice, s, one, Calibration{}).sol.tpot_s;
+  CHECK(a / b == Approx(2).epsilon(1e-12));
+  // The H20 decodes faster than the H100 although its compute is 15% of it.
+  ModelShape small = shape_of(lib().model("llama-3.1-8b"));
+  Estimate h20e = estimate(h20, small, workload(16, 1024, 256), Calibration{});
+  Estimate h100 = estimate(hardware_of(lib().chip("nvidia-h100-sxm")), small,
+                           workload(16, 1024, 256), Calibration{});
+  CHECK(h20e.expected.tokens_per_s_per_chip > h100.expected.tokens_per_s_per_chip);
+  CHECK(h20e.expected.ttft_s > h100.expected.ttft_s);  // prefill is compute-bound
+}
+
+TEST_CASE("GQA K/V reuse: pre-XQA kernels read K/V once per query head") {
+  ModelShape gqa = shape_of(lib().model("llama-2-70b"));
+  ModelShape mha = shape_of(lib().model("llama-2-7b"));
+  Calibration legacy;
+  REQUIRE(set_calibration(legacy, "gqa_kv_reuse=0").empty());
+  Hardware hw = hardware_of(lib().chip("nvidia-h200-sxm"));
+  Workload w = workload(32, 2048, 256, 2);
+  CHECK(estimate(hw, gqa, w, legacy).expected.tpot_s >
+        estimate(hw, gqa, w, Calibration{}).expected.tpot_s);
+  CHECK(estimate(hw, mha, w, legacy).expected.tpot_s ==
+        estimate(hw, mha, w, Calibration{}).expected.tpot_s);
+}
+
+TEST_CASE("calibration constants are named, bounded and overridable") {
+  Calibration c;
+  CHECK(set_calibration(c, "memory_efficiency=0.9").empty());
+  CHECK(c.memory_efficiency == 0.9);
+  CHECK_THAT(set_calibration(c, "memory_efficiency=1.5"), Catch::Contains("must lie in"));
+  CHECK_THAT(set_calibration(c, "memory_efficiency=fast"), Catch::Contains("needs a number"));
+  CHECK_THAT(set_calibration(c, "hbm=0.9"), Catch::Contains("unknown calibration constant"));
+  CHECK_THAT(set_calibration(c, "overlap"), Catch::Contains("name=value"));
+  for (const auto& k : calibration_constants()) {
+    CHECK_FALSE(k.source.empty());
+    double v = Calibration{}.*k.member;
+    CHECK(v >= k.min);
+    CHECK(v <= k.max);
+  }
+}
+
+TEST_CASE("the calibration set is met within its tolerances") {
+  size_t ttft = 0, throughput = 0;
+  for (const auto& point : calibration_set()) {
+    CalibrationResult r =
+        run_calibration_point(point, hardware_of(lib().chip(point.chip_id)),
+                              shape_of(lib().model(point.model_id)), Calibration{});
+    INFO(point.set << " " << point.chip_id << " " << point.model_id << " batch " << r.batch << " "
+                   << point.workload.input << "/" << point.workload.output << ": published "
+                   << point.published << ", expected " << r.expected << ", error " << r.error);
+    REQUIRE(r.problem.empty());
+    CHECK(r.status == Status::ok);
+    CHECK(std::abs(r.error) <= point.tolerance);
+    CHECK(r.within);
+    // The speed of light is never slower than what was measured.
+    if (point.metric == Metric::ttft_ms) {
+      CHECK(r.sol <= point.published);
+      ++ttft;
+    } else {
+      CHECK(r.sol >= point.published);
+      ++throughput;
+    }
+  }
+  CHECK(ttft == 8);
+  CHECK(throughput == 28);
+}
+
+TEST_CASE("reference workload ratio to the H100 SXM") {
+  const Model& m = lib().model(kReferenceModelId);
+  const Chip& h100 = lib().chip(kReferenceBaselineId);
+  ReferenceRatio self = reference_ratio(h100, h100, m);
+  REQUIRE(self.ratio);
+  CHECK(*self.ratio == 1);
+  ReferenceRatio h20 = reference_ratio(lib().chip("nvidia-h20"), h100, m);
+  REQUIRE(h20.ratio);
+  CHECK(*h20.ratio > 1.05);
+  CHECK(h20.estimate.decode_bottleneck == Bottleneck::memory_bandwidth);
+  ReferenceRatio mlu = reference_ratio(lib().chip("cambricon-mlu590"), h100, m);
+  CHECK_FALSE(mlu.ratio);
+  CHECK(mlu.reason == "missing compute.fp16, memory.bandwidth_gbps, memory.capacity_gb");
+}
