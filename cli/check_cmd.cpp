@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/model_source.hpp"
+#include "engine/roofline/reference.hpp"
 #include "engine/report/decision_report.hpp"
 
 namespace exctl::cli {
@@ -298,9 +300,33 @@ int run_check(Context& ctx, CheckOptions& opt) {
     for (const auto& r : rows) arr.push_back(report::decision_json(r));
     std::cout << arr.dump(2) << "\n";
   } else if (opt.explain && ctx.format == report::Format::text) {
+    // The chip's speed on the reference inference workload, as a ratio to the H100 SXM:
+    // what the compute thresholds do not measure.
+    std::vector<std::string> inference(subjects.size());
+    auto models = load_models(ctx);
+    auto chips = ctx.load_chips();
+    const roofline::Model* model = nullptr;
+    const Chip* baseline = nullptr;
+    if (models && chips) {
+      DiagnosticSink quiet;
+      model = find_model(*models, std::string(roofline::kReferenceModelId), quiet);
+      baseline = resolve_chip(*chips, std::string(roofline::kReferenceBaselineId), quiet);
+    }
+    for (size_t i = 0; i < subjects.size(); ++i) {
+      if (!model || !baseline) {
+        inference[i] = "not estimated: the reference model or the H100 SXM is not in the database in use";
+        continue;
+      }
+      auto r = roofline::reference_ratio(*subjects[i].chip, *baseline, *model);
+      inference[i] = r.ratio ? fmt::format("{:.2f} x the H100 SXM on {} ({:.0f} vs {:.0f})", *r.ratio,
+                                           roofline::reference_description(), r.tokens_per_s,
+                                           r.baseline_tokens_per_s)
+                             : fmt::format("not estimated: {}", r.reason);
+    }
     for (size_t i = 0; i < rows.size(); ++i) {
       const auto& s = subjects[subject_of_row[i]];
-      report::ExplainContext ec{&*s.chip, &s.values, ctx.options.describe(), sema::date_text(*date)};
+      report::ExplainContext ec{&*s.chip, &s.values, ctx.options.describe(), sema::date_text(*date),
+                                inference[subject_of_row[i]]};
       std::cout << (i ? "\n" : "") << report::explain_text(rows[i], ec);
     }
   } else {

@@ -262,6 +262,7 @@ std::string explain_text(const DecisionRow& row, const ExplainContext& ctx) {
       out += fmt::format("    {:<26}{:<24} {}\n", info.name, value, source);
     }
   }
+  if (!ctx.inference.empty()) out += fmt::format("  inference: {}\n", ctx.inference);
   if (!ctx.interpretation.empty()) out += fmt::format("  interpretation: {}\n", join(ctx.interpretation, " "));
   return out;
 }

@@ -31,6 +31,7 @@ struct ExplainContext {
   const eval::FieldValues* values = nullptr;
   std::vector<std::string> interpretation;
   std::string date;
+  std::string inference;  // the reference-workload line, when it was estimated
 };
 std::string explain_text(const DecisionRow& row, const ExplainContext& ctx);
 
