@@ -14,13 +14,13 @@
 #include <toml++/toml.h>
 
 #include "engine/base/diagnostic.hpp"
+#include "engine/base/text.hpp"
 #include "engine/base/rational.hpp"
 
 namespace exctl::chipdb {
 
 Span span_of(const SourcePtr& file, const toml::source_region& region);
 std::string_view type_name(const toml::node& node);
-size_t edit_distance(std::string_view a, std::string_view b);
 
 // Parses a whole file; on a syntax error reports E0201 and returns nullopt.
 std::optional<toml::table> parse_toml(const SourcePtr& file, DiagnosticSink& sink);
