@@ -260,11 +260,12 @@ int run_check(Context& ctx, CheckOptions& opt) {
   }
 
   std::vector<Subject> subjects;
+  std::optional<std::vector<Chip>> chips;  // loaded once, for names and the --explain baseline
   if (!opt.spec.empty()) {
     if (auto chip = ctx.load_spec(opt.spec)) subjects.push_back({chip->id, chip->name, chip, {}});
   }
-  if (!opt.chips.empty() || opt.all) {
-    auto chips = ctx.load_chips();
+  if (!opt.chips.empty() || opt.all || opt.explain) {
+    chips = ctx.load_chips();
     if (!chips) return ctx.finish();
     for (const auto& name : opt.chips) {
       if (const Chip* c = resolve_chip(*chips, name, ctx.sink)) subjects.push_back({c->id, c->name, *c, {}});
@@ -283,10 +284,8 @@ int run_check(Context& ctx, CheckOptions& opt) {
   for (size_t i = 0; i < subjects.size(); ++i) {
     auto& s = subjects[i];
     s.values = eval::chip_values(*s.chip, compute_metrics(*s.chip, ctx.options), *date);
-    size_t before = rows.size();
     decide_all(s, rows);
     subject_of_row.resize(rows.size(), i);
-    (void)before;
   }
   count_failures(rows);
   if (opt.matrix) {
@@ -304,7 +303,6 @@ int run_check(Context& ctx, CheckOptions& opt) {
     // what the compute thresholds do not measure.
     std::vector<std::string> inference(subjects.size());
     auto models = load_models(ctx);
-    auto chips = ctx.load_chips();
     const roofline::Model* model = nullptr;
     const Chip* baseline = nullptr;
     if (models && chips) {

@@ -236,24 +236,35 @@ int run_tests(Context& ctx, std::vector<std::string> files) {
 
   int passed = 0, failed = 0, known = 0;
   for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      ctx.sink.error("E0117", fmt::format("cannot read decision table '{}'", path));
+      continue;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    auto source = std::make_shared<SourceFile>(path, buffer.str());
+    auto at = [&](const toml::source_region& r) {
+      uint32_t begin = source->offset(r.begin.line, r.begin.column);
+      return Span{source, begin, std::max(source->offset(r.end.line, r.end.column), begin + 1)};
+    };
     toml::table root;
     try {
-      root = toml::parse_file(path);
+      root = toml::parse(source->text(), path);
     } catch (const toml::parse_error& e) {
-      auto src = std::make_shared<SourceFile>(path, "");
-      ctx.sink.error("E0117", fmt::format("{}:{}:{}: toml syntax error: {}", path, e.source().begin.line,
-                                          e.source().begin.column, e.description()));
+      ctx.sink.error("E0117", fmt::format("toml syntax error: {}", e.description()), at(e.source()));
       continue;
     }
     std::string regime_id = root["regime"].value_or(std::string());
     const sema::Regime* file_regime = book->find(regime_id);
     if (!file_regime) {
-      ctx.sink.error("E0117", fmt::format("{}: 'regime' names no known regime ('{}')", path, regime_id));
+      Span where = root.get("regime") ? at(root.get("regime")->source()) : Span{source, 0, 1};
+      ctx.sink.error("E0117", fmt::format("'regime' names no known regime ('{}')", regime_id), where);
       continue;
     }
     const toml::array* cases = root["case"].as_array();
     if (!cases || cases->empty()) {
-      ctx.sink.error("E0117", fmt::format("{}: no [[case]] tables", path));
+      ctx.sink.error("E0117", "a decision table needs [[case]] tables", Span{source, 0, 1});
       continue;
     }
     for (const auto& node : *cases) {

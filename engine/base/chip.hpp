@@ -114,6 +114,12 @@ struct Chip {
   std::optional<int> hbm_stacks;
   std::optional<Rational> hbm_stack_bandwidth_gbps, hbm_stack_footprint_mm2;
 
+  // Transistors over all logic dies, as a count (the spec gives billions).
+  std::optional<Rational> transistor_count() const {
+    if (!transistors_billion) return std::nullopt;
+    return *transistors_billion * Rational(1'000'000'000);
+  }
+
   // Where the record was read from (a file path, or "db"), and the span of its id.
   std::string origin_file;
   Span id_span, name_span;

@@ -29,9 +29,7 @@ struct Value {
 // Walks the expression pool of one regime, recording comparisons and unknown fields.
 class Evaluator {
  public:
-  Evaluator(const sema::Regime& regime, const FieldValues& values) : regime_(regime), values_(values) {
-    metric_cache_.resize(regime.metrics.size());
-  }
+  Evaluator(const sema::Regime& regime, const FieldValues& values) : regime_(regime), values_(values) {}
 
   Truth condition(int root, ClauseTrace& trace) {
     trace_ = &trace;
@@ -56,12 +54,9 @@ class Evaluator {
         }
         return {values_.num(f), Truth::unknown};
       }
-      case Node::Kind::metric: {
-        auto& cached = metric_cache_[static_cast<size_t>(n.ref)];
-        // Metrics are evaluated again per clause so that each clause's trace is whole.
-        cached = eval(regime_.metrics[static_cast<size_t>(n.ref)].root);
-        return cached;
-      }
+      case Node::Kind::metric:
+        // Evaluated afresh in each clause, so that each clause's trace is whole.
+        return eval(regime_.metrics[static_cast<size_t>(n.ref)].root);
       case Node::Kind::not_: return {std::nullopt, truth_not(eval(n.lhs).truth)};
       case Node::Kind::confirmed: return {std::nullopt, truth_of(eval(n.lhs).truth == Truth::yes)};
       case Node::Kind::and_: {
@@ -135,7 +130,6 @@ class Evaluator {
 
   const sema::Regime& regime_;
   const FieldValues& values_;
-  std::vector<Value> metric_cache_;
   ClauseTrace* trace_ = nullptr;
 };
 

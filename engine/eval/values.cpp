@@ -24,7 +24,7 @@ FieldValues chip_values(const Chip& chip, const ChipMetrics& m, sema::DateKey ex
   set_opt(FieldId::memory_capacity, chip.memory_gb);
   set_opt(FieldId::interconnect_bandwidth, chip.chip_to_chip_gbps);
   set_opt(FieldId::host_link_bandwidth, chip.host_link_gbps);
-  if (chip.transistors_billion) v.set(FieldId::transistors, *chip.transistors_billion * Rational(1'000'000'000));
+  set_opt(FieldId::transistors, chip.transistor_count());
   set_opt(FieldId::tdp, chip.tdp_w);
   set_opt(FieldId::memory_bandwidth_density, m.memory_bandwidth_density);
   if (chip.year) v.set(FieldId::release_year, Rational(chip.year));

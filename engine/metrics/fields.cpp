@@ -9,10 +9,7 @@ namespace {
 
 using Get = std::optional<Rational> (*)(const Chip&, const ChipMetrics&);
 
-std::optional<Rational> transistors(const Chip& c, const ChipMetrics&) {
-  if (!c.transistors_billion) return std::nullopt;
-  return *c.transistors_billion * Rational(1'000'000'000);
-}
+std::optional<Rational> transistors(const Chip& c, const ChipMetrics&) { return c.transistor_count(); }
 
 const std::vector<ChipField> kFields = {
     {"tpp", {"total_processing_performance"}, "", [](const Chip&, const ChipMetrics& m) { return m.tpp.value; }},

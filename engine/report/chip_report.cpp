@@ -25,11 +25,6 @@ Cell bool_cell(const std::optional<bool>& b) {
   return {*b ? "yes" : "no", *b};
 }
 
-std::optional<Rational> transistors(const Chip& c) {
-  if (!c.transistors_billion) return std::nullopt;
-  return *c.transistors_billion * Rational(1'000'000'000);
-}
-
 std::string unit_name(Precision p) { return is_integer_precision(p) ? "TOPS" : "TFLOPS"; }
 
 }  // namespace
@@ -72,7 +67,7 @@ Table chip_list_table(const std::vector<ChipWithMetrics>& chips) {
            {"estimated", "Estimated", false, false}});
   for (const auto& [chip, m] : chips) {
     auto est = estimated_fields(*chip, m);
-    auto tr = transistors(*chip);
+    auto tr = chip->transistor_count();
     Cell transistor_cell{tr ? (contains(est, "transistors") ? "~" : "") + chip->transistors_billion->format(1) + "B" : "-",
                          json_number(tr)};
     t.add_row({text_cell(chip->id),

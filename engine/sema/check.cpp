@@ -488,25 +488,17 @@ class Builder {
       return;
     }
     out_.controls.erase(it);
+    // Removes the paragraph from a target list; true when that emptied a list that named
+    // paragraphs (an empty list means "any", so such a clause goes too).
     auto remove_target = [&](std::vector<std::string>& targets) {
+      bool had = !targets.empty();
       targets.erase(std::remove(targets.begin(), targets.end(), d.paragraph), targets.end());
+      return had && targets.empty();
     };
-    for (auto& x : out_.exclusions) remove_target(x.targets);
-    std::erase_if(out_.exclusions, [](const auto& x) { return x.targets.empty(); });
-    for (auto& l : out_.licences) {
-      bool had = !l.targets.empty();
-      remove_target(l.targets);
-      if (had && l.targets.empty()) l.targets = {"\x01dropped"};
-    }
-    std::erase_if(out_.licences, [](const auto& l) { return l.targets.size() == 1 && l.targets[0] == "\x01dropped"; });
-    for (auto& x : out_.exceptions) {
-      bool had = !x.targets.empty();
-      remove_target(x.targets);
-      if (had && x.targets.empty()) x.targets = {"\x01dropped"};
-    }
-    std::erase_if(out_.exceptions, [](const auto& x) { return x.targets.size() == 1 && x.targets[0] == "\x01dropped"; });
-    for (auto& p : out_.propagations) remove_target(p.sources);
-    std::erase_if(out_.propagations, [](const auto& p) { return p.sources.empty(); });
+    std::erase_if(out_.exclusions, [&](auto& x) { return remove_target(x.targets); });
+    std::erase_if(out_.licences, [&](auto& l) { return remove_target(l.targets); });
+    std::erase_if(out_.exceptions, [&](auto& x) { return remove_target(x.targets); });
+    std::erase_if(out_.propagations, [&](auto& p) { return remove_target(p.sources); });
   }
 
  public:

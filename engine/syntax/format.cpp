@@ -64,7 +64,7 @@ std::string format(const std::string& text) {
   std::istringstream in(text);
   std::string raw, out;
   int depth = 0;
-  bool blank_pending = false, previous_continues = false;
+  bool blank_pending = false;
   while (std::getline(in, raw)) {
     int change = 0;
     std::string line = tidy(raw, change);
@@ -80,9 +80,7 @@ std::string format(const std::string& text) {
     std::string pad(static_cast<size_t>(std::max(indent, 0)) * 2 + (continuation ? 4 : 0), ' ');
     out += pad + line + "\n";
     depth = std::max(depth + change, 0);
-    previous_continues = continuation;
   }
-  (void)previous_continues;
   return out;
 }
 
