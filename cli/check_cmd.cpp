@@ -211,6 +211,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
     bool jsonl = opt.specs.size() > 6 && opt.specs.substr(opt.specs.size() - 6) == ".jsonl";
     std::string line;
     std::vector<std::string> header;
+    bool header_printed = false;
     int line_no = 0;
     while (std::getline(in, line)) {
       ++line_no;
@@ -250,9 +251,15 @@ int run_check(Context& ctx, CheckOptions& opt) {
       std::vector<report::DecisionRow> rows;
       decide_all(s, rows);
       count_failures(rows);
-      for (const auto& r : rows) {
-        if (ctx.format == report::Format::csv) std::cout << report::render_csv(report::decision_table({r})).substr(report::render_csv(report::decision_table({})).size());
-        else std::cout << report::decision_json(r).dump() << "\n";
+      if (ctx.format == report::Format::csv) {
+        // The header once, then each row as it is decided.
+        std::string csv = report::render_csv(report::decision_table(rows));
+        size_t header_end = csv.find('\n') + 1;
+        if (!header_printed) std::cout << csv.substr(0, header_end);
+        header_printed = true;
+        std::cout << csv.substr(header_end);
+      } else {
+        for (const auto& r : rows) std::cout << report::decision_json(r).dump() << "\n";
       }
     }
     int code = ctx.finish();

@@ -1,0 +1,1 @@
+--format csv check --specs tests/data/catalogue.csv --regime us-2023-10 --regime us-2024-12 --date 2024-06-01
