@@ -1,6 +1,7 @@
 // exctl check: chips x regimes x destination -> decisions, with --explain.
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -8,8 +9,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
-#include "engine/roofline/reference.hpp"
+#include "engine/eval/compiled.hpp"
 #include "engine/report/decision_report.hpp"
+#include "engine/roofline/reference.hpp"
 
 namespace exctl::cli {
 namespace {
@@ -30,27 +32,34 @@ struct Subject {
   eval::FieldValues values;
 };
 
-bool country_argument(const std::string& flag, std::string& code, const sema::Rulebook& book, DiagnosticSink& sink) {
+bool country_argument(const std::string& flag, std::string& code, const sema::Rulebook& book,
+                      DiagnosticSink& sink) {
   if (code.empty()) return true;
-  for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : code)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (code.size() != 2 || !std::isalpha(static_cast<unsigned char>(code[0])) ||
       !std::isalpha(static_cast<unsigned char>(code[1]))) {
-    sink.error("E0113", fmt::format("{} takes an ISO 3166-1 alpha-2 country code such as CN or DE, not '{}'", flag, code));
+    sink.error("E0113",
+               fmt::format("{} takes an ISO 3166-1 alpha-2 country code such as CN or DE, not '{}'",
+                           flag, code));
     return false;
   }
   if (!book.groups.is_country(code)) {
-    sink.warning("W0113", fmt::format("{} {} is in none of the country groups the rules name", flag, code));
+    sink.warning("W0113",
+                 fmt::format("{} {} is in none of the country groups the rules name", flag, code));
   }
   return true;
 }
 
 // The regimes asked for; "current" stands for the leaf regimes in force on the date.
-std::vector<const sema::Regime*> select_regimes(const sema::Rulebook& book, const std::vector<std::string>& ids,
-                                                bool& current, DiagnosticSink& sink) {
+std::vector<const sema::Regime*> select_regimes(const sema::Rulebook& book,
+                                                const std::vector<std::string>& ids, bool& current,
+                                                DiagnosticSink& sink) {
   std::vector<const sema::Regime*> out;
   current = false;
   if (ids.empty()) {
-    for (const auto& r : book.regimes) out.push_back(&r);
+    for (const auto& r : book.regimes)
+      out.push_back(&r);
     return out;
   }
   for (const auto& id : ids) {
@@ -62,8 +71,12 @@ std::vector<const sema::Regime*> select_regimes(const sema::Rulebook& book, cons
       out.push_back(r);
     } else {
       std::vector<std::string> names;
-      for (const auto& r2 : book.regimes) names.push_back(r2.id);
-      sink.report({Severity::error, "E0114", fmt::format("no regime is named '{}'", id), {},
+      for (const auto& r2 : book.regimes)
+        names.push_back(r2.id);
+      sink.report({Severity::error,
+                   "E0114",
+                   fmt::format("no regime is named '{}'", id),
+                   {},
                    {fmt::format("regimes: {}, current", fmt::join(names, ", "))}});
     }
   }
@@ -82,7 +95,8 @@ std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sem
   std::set<std::string> folded;
   for (const auto* r : in_force) {
     // Every ancestor of an in-force regime is folded into it.
-    for (const sema::Regime* a = book.find(r->parent); a; a = book.find(a->parent)) folded.insert(a->id);
+    for (const sema::Regime* a = book.find(r->parent); a; a = book.find(a->parent))
+      folded.insert(a->id);
     if (!r->supersedes.empty()) folded.insert(r->supersedes);
   }
   std::vector<const sema::Regime*> out;
@@ -100,10 +114,14 @@ eval::Decision combine(const std::vector<eval::Decision>& parts) {
   d.in_force = true;
   auto rank = [](eval::Verdict v) {
     switch (v) {
-      case eval::Verdict::controlled: return 3;
-      case eval::Verdict::indeterminate: return 2;
-      case eval::Verdict::excluded: return 1;
-      case eval::Verdict::not_controlled: return 0;
+      case eval::Verdict::controlled:
+        return 3;
+      case eval::Verdict::indeterminate:
+        return 2;
+      case eval::Verdict::excluded:
+        return 1;
+      case eval::Verdict::not_controlled:
+        return 0;
     }
     return 0;
   };
@@ -134,7 +152,8 @@ eval::Decision combine(const std::vector<eval::Decision>& parts) {
         p.licence.policy != sema::Policy::none) {
       d.licence.policy = p.licence.policy;
     }
-    d.licence.exceptions.insert(d.licence.exceptions.end(), p.licence.exceptions.begin(), p.licence.exceptions.end());
+    d.licence.exceptions.insert(d.licence.exceptions.end(), p.licence.exceptions.begin(),
+                                p.licence.exceptions.end());
   }
   d.licence.asked = asked;
   d.licence.truth = licence;
@@ -149,9 +168,12 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   for (size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') cur += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cur += c;
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+        cur += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        cur += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -169,11 +191,13 @@ int run_check(Context& ctx, CheckOptions& opt) {
   auto date = date_argument(opt.date, ctx.sink);
   auto book = ctx.load_rules();
   if (!book || !date || ctx.sink.has_errors()) return ctx.finish();
-  if (!country_argument("--to", opt.to, *book, ctx.sink) || !country_argument("--hq", opt.hq, *book, ctx.sink)) {
+  if (!country_argument("--to", opt.to, *book, ctx.sink) ||
+      !country_argument("--hq", opt.hq, *book, ctx.sink)) {
     return ctx.finish();
   }
   if (!opt.fail_on.empty() && opt.fail_on != "controlled" && opt.fail_on != "indeterminate") {
-    ctx.sink.error("E0115", fmt::format("--fail-on takes controlled or indeterminate, not '{}'", opt.fail_on));
+    ctx.sink.error(
+        "E0115", fmt::format("--fail-on takes controlled or indeterminate, not '{}'", opt.fail_on));
     return ctx.finish();
   }
   bool current = false;
@@ -181,12 +205,22 @@ int run_check(Context& ctx, CheckOptions& opt) {
   if (ctx.sink.has_errors()) return ctx.finish();
   eval::Query query{opt.to, opt.hq, *date};
 
+  // A catalogue printed as CSV shows no trace, so each regime is compiled once instead.
+  bool compile = !opt.specs.empty() && ctx.format == report::Format::csv;
+  std::map<const sema::Regime*, eval::CompiledRegime> compiled;
+  eval::Decision scratch;
+  auto decide = [&](const sema::Regime& r, const eval::FieldValues& values) {
+    if (!compile) return eval::decide(r, values, query);
+    return compiled.try_emplace(&r, r, query).first->second.decide(values, scratch);
+  };
   auto decide_all = [&](const Subject& s, std::vector<report::DecisionRow>& rows) {
-    for (const auto* r : regimes) rows.push_back({s.id, s.name, r, eval::decide(*r, s.values, query)});
+    for (const auto* r : regimes)
+      rows.push_back({s.id, s.name, r, decide(*r, s.values)});
     if (current) {
       std::vector<eval::Decision> parts;
       auto leaves = current_regimes(*book, *date);
-      for (const auto* r : leaves) parts.push_back(eval::decide(*r, s.values, query));
+      for (const auto* r : leaves)
+        parts.push_back(decide(*r, s.values));
       const sema::Regime* only = leaves.size() == 1 ? leaves.front() : nullptr;
       auto d = leaves.size() == 1 ? parts.front() : combine(parts);
       d.regime = leaves.size() == 1 ? "current (" + leaves.front()->id + ")" : "current";
@@ -196,8 +230,10 @@ int run_check(Context& ctx, CheckOptions& opt) {
   int fail_count = 0;
   auto count_failures = [&](const std::vector<report::DecisionRow>& rows) {
     for (const auto& r : rows) {
-      if (opt.fail_on == "controlled" && r.decision.verdict == eval::Verdict::controlled) ++fail_count;
-      if (opt.fail_on == "indeterminate" && r.decision.verdict == eval::Verdict::indeterminate) ++fail_count;
+      if (opt.fail_on == "controlled" && r.decision.verdict == eval::Verdict::controlled)
+        ++fail_count;
+      if (opt.fail_on == "indeterminate" && r.decision.verdict == eval::Verdict::indeterminate)
+        ++fail_count;
     }
   };
 
@@ -244,7 +280,8 @@ int run_check(Context& ctx, CheckOptions& opt) {
           continue;
         }
         std::string problem = eval::set_field(s.values, k, v);
-        if (!problem.empty()) ctx.sink.error("E0116", fmt::format("{}:{}: {}", opt.specs, line_no, problem));
+        if (!problem.empty())
+          ctx.sink.error("E0116", fmt::format("{}:{}: {}", opt.specs, line_no, problem));
       }
       if (s.id.empty()) s.id = fmt::format("line {}", line_no);
       s.values.set(sema::FieldId::export_year, Rational(*date / 10000));
@@ -259,7 +296,8 @@ int run_check(Context& ctx, CheckOptions& opt) {
         header_printed = true;
         std::cout << csv.substr(header_end);
       } else {
-        for (const auto& r : rows) std::cout << report::decision_json(r).dump() << "\n";
+        for (const auto& r : rows)
+          std::cout << report::decision_json(r).dump() << "\n";
       }
     }
     int code = ctx.finish();
@@ -275,14 +313,17 @@ int run_check(Context& ctx, CheckOptions& opt) {
     chips = ctx.load_chips();
     if (!chips) return ctx.finish();
     for (const auto& name : opt.chips) {
-      if (const Chip* c = resolve_chip(*chips, name, ctx.sink)) subjects.push_back({c->id, c->name, *c, {}});
+      if (const Chip* c = resolve_chip(*chips, name, ctx.sink))
+        subjects.push_back({c->id, c->name, *c, {}});
     }
     if (opt.all) {
-      for (const auto& c : *chips) subjects.push_back({c.id, c.name, c, {}});
+      for (const auto& c : *chips)
+        subjects.push_back({c.id, c.name, c, {}});
     }
   }
   if (subjects.empty() && !ctx.sink.has_errors()) {
-    ctx.sink.error("E0109", "name a chip, or give --all, --spec FILE.toml or --specs FILE.csv|FILE.jsonl");
+    ctx.sink.error("E0109",
+                   "name a chip, or give --all, --spec FILE.toml or --specs FILE.csv|FILE.jsonl");
   }
   if (ctx.sink.has_errors()) return ctx.finish();
 
@@ -298,12 +339,14 @@ int run_check(Context& ctx, CheckOptions& opt) {
   if (opt.matrix) {
     std::cout << report::render(report::decision_matrix(rows), ctx.format);
     if (ctx.format == report::Format::text) {
-      std::cout << fmt::format("as of {}; '-' not controlled, '?' indeterminate (a spec value is missing)\n",
-                               sema::date_text(*date));
+      std::cout << fmt::format(
+          "as of {}; '-' not controlled, '?' indeterminate (a spec value is missing)\n",
+          sema::date_text(*date));
     }
   } else if (ctx.format == report::Format::json) {
     auto arr = nlohmann::ordered_json::array();
-    for (const auto& r : rows) arr.push_back(report::decision_json(r));
+    for (const auto& r : rows)
+      arr.push_back(report::decision_json(r));
     std::cout << arr.dump(2) << "\n";
   } else if (opt.explain && ctx.format == report::Format::text) {
     // The chip's speed on the reference inference workload, as a ratio to the H100 SXM:
@@ -319,13 +362,14 @@ int run_check(Context& ctx, CheckOptions& opt) {
     }
     for (size_t i = 0; i < subjects.size(); ++i) {
       if (!model || !baseline) {
-        inference[i] = "not estimated: the reference model or the H100 SXM is not in the database in use";
+        inference[i] =
+            "not estimated: the reference model or the H100 SXM is not in the database in use";
         continue;
       }
       auto r = roofline::reference_ratio(*subjects[i].chip, *baseline, *model);
-      inference[i] = r.ratio ? fmt::format("{:.2f} x the H100 SXM on {} ({:.0f} vs {:.0f})", *r.ratio,
-                                           roofline::reference_description(), r.tokens_per_s,
-                                           r.baseline_tokens_per_s)
+      inference[i] = r.ratio ? fmt::format("{:.2f} x the H100 SXM on {} ({:.0f} vs {:.0f})",
+                                           *r.ratio, roofline::reference_description(),
+                                           r.tokens_per_s, r.baseline_tokens_per_s)
                              : fmt::format("not estimated: {}", r.reason);
     }
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -338,9 +382,13 @@ int run_check(Context& ctx, CheckOptions& opt) {
     std::cout << report::render(report::decision_table(rows), ctx.format);
     if (ctx.format == report::Format::text) {
       std::cout << fmt::format("as of {}", sema::date_text(*date));
-      if (!opt.to.empty()) std::cout << fmt::format(", export to {} ({})", opt.to, book->groups.country_name(opt.to));
-      if (!opt.hq.empty()) std::cout << fmt::format(", buyer headquartered in {} ({})", opt.hq, book->groups.country_name(opt.hq));
-      if (opt.to.empty() && opt.hq.empty()) std::cout << "; give --to CC (and --hq CC) for the licence question";
+      if (!opt.to.empty())
+        std::cout << fmt::format(", export to {} ({})", opt.to, book->groups.country_name(opt.to));
+      if (!opt.hq.empty())
+        std::cout << fmt::format(", buyer headquartered in {} ({})", opt.hq,
+                                 book->groups.country_name(opt.hq));
+      if (opt.to.empty() && opt.hq.empty())
+        std::cout << "; give --to CC (and --hq CC) for the licence question";
       std::cout << "\n";
     }
   }
@@ -353,19 +401,25 @@ int run_check(Context& ctx, CheckOptions& opt) {
 
 void register_check(CLI::App& app, Context& ctx, int& exit_code) {
   auto opt = std::make_shared<CheckOptions>();
-  auto* check = app.add_subcommand("check", "Is a chip controlled under a regime, for a destination, and why");
+  auto* check = app.add_subcommand(
+      "check", "Is a chip controlled under a regime, for a destination, and why");
   check->add_option("chips", opt->chips, "Chip ids, names or aliases");
-  check->add_option("--regime", opt->regimes, "Regime id, or 'current' (repeatable; default: every shipped regime)");
+  check->add_option("--regime", opt->regimes,
+                    "Regime id, or 'current' (repeatable; default: every shipped regime)");
   check->add_option("--to", opt->to, "Destination country (ISO 3166-1 alpha-2)");
   check->add_option("--hq", opt->hq, "The buyer's headquarters country (ISO 3166-1 alpha-2)");
   check->add_option("--date", opt->date, "Date of the export, YYYY-MM-DD (default: today)");
-  check->add_flag("--explain", opt->explain, "Print the rationale: every clause, the values used, the margins");
+  check->add_flag("--explain", opt->explain,
+                  "Print the rationale: every clause, the values used, the margins");
   check->add_flag("--matrix", opt->matrix, "One row per chip, one column per regime");
   check->add_flag("--all", opt->all, "Every chip in the database");
   check->add_option("--spec", opt->spec, "A chip spec file not in the database");
-  check->add_option("--specs", opt->specs, "A catalogue (.csv with a header of field names, or .jsonl), streamed");
-  check->add_option("--fail-on", opt->fail_on, "Exit 1 when any verdict is controlled or indeterminate");
-  check->callback([&ctx, &exit_code, opt] { exit_code = ctx.prepare() ? run_check(ctx, *opt) : ctx.finish(); });
+  check->add_option("--specs", opt->specs,
+                    "A catalogue (.csv with a header of field names, or .jsonl), streamed");
+  check->add_option("--fail-on", opt->fail_on,
+                    "Exit 1 when any verdict is controlled or indeterminate");
+  check->callback(
+      [&ctx, &exit_code, opt] { exit_code = ctx.prepare() ? run_check(ctx, *opt) : ctx.finish(); });
 }
 
 }  // namespace exctl::cli

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -19,7 +19,8 @@ namespace {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -27,7 +28,8 @@ std::string lower(std::string_view s) {
 std::string squash(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return out;
 }
@@ -44,7 +46,8 @@ bool Context::prepare() {
   if (auto f = report::parse_format(format_name)) {
     format = *f;
   } else {
-    sink.error("E0106", fmt::format("unknown format '{}'; expected text, json, csv or md", format_name));
+    sink.error("E0106",
+               fmt::format("unknown format '{}'; expected text, json, csv or md", format_name));
   }
   for (const auto& assignment : interpret) {
     std::string problem = options.set(assignment);
@@ -81,7 +84,8 @@ std::optional<std::vector<Chip>> Context::load_chips() {
   try {
     return db->load_all();
   } catch (const sqlite::SqliteError& e) {
-    sink.error("E0104", fmt::format("cannot read chips from '{}': {}", db->description(), e.what()));
+    sink.error("E0104",
+               fmt::format("cannot read chips from '{}': {}", db->description(), e.what()));
     return std::nullopt;
   }
 }
@@ -90,20 +94,15 @@ std::optional<Chip> Context::load_spec(const std::string& path) {
   auto chips = chipdb::read_chip_specs({path}, sink);
   if (sink.has_errors()) return std::nullopt;
   if (chips.size() != 1) {
-    sink.error("E0109", fmt::format("--spec takes one chip spec file; '{}' holds {}", path, chips.size()));
+    sink.error("E0109",
+               fmt::format("--spec takes one chip spec file; '{}' holds {}", path, chips.size()));
     return std::nullopt;
   }
   return chips.front();
 }
 
 std::optional<sema::Rulebook> Context::load_rules() {
-  std::vector<SourcePtr> files;
-  SourcePtr groups;
-  for (const auto& f : rules::kBuiltinRuleFiles) {
-    auto source = std::make_shared<SourceFile>(std::string(f.path), std::string(f.text));
-    if (f.path.size() > 5 && f.path.substr(f.path.size() - 5) == ".toml") groups = source;
-    else files.push_back(source);
-  }
+  std::vector<SourcePtr> files = rules::builtin_rule_sources();
   for (const auto& path : rule_files) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -115,13 +114,15 @@ std::optional<sema::Rulebook> Context::load_rules() {
     files.push_back(std::make_shared<SourceFile>(path, text.str()));
   }
   if (sink.has_errors()) return std::nullopt;
-  return sema::load_rulebook(files, groups, sink);
+  return sema::load_rulebook(files, rules::builtin_country_groups(), sink);
 }
 
 std::optional<sema::DateKey> date_argument(const std::string& text, DiagnosticSink& sink) {
   if (text.empty()) {
-    auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
-    return static_cast<int>(today.year()) * 10000 + static_cast<int>(static_cast<unsigned>(today.month())) * 100 +
+    auto today = std::chrono::year_month_day(
+        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+    return static_cast<int>(today.year()) * 10000 +
+           static_cast<int>(static_cast<unsigned>(today.month())) * 100 +
            static_cast<int>(static_cast<unsigned>(today.day()));
   }
   auto d = sema::parse_date(text);
@@ -131,13 +132,16 @@ std::optional<sema::DateKey> date_argument(const std::string& text, DiagnosticSi
 
 int Context::finish() {
   if (!sink.empty()) {
-    if (format == report::Format::json) std::cerr << to_json(sink).dump(2) << "\n";
-    else std::cerr << render_text(sink);
+    if (format == report::Format::json)
+      std::cerr << to_json(sink).dump(2) << "\n";
+    else
+      std::cerr << render_text(sink);
   }
   return sink.has_errors() ? kExitBadInput : kExitOk;
 }
 
-const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query, DiagnosticSink& sink) {
+const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query,
+                         DiagnosticSink& sink) {
   // Exact id first, then any name ignoring case, then ignoring punctuation.
   for (const auto& c : chips) {
     if (c.id == query) return &c;
@@ -156,26 +160,35 @@ const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& quer
   };
   std::string q = lower(query), sq = squash(query);
   std::vector<const Chip*> found = match_all([&](const std::string& n) { return lower(n) == q; });
-  if (found.empty() && !sq.empty()) found = match_all([&](const std::string& n) { return squash(n) == sq; });
+  if (found.empty() && !sq.empty())
+    found = match_all([&](const std::string& n) { return squash(n) == sq; });
   if (found.empty() && sq.size() >= 2) {
-    found = match_all([&](const std::string& n) { return squash(n).find(sq) != std::string::npos; });
+    found =
+        match_all([&](const std::string& n) { return squash(n).find(sq) != std::string::npos; });
   }
   if (found.size() == 1) return found.front();
 
   Diagnostic d;
   if (found.empty()) {
     d = {Severity::error, "E0101", fmt::format("no chip is named '{}'", query), {}, {}};
-    d.notes.push_back("'exctl chips list' shows every chip; '--spec FILE.toml' checks one not in the database");
+    d.notes.push_back(
+        "'exctl chips list' shows every chip; '--spec FILE.toml' checks one not in the database");
   } else {
-    d = {Severity::error, "E0102", fmt::format("'{}' names {} chips; say which", query, found.size()), {}, {}};
-    for (const Chip* c : found) d.notes.push_back(fmt::format("candidate: {} ({})", c->id, c->name));
+    d = {Severity::error,
+         "E0102",
+         fmt::format("'{}' names {} chips; say which", query, found.size()),
+         {},
+         {}};
+    for (const Chip* c : found)
+      d.notes.push_back(fmt::format("candidate: {} ({})", c->id, c->name));
   }
   sink.report(std::move(d));
   return nullptr;
 }
 
 void argument_error(DiagnosticSink& sink, const std::string& code, const std::string& message,
-                    const std::string& what, const std::string& text, uint32_t begin, uint32_t end) {
+                    const std::string& what, const std::string& text, uint32_t begin,
+                    uint32_t end) {
   auto file = std::make_shared<SourceFile>(what, text);
   sink.error(code, message, Span{file, begin, end});
 }

@@ -11,10 +11,14 @@ using sema::Node;
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::controlled: return "controlled";
-    case Verdict::not_controlled: return "not_controlled";
-    case Verdict::excluded: return "excluded";
-    case Verdict::indeterminate: return "indeterminate";
+    case Verdict::controlled:
+      return "controlled";
+    case Verdict::not_controlled:
+      return "not_controlled";
+    case Verdict::excluded:
+      return "excluded";
+    case Verdict::indeterminate:
+      return "indeterminate";
   }
   return "indeterminate";
 }
@@ -29,7 +33,10 @@ struct Value {
 // Walks the expression pool of one regime, recording comparisons and unknown fields.
 class Evaluator {
  public:
-  Evaluator(const sema::Regime& regime, const FieldValues& values) : regime_(regime), values_(values) {}
+  Evaluator(const sema::Regime& regime, const FieldValues& values)
+      : regime_(regime), values_(&values) {}
+  Evaluator(const sema::Regime& regime, const ComparisonOracle& oracle)
+      : regime_(regime), oracle_(&oracle) {}
 
   Truth condition(int root, ClauseTrace& trace) {
     trace_ = &trace;
@@ -42,23 +49,30 @@ class Evaluator {
   Value eval(int index) {
     const Node& n = regime_.nodes[static_cast<size_t>(index)];
     switch (n.kind) {
-      case Node::Kind::number: return {n.number, Truth::unknown};
-      case Node::Kind::boolean: return {std::nullopt, truth_of(n.boolean)};
-      case Node::Kind::param: return {regime_.params[static_cast<size_t>(n.ref)].value, Truth::unknown};
+      case Node::Kind::number:
+        return {n.number, Truth::unknown};
+      case Node::Kind::boolean:
+        return {std::nullopt, truth_of(n.boolean)};
+      case Node::Kind::param:
+        return {regime_.params[static_cast<size_t>(n.ref)].value, Truth::unknown};
       case Node::Kind::field: {
         auto f = static_cast<sema::FieldId>(n.ref);
-        if (!values_.known(f)) note_missing(f);
+        bool known = oracle_ ? oracle_->known(f) : values_->known(f);
+        if (!known) note_missing(f);
+        if (oracle_) return {std::nullopt, n.is_bool && known ? oracle_->flag(f) : Truth::unknown};
         if (n.is_bool) {
-          const auto& b = values_.boolean(f);
+          auto b = values_->boolean(f);
           return {std::nullopt, b ? truth_of(*b) : Truth::unknown};
         }
-        return {values_.num(f), Truth::unknown};
+        return {values_->num(f), Truth::unknown};
       }
       case Node::Kind::metric:
         // Evaluated afresh in each clause, so that each clause's trace is whole.
         return eval(regime_.metrics[static_cast<size_t>(n.ref)].root);
-      case Node::Kind::not_: return {std::nullopt, truth_not(eval(n.lhs).truth)};
-      case Node::Kind::confirmed: return {std::nullopt, truth_of(eval(n.lhs).truth == Truth::yes)};
+      case Node::Kind::not_:
+        return {std::nullopt, truth_not(eval(n.lhs).truth)};
+      case Node::Kind::confirmed:
+        return {std::nullopt, truth_of(eval(n.lhs).truth == Truth::yes)};
       case Node::Kind::and_: {
         Truth a = eval(n.lhs).truth;
         Truth b = eval(n.rhs).truth;
@@ -83,6 +97,10 @@ class Evaluator {
       }
       case Node::Kind::cmp: {
         const Node& l = regime_.nodes[static_cast<size_t>(n.lhs)];
+        if (oracle_ && !l.is_bool) {
+          eval(n.lhs), eval(n.rhs);  // for the fields they find missing
+          return {std::nullopt, oracle_->comparison(n)};
+        }
         Comparison c;
         c.node = index;
         c.op = n.cmp;
@@ -90,7 +108,7 @@ class Evaluator {
         if (l.is_bool) {
           Truth a = eval(n.lhs).truth, b = eval(n.rhs).truth;
           Truth r = (a == Truth::unknown || b == Truth::unknown) ? Truth::unknown
-                    : n.cmp == sema::CmpOp::eq                    ? truth_of(a == b)
+                    : n.cmp == sema::CmpOp::eq                   ? truth_of(a == b)
                                                                  : truth_of(a != b);
           return {std::nullopt, r};
         }
@@ -100,12 +118,24 @@ class Evaluator {
           const Rational &a = *c.lhs, &b = *c.rhs;
           bool r = false;
           switch (n.cmp) {
-            case sema::CmpOp::ge: r = a >= b; break;
-            case sema::CmpOp::gt: r = a > b; break;
-            case sema::CmpOp::le: r = a <= b; break;
-            case sema::CmpOp::lt: r = a < b; break;
-            case sema::CmpOp::eq: r = a == b; break;
-            case sema::CmpOp::ne: r = a != b; break;
+            case sema::CmpOp::ge:
+              r = a >= b;
+              break;
+            case sema::CmpOp::gt:
+              r = a > b;
+              break;
+            case sema::CmpOp::le:
+              r = a <= b;
+              break;
+            case sema::CmpOp::lt:
+              r = a < b;
+              break;
+            case sema::CmpOp::eq:
+              r = a == b;
+              break;
+            case sema::CmpOp::ne:
+              r = a != b;
+              break;
           }
           c.result = truth_of(r);
         }
@@ -129,7 +159,8 @@ class Evaluator {
   }
 
   const sema::Regime& regime_;
-  const FieldValues& values_;
+  const FieldValues* values_ = nullptr;
+  const ComparisonOracle* oracle_ = nullptr;  // set: comparisons are answered, not computed
   ClauseTrace* trace_ = nullptr;
 };
 
@@ -139,21 +170,23 @@ bool targets_include(const std::vector<std::string>& targets, const std::string&
 
 int policy_rank(sema::Policy p) {
   switch (p) {
-    case sema::Policy::presumption_of_denial: return 3;
-    case sema::Policy::case_by_case: return 2;
-    case sema::Policy::presumption_of_approval: return 1;
-    case sema::Policy::none: return 0;
+    case sema::Policy::presumption_of_denial:
+      return 3;
+    case sema::Policy::case_by_case:
+      return 2;
+    case sema::Policy::presumption_of_approval:
+      return 1;
+    case sema::Policy::none:
+      return 0;
   }
   return 0;
 }
 
-}  // namespace
-
-Decision decide(const sema::Regime& regime, const FieldValues& values, const Query& query) {
+// Every clause of the regime, then the verdict and licence folded from their truths.
+Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& query) {
   Decision d;
   d.regime = regime.id;
   d.in_force = query.date != 0 && regime.in_force_on(query.date);
-  Evaluator ev(regime, values);
 
   // Paragraph truth: the control, less any exclusion aimed at it.
   std::vector<std::pair<std::string, Truth>> effective;
@@ -172,7 +205,9 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
     d.trace.push_back(std::move(t));
   }
   std::set<std::string> missing;
-  auto collect_missing = [&](const ClauseTrace& t) { missing.insert(t.missing.begin(), t.missing.end()); };
+  auto collect_missing = [&](const ClauseTrace& t) {
+    missing.insert(t.missing.begin(), t.missing.end());
+  };
   bool any_unknown = false;
   std::set<std::string> excluded_notes;
   for (size_t i = 0; i < regime.controls.size(); ++i) {
@@ -182,8 +217,10 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
       const auto& x = regime.exclusions[j];
       if (!targets_include(x.targets, c.paragraph)) continue;
       excluded = truth_or(excluded, exclusion_truth[j]);
-      if (control_truth[i] == Truth::yes && exclusion_truth[j] == Truth::yes) excluded_notes.insert(x.note);
-      if (control_truth[i] != Truth::no && exclusion_truth[j] == Truth::unknown) collect_missing(d.trace[regime.controls.size() + j]);
+      if (control_truth[i] == Truth::yes && exclusion_truth[j] == Truth::yes)
+        excluded_notes.insert(x.note);
+      if (control_truth[i] != Truth::no && exclusion_truth[j] == Truth::unknown)
+        collect_missing(d.trace[regime.controls.size() + j]);
     }
     Truth eff = truth_and(control_truth[i], truth_not(excluded));
     effective.emplace_back(c.paragraph, eff);
@@ -194,10 +231,14 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
     }
   }
   d.excluded_by.assign(excluded_notes.begin(), excluded_notes.end());
-  if (!d.paragraphs.empty()) d.verdict = Verdict::controlled;
-  else if (any_unknown) d.verdict = Verdict::indeterminate;
-  else if (!d.excluded_by.empty()) d.verdict = Verdict::excluded;
-  else d.verdict = Verdict::not_controlled;
+  if (!d.paragraphs.empty())
+    d.verdict = Verdict::controlled;
+  else if (any_unknown)
+    d.verdict = Verdict::indeterminate;
+  else if (!d.excluded_by.empty())
+    d.verdict = Verdict::excluded;
+  else
+    d.verdict = Verdict::not_controlled;
   if (d.verdict == Verdict::indeterminate) d.missing.assign(missing.begin(), missing.end());
 
   for (const auto& p : regime.propagations) {
@@ -226,18 +267,28 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
   for (const auto& rule : regime.licences) {
     const std::string& who = rule.headquarters ? query.hq : query.to;
     if (who.empty() || !rule.where.contains(who)) continue;
-    if (!rule.shipped_to.empty() && (query.to.empty() || !rule.shipped_to.contains(query.to))) continue;
+    if (!rule.shipped_to.empty() && (query.to.empty() || !rule.shipped_to.contains(query.to)))
+      continue;
     if (rule.since && query.date && query.date < rule.since) continue;
-    ClauseTrace t{"licence", rule.targets.empty() ? "any" : fmt::format("{}", fmt::join(rule.targets, ", ")),
-                  Truth::unknown, rule.cite, rule.defined_in, rule.span, {}, {}};
+    ClauseTrace t{"licence",
+                  rule.targets.empty() ? "any" : fmt::format("{}", fmt::join(rule.targets, ", ")),
+                  Truth::unknown,
+                  rule.cite,
+                  rule.defined_in,
+                  rule.span,
+                  {},
+                  {}};
     Truth applies = paragraph_truth(rule.targets);
     if (rule.condition >= 0) applies = truth_and(applies, ev.condition(rule.condition, t));
     t.result = applies;
     if (applies != Truth::no) {
-      std::string where = rule.headquarters ? fmt::format("buyer headquartered in {}", who) : fmt::format("export to {}", who);
+      std::string where = rule.headquarters ? fmt::format("buyer headquartered in {}", who)
+                                            : fmt::format("export to {}", who);
       std::string groups = fmt::format("{}", fmt::join(rule.where.names, ", "));
-      if (!rule.where.except_names.empty()) groups += fmt::format(" except {}", fmt::join(rule.where.except_names, ", "));
-      lic.reasons.push_back(fmt::format("{}: {} ({}){}", t.id, where, groups, applies == Truth::unknown ? " [undecided]" : ""));
+      if (!rule.where.except_names.empty())
+        groups += fmt::format(" except {}", fmt::join(rule.where.except_names, ", "));
+      lic.reasons.push_back(fmt::format("{}: {} ({}){}", t.id, where, groups,
+                                        applies == Truth::unknown ? " [undecided]" : ""));
     }
     std::pair<int, int> rank = {rule.level, policy_rank(rule.policy)};
     auto& best = rule.headquarters ? best_hq : best_dest;
@@ -251,8 +302,10 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
   }
   lic.policy = policy_rank(hq_policy) > policy_rank(dest_policy) ? hq_policy : dest_policy;
   if (lic.asked) {
-    if (lic.truth == Truth::yes) lic.required = true;
-    else if (lic.truth == Truth::no) lic.required = false;
+    if (lic.truth == Truth::yes)
+      lic.required = true;
+    else if (lic.truth == Truth::no)
+      lic.required = false;
   }
   if (lic.truth == Truth::yes) {
     for (const auto& x : regime.exceptions) {
@@ -272,8 +325,22 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
     t.result = ev.condition(f.condition, t);
     if (t.result == Truth::yes) d.flags.push_back(f.message);
   }
-  if (d.verdict == Verdict::indeterminate || lic.truth == Truth::unknown) d.missing.assign(missing.begin(), missing.end());
+  if (d.verdict == Verdict::indeterminate || lic.truth == Truth::unknown)
+    d.missing.assign(missing.begin(), missing.end());
   return d;
+}
+
+}  // namespace
+
+Decision decide(const sema::Regime& regime, const FieldValues& values, const Query& query) {
+  Evaluator ev(regime, values);
+  return decide_clauses(regime, ev, query);
+}
+
+Decision decide_with(const sema::Regime& regime, const ComparisonOracle& oracle,
+                     const Query& query) {
+  Evaluator ev(regime, oracle);
+  return decide_clauses(regime, ev, query);
 }
 
 }  // namespace exctl::eval

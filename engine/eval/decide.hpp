@@ -66,11 +66,25 @@ struct Decision {
   std::vector<std::string> end_items;    // end-item classifications that follow (4A090, .z)
   LicenceOutcome licence;
   std::vector<ClauseTrace> trace;
-  std::vector<std::string> missing;      // fields whose absence left the decision open
-  std::vector<std::string> flags;        // warnings the regime raises for this case
+  std::vector<std::string> missing;  // fields whose absence left the decision open
+  std::vector<std::string> flags;    // warnings the regime raises for this case
   bool in_force = false;
 };
 
 Decision decide(const sema::Regime& regime, const FieldValues& values, const Query& query);
+
+// The truths of a regime's comparisons given directly instead of computed from values: the
+// compiled form (compiled.hpp) decides each cell of its grid this way.
+class ComparisonOracle {
+ public:
+  virtual ~ComparisonOracle() = default;
+  virtual bool known(sema::FieldId field) const = 0;
+  virtual Truth comparison(const sema::Node& cmp) const = 0;  // a numeric comparison node
+  virtual Truth flag(sema::FieldId field) const = 0;          // a known boolean field
+};
+
+// decide() with every comparison answered by `oracle`; the trace has no compared values.
+Decision decide_with(const sema::Regime& regime, const ComparisonOracle& oracle,
+                     const Query& query);
 
 }  // namespace exctl::eval

@@ -8,10 +8,6 @@ namespace exctl::eval {
 
 using sema::FieldId;
 
-bool FieldValues::known(FieldId f) const {
-  return sema::field_info(f).boolean ? boolean(f).has_value() : num(f).has_value();
-}
-
 FieldValues chip_values(const Chip& chip, const ChipMetrics& m, sema::DateKey export_date) {
   FieldValues v;
   auto set_opt = [&](FieldId f, const std::optional<Rational>& value) {
@@ -32,7 +28,8 @@ FieldValues chip_values(const Chip& chip, const ChipMetrics& m, sema::DateKey ex
   if (chip.datacenter) v.set(FieldId::datacenter, *chip.datacenter);
   if (!chip.memory_type.empty()) {
     std::string type = chip.memory_type;
-    for (auto& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : type)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     v.set(FieldId::has_hbm, type.rfind("HBM", 0) == 0);
   }
   v.set(FieldId::is_hbm_item, chip.kind == ChipKind::hbm);
@@ -44,9 +41,12 @@ std::string set_field(FieldValues& values, const std::string& name, const std::s
   if (!f) return fmt::format("unknown field '{}'", name);
   const auto& info = sema::field_info(*f);
   if (info.boolean) {
-    if (text == "true") values.set(*f, true);
-    else if (text == "false") values.set(*f, false);
-    else return fmt::format("field '{}' takes true or false, not '{}'", name, text);
+    if (text == "true")
+      values.set(*f, true);
+    else if (text == "false")
+      values.set(*f, false);
+    else
+      return fmt::format("field '{}' takes true or false, not '{}'", name, text);
     return "";
   }
   auto space = text.find(' ');
@@ -58,7 +58,9 @@ std::string set_field(FieldValues& values, const std::string& name, const std::s
     auto u = sema::unit_from_text(unit);
     if (!u) return fmt::format("field '{}': unknown unit '{}'", name, unit);
     if (!(u->dim == info.dim)) {
-      return fmt::format("field '{}' is in {}, not {}", name, sema::dim_name(info.dim).empty() ? "no unit" : sema::dim_name(info.dim), unit);
+      return fmt::format("field '{}' is in {}, not {}", name,
+                         sema::dim_name(info.dim).empty() ? "no unit" : sema::dim_name(info.dim),
+                         unit);
     }
     *value = *value * u->scale;
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,16 +15,30 @@
 
 namespace exctl::eval {
 
+// Flat, without optionals: the compiled form reads millions of these.
 struct FieldValues {
-  std::array<std::optional<Rational>, sema::kFieldCount> number{};
-  std::array<std::optional<bool>, sema::kFieldCount> flag{};
+  uint32_t known_mask = 0;  // bit f: field f has a value
+  uint32_t true_mask = 0;   // bit f: boolean field f is true
+  std::array<Rational, sema::kFieldCount> number{};
 
-  void set(sema::FieldId f, Rational v) { number[static_cast<size_t>(f)] = v; }
-  void set(sema::FieldId f, bool v) { flag[static_cast<size_t>(f)] = v; }
-  const std::optional<Rational>& num(sema::FieldId f) const { return number[static_cast<size_t>(f)]; }
-  const std::optional<bool>& boolean(sema::FieldId f) const { return flag[static_cast<size_t>(f)]; }
-  bool known(sema::FieldId f) const;
+  static constexpr uint32_t bit(sema::FieldId f) { return uint32_t{1} << static_cast<unsigned>(f); }
+  void set(sema::FieldId f, Rational v) {
+    number[static_cast<size_t>(f)] = v;
+    known_mask |= bit(f);
+  }
+  void set(sema::FieldId f, bool v) {
+    known_mask |= bit(f);
+    true_mask = v ? (true_mask | bit(f)) : (true_mask & ~bit(f));
+  }
+  bool known(sema::FieldId f) const { return (known_mask & bit(f)) != 0; }
+  std::optional<Rational> num(sema::FieldId f) const {
+    return known(f) ? std::optional<Rational>(number[static_cast<size_t>(f)]) : std::nullopt;
+  }
+  std::optional<bool> boolean(sema::FieldId f) const {
+    return known(f) ? std::optional<bool>((true_mask & bit(f)) != 0) : std::nullopt;
+  }
 };
+static_assert(sema::kFieldCount <= 32, "FieldValues keeps one bit per field");
 
 // Values of a chip record under the given metric options; `export_date` sets export_year.
 FieldValues chip_values(const Chip& chip, const ChipMetrics& metrics, sema::DateKey export_date);

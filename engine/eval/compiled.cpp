@@ -1,0 +1,481 @@
+#include "engine/eval/compiled.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace exctl::eval {
+
+using sema::CmpOp;
+using sema::Node;
+
+namespace {
+
+__extension__ typedef __int128 i128;  // exact cross products
+
+// x passes the threshold: x > t (strict) or x >= t. Exact, and inline for the hot loop.
+inline bool passes(const Rational& x, const Rational& t, bool strict) {
+  i128 l = i128(x.num()) * t.den(), r = i128(t.num()) * x.den();
+  return strict ? l > r : l >= r;
+}
+
+CmpOp flipped(CmpOp op) {
+  switch (op) {
+    case CmpOp::ge:
+      return CmpOp::le;
+    case CmpOp::gt:
+      return CmpOp::lt;
+    case CmpOp::le:
+      return CmpOp::ge;
+    case CmpOp::lt:
+      return CmpOp::gt;
+    case CmpOp::eq:
+    case CmpOp::ne:
+      return op;
+  }
+  return op;
+}
+
+// A constant expression's value: nullopt when it is not constant; an empty inner value
+// when it divides by zero (unknown, as in decide()).
+std::optional<std::optional<Rational>> fold(const sema::Regime& r, int index) {
+  const Node& n = r.nodes[static_cast<size_t>(index)];
+  switch (n.kind) {
+    case Node::Kind::number:
+      return std::optional<Rational>(n.number);
+    case Node::Kind::param:
+      return std::optional<Rational>(r.params[static_cast<size_t>(n.ref)].value);
+    case Node::Kind::metric:
+      return fold(r, r.metrics[static_cast<size_t>(n.ref)].root);
+    case Node::Kind::add:
+    case Node::Kind::sub:
+    case Node::Kind::mul:
+    case Node::Kind::div: {
+      auto a = fold(r, n.lhs), b = fold(r, n.rhs);
+      if (!a || !b) return std::nullopt;
+      if (!*a || !*b) return std::optional<Rational>();
+      if (n.kind == Node::Kind::add) return std::optional<Rational>(**a + **b);
+      if (n.kind == Node::Kind::sub) return std::optional<Rational>(**a - **b);
+      if (n.kind == Node::Kind::mul) return std::optional<Rational>(**a * **b);
+      if (**b == 0) return std::optional<Rational>();
+      return std::optional<Rational>(**a / **b);
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+// Answers decide_with() for one cell: each comparison from the cell's coordinates.
+class CompiledRegime::CellOracle final : public ComparisonOracle {
+ public:
+  CellOracle(const CompiledRegime& c, uint32_t known, const uint32_t* coords)
+      : c_(c), known_(known), coords_(coords) {}
+
+  bool known(sema::FieldId f) const override { return (known_ & FieldValues::bit(f)) != 0; }
+  Truth comparison(const Node& cmp) const override {
+    auto it = c_.tests_.find(&cmp);
+    if (it == c_.tests_.end())
+      throw std::logic_error("compiled regime: a comparison was not compiled");
+    const Test& t = it->second;
+    if (t.quantity < 0) return t.constant;
+    const Quantity& q = c_.quantities_[static_cast<size_t>(t.quantity)];
+    auto b = static_cast<int>(coords_[t.quantity]);
+    if ((known_ & q.fields) != q.fields || b == static_cast<int>(q.cuts.size()) + 1)
+      return Truth::unknown;
+    bool r = (t.lo < 0 || b > t.lo) && !(t.hi >= 0 && b > t.hi);
+    return truth_of(r != t.invert);
+  }
+  Truth flag(sema::FieldId f) const override {
+    int q = c_.boolean_quantity_[static_cast<size_t>(f)];
+    if (q < 0) throw std::logic_error("compiled regime: a boolean field was not compiled");
+    return truth_of(coords_[q] == 1);
+  }
+
+ private:
+  const CompiledRegime& c_;
+  uint32_t known_;
+  const uint32_t* coords_;
+};
+
+CompiledRegime::CompiledRegime(const sema::Regime& regime, const Query& query)
+    : regime_(regime), query_(query), boolean_quantity_(sema::kFieldCount, -1) {
+  for (const auto& c : regime.controls)
+    walk(c.condition);
+  for (const auto& x : regime.exclusions)
+    walk(x.condition);
+  for (const auto& l : regime.licences)
+    walk(l.condition);
+  for (const auto& x : regime.exceptions)
+    walk(x.condition);
+  for (const auto& f : regime.flags)
+    walk(f.condition);
+
+  for (auto& q : quantities_) {
+    std::sort(q.cuts.begin(), q.cuts.end(), [](const Threshold& a, const Threshold& b) {
+      return a.value != b.value ? a.value < b.value : (!a.strict && b.strict);
+    });
+    q.cuts.erase(std::unique(q.cuts.begin(), q.cuts.end(),
+                             [](const Threshold& a, const Threshold& b) {
+                               return a.value == b.value && a.strict == b.strict;
+                             }),
+                 q.cuts.end());
+  }
+  // Each test's thresholds as positions in its quantity's sorted cuts.
+  for (auto& [node, t] : tests_) {
+    if (t.quantity < 0) continue;
+    const auto& cuts = quantities_[static_cast<size_t>(t.quantity)].cuts;
+    auto position = [&](bool strict) {
+      auto it = std::find_if(cuts.begin(), cuts.end(), [&](const Threshold& c) {
+        return c.value == t.threshold && c.strict == strict;
+      });
+      return static_cast<int>(it - cuts.begin());
+    };
+    switch (t.op) {
+      case CmpOp::ge:
+        t.lo = position(false);
+        break;
+      case CmpOp::gt:
+        t.lo = position(true);
+        break;
+      case CmpOp::le:
+        t.lo = position(true), t.invert = true;
+        break;
+      case CmpOp::lt:
+        t.lo = position(false), t.invert = true;
+        break;
+      case CmpOp::eq:
+        t.lo = position(false), t.hi = position(true);
+        break;
+      case CmpOp::ne:
+        t.lo = position(false), t.hi = position(true), t.invert = true;
+        break;
+    }
+  }
+
+  for (uint32_t bit = 1; bit != 0; bit <<= 1) {
+    if (fields_ & bit) field_bits_.push_back(bit);
+  }
+  cells_ = size_t{1} << field_bits_.size();  // which fields are known
+  if (quantities_.size() > kMaxQuantities) tabulated_ = false;
+  for (const auto& q : quantities_) {
+    if (!tabulated_ || cells_ > kMaxCells / q.radix()) {
+      tabulated_ = false;
+      break;
+    }
+    cells_ *= q.radix();
+  }
+  if (tabulated_)
+    table_.assign(cells_, nullptr);
+  else
+    cells_ = 0;
+}
+
+void CompiledRegime::walk(int index) {
+  if (index < 0) return;
+  const Node& n = regime_.nodes[static_cast<size_t>(index)];
+  switch (n.kind) {
+    case Node::Kind::number:
+    case Node::Kind::boolean:
+    case Node::Kind::param:
+      return;
+    case Node::Kind::field: {
+      auto f = static_cast<size_t>(n.ref);
+      fields_ |= FieldValues::bit(static_cast<sema::FieldId>(n.ref));
+      if (n.is_bool && boolean_quantity_[f] < 0) {
+        boolean_quantity_[f] = static_cast<int>(quantities_.size());
+        Quantity q;
+        q.field = n.ref;
+        q.fields = FieldValues::bit(static_cast<sema::FieldId>(n.ref));
+        q.boolean = true;
+        quantities_.push_back(std::move(q));
+      }
+      return;
+    }
+    case Node::Kind::metric:
+      return walk(regime_.metrics[static_cast<size_t>(n.ref)].root);
+    case Node::Kind::not_:
+    case Node::Kind::confirmed:
+      return walk(n.lhs);
+    case Node::Kind::and_:
+    case Node::Kind::or_:
+      walk(n.lhs);
+      return walk(n.rhs);
+    case Node::Kind::cmp:
+      if (regime_.nodes[static_cast<size_t>(n.lhs)].is_bool) {
+        walk(n.lhs);
+        return walk(n.rhs);
+      }
+      return add_comparison(n);
+    case Node::Kind::add:
+    case Node::Kind::sub:
+    case Node::Kind::mul:
+    case Node::Kind::div:
+      return;  // reached only under a comparison, which compiles them
+  }
+  tabulated_ = false;  // a node kind this compiler does not know: decide() handles all
+}
+
+// Normalises `lhs op rhs` to `quantity op threshold` and records the thresholds it needs.
+void CompiledRegime::add_comparison(const Node& cmp) {
+  Test t;
+  t.op = cmp.cmp;
+  auto lhs = fold(regime_, cmp.lhs), rhs = fold(regime_, cmp.rhs);
+  std::vector<Op> program;
+  uint32_t fields = 0;
+  bool ok = true;
+  if (lhs && rhs) {  // both constant: the comparison is too
+    if (*lhs && *rhs) {
+      const Rational &a = **lhs, &b = **rhs;
+      bool r = t.op == CmpOp::ge   ? a >= b
+               : t.op == CmpOp::gt ? a > b
+               : t.op == CmpOp::le ? a <= b
+               : t.op == CmpOp::lt ? a < b
+               : t.op == CmpOp::eq ? a == b
+                                   : a != b;
+      t.constant = truth_of(r);
+    }
+    tests_[&cmp] = t;
+    return;
+  }
+  if (rhs) {
+    ok = compile_program(cmp.lhs, program, fields);
+  } else if (lhs) {
+    ok = compile_program(cmp.rhs, program, fields);
+    t.op = flipped(t.op);
+    rhs = lhs;
+  } else {  // both vary: lhs - rhs against 0
+    ok = compile_program(cmp.lhs, program, fields) && compile_program(cmp.rhs, program, fields);
+    program.push_back({Op::Code::sub, 0, {}});
+    rhs = std::optional<Rational>(Rational(0));
+  }
+  fields_ |= fields;
+  if (!ok) {
+    tabulated_ = false;
+    return;
+  }
+  if (!*rhs) {  // a threshold that divides by zero is unknown, whatever the chip
+    tests_[&cmp] = t;
+    return;
+  }
+  t.threshold = **rhs;
+  t.quantity = quantity_for(std::move(program), fields);
+  bool strict_cut = t.op == CmpOp::gt || t.op == CmpOp::le;
+  auto& cuts = quantities_[static_cast<size_t>(t.quantity)].cuts;
+  if (t.op == CmpOp::eq || t.op == CmpOp::ne) {
+    cuts.push_back({t.threshold, false});
+    cuts.push_back({t.threshold, true});
+  } else {
+    cuts.push_back({t.threshold, strict_cut});
+  }
+  tests_[&cmp] = t;
+}
+
+bool CompiledRegime::compile_program(int index, std::vector<Op>& out, uint32_t& fields) const {
+  const Node& n = regime_.nodes[static_cast<size_t>(index)];
+  switch (n.kind) {
+    case Node::Kind::number:
+      out.push_back({Op::Code::constant, 0, n.number});
+      return true;
+    case Node::Kind::param:
+      out.push_back({Op::Code::constant, 0, regime_.params[static_cast<size_t>(n.ref)].value});
+      return true;
+    case Node::Kind::field:
+      if (n.is_bool) return false;
+      out.push_back({Op::Code::field, static_cast<uint8_t>(n.ref), {}});
+      fields |= FieldValues::bit(static_cast<sema::FieldId>(n.ref));
+      return true;
+    case Node::Kind::metric:
+      return compile_program(regime_.metrics[static_cast<size_t>(n.ref)].root, out, fields);
+    case Node::Kind::add:
+    case Node::Kind::sub:
+    case Node::Kind::mul:
+    case Node::Kind::div: {
+      if (!compile_program(n.lhs, out, fields) || !compile_program(n.rhs, out, fields))
+        return false;
+      Op::Code code = n.kind == Node::Kind::add   ? Op::Code::add
+                      : n.kind == Node::Kind::sub ? Op::Code::sub
+                      : n.kind == Node::Kind::mul ? Op::Code::mul
+                                                  : Op::Code::div;
+      out.push_back({code, 0, {}});
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// The quantity computed by `program`: a plain field, or an expression shared by every
+// comparison that writes it the same way.
+int CompiledRegime::quantity_for(std::vector<Op> program, uint32_t fields) {
+  int field = program.size() == 1 && program[0].code == Op::Code::field ? program[0].field : -1;
+  auto same = [&](const Quantity& q) {
+    if (q.boolean) return false;
+    if (field >= 0 || q.field >= 0) return q.field == field;
+    if (q.program.size() != program.size()) return false;
+    for (size_t i = 0; i < program.size(); ++i) {
+      const Op &a = q.program[i], &b = program[i];
+      if (a.code != b.code || a.field != b.field || a.constant != b.constant) return false;
+    }
+    return true;
+  };
+  auto it = std::find_if(quantities_.begin(), quantities_.end(), same);
+  if (it != quantities_.end()) return static_cast<int>(it - quantities_.begin());
+  Quantity q;
+  q.field = field;
+  q.fields = fields;
+  if (field < 0) q.program = std::move(program);
+  quantities_.push_back(std::move(q));
+  return static_cast<int>(quantities_.size() - 1);
+}
+
+namespace {
+
+// Runs a postfix program on chip i; false when a division by zero leaves it unknown.
+template <typename Program>
+bool run(const Program& program, const ValueColumns& chips, size_t i, Rational& out) {
+  Rational stack[16];
+  size_t top = 0;
+  for (const auto& op : program) {
+    using Code = typename std::decay_t<decltype(op)>::Code;
+    if (op.code == Code::field) {
+      stack[top++] = chips.number[op.field][i];
+      continue;
+    }
+    if (op.code == Code::constant) {
+      stack[top++] = op.constant;
+      continue;
+    }
+    Rational b = stack[--top], a = stack[--top];
+    switch (op.code) {
+      case Code::add:
+        stack[top++] = a + b;
+        break;
+      case Code::sub:
+        stack[top++] = a - b;
+        break;
+      case Code::mul:
+        stack[top++] = a * b;
+        break;
+      default:
+        if (b == 0) return false;
+        stack[top++] = a / b;
+    }
+  }
+  out = stack[0];
+  return true;
+}
+
+}  // namespace
+
+ValueColumns ValueColumns::of(const FieldValues& one) {
+  ValueColumns c;
+  c.size = 1;
+  c.known = &one.known_mask;
+  c.truth = &one.true_mask;
+  for (size_t f = 0; f < sema::kFieldCount; ++f)
+    c.number[f] = &one.number[f];
+  return c;
+}
+
+FieldValues ValueColumns::row(size_t i) const {
+  FieldValues v;
+  v.known_mask = known[i];
+  v.true_mask = truth[i];
+  for (size_t f = 0; f < sema::kFieldCount; ++f) {
+    if (number[f] && (v.known_mask & (uint32_t{1} << f))) v.number[f] = number[f][i];
+  }
+  return v;
+}
+
+// A cell is (which fields are known) x (each quantity's coordinate), in mixed radix.
+// Computed quantity by quantity over a block of chips: short loops without branches
+// that depend on the chip, except where an expression must be run.
+void CompiledRegime::locate(const ValueColumns& chips, size_t start, size_t count,
+                            uint32_t* cell) const {
+  uint32_t known[kBlock];
+  for (size_t j = 0; j < count; ++j) {
+    uint32_t k = chips.known[start + j] & fields_;
+    known[j] = k;
+    uint32_t pattern = 0;
+    for (size_t b = 0; b < field_bits_.size(); ++b)
+      pattern |= (k & field_bits_[b]) ? uint32_t{1} << b : 0;
+    cell[j] = pattern;
+  }
+  for (const Quantity& q : quantities_) {
+    uint32_t radix = q.radix();
+    if (q.boolean) {
+      const uint32_t* truth = chips.truth + start;
+      for (size_t j = 0; j < count; ++j)
+        cell[j] = cell[j] * radix + ((known[j] & truth[j] & q.fields) ? 1 : 0);
+    } else if (q.field >= 0 && chips.number[static_cast<size_t>(q.field)]) {
+      // Unknown values read as whatever the column holds and are then masked to 0.
+      const Rational* x = chips.number[static_cast<size_t>(q.field)] + start;
+      for (size_t j = 0; j < count; ++j) {
+        uint32_t b = 0;
+        for (const auto& c : q.cuts)
+          b += passes(x[j], c.value, c.strict) ? 1 : 0;
+        cell[j] = cell[j] * radix + ((known[j] & q.fields) == q.fields ? b : 0);
+      }
+    } else if (q.field >= 0) {
+      for (size_t j = 0; j < count; ++j)
+        cell[j] *= radix;  // no chip has it: all unknown
+    } else {
+      for (size_t j = 0; j < count; ++j) {
+        uint32_t b = 0;
+        Rational x;
+        if ((known[j] & q.fields) != q.fields) {
+          b = 0;
+        } else if (!run(q.program, chips, start + j, x)) {
+          b = static_cast<uint32_t>(q.cuts.size()) + 1;  // divided by zero: unknown
+        } else {
+          for (const auto& c : q.cuts)
+            b += passes(x, c.value, c.strict) ? 1 : 0;
+        }
+        cell[j] = cell[j] * radix + b;
+      }
+    }
+  }
+}
+
+// Decides a cell the first time a chip lands in it: its coordinates back out of the index.
+const Decision& CompiledRegime::fill(uint32_t cell) const {
+  uint32_t coords[kMaxQuantities];
+  uint32_t rest = cell;
+  for (size_t i = quantities_.size(); i-- > 0;) {
+    coords[i] = rest % quantities_[i].radix();
+    rest /= quantities_[i].radix();
+  }
+  uint32_t known = 0;
+  for (size_t b = 0; b < field_bits_.size(); ++b)
+    known |= (rest & (uint32_t{1} << b)) ? field_bits_[b] : 0;
+  CellOracle oracle(*this, known, coords);
+  Decision d = decide_with(regime_, oracle, query_);
+  d.trace.clear();
+  decisions_.push_back(std::move(d));
+  table_[cell] = &decisions_.back();  // a deque keeps its elements in place
+  return decisions_.back();
+}
+
+const Decision& CompiledRegime::decide(const FieldValues& values, Decision& scratch) const {
+  if (!tabulated_) {
+    scratch = eval::decide(regime_, values, query_);
+    scratch.trace.clear();
+    return scratch;
+  }
+  uint32_t cell = 0;
+  locate(ValueColumns::of(values), 0, 1, &cell);
+  return cell_decision(cell);
+}
+
+CompiledRegime::Shape CompiledRegime::shape() const {
+  Shape s;
+  s.quantities = quantities_.size();
+  for (const auto& q : quantities_)
+    s.thresholds += q.cuts.size();
+  s.cells = cells_;
+  s.filled = decisions_.size();
+  return s;
+}
+
+}  // namespace exctl::eval

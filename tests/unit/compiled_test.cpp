@@ -1,0 +1,184 @@
+// The compiled form must decide exactly as decide() does: every shipped regime, several
+// destinations and dates, and chips drawn around each regime's own thresholds (on them,
+// just either side, unknown).
+#include "engine/eval/compiled.hpp"
+
+#include <random>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "engine/sema/rulebook.hpp"
+#include "rules/builtin_rules.hpp"
+
+using namespace exctl;
+using sema::FieldId;
+
+namespace {
+
+// The shipped rules, or (given `text`) one rule file of the test's own.
+sema::Rulebook load_rules(const std::string& text = "") {
+  std::vector<SourcePtr> files;
+  if (text.empty())
+    files = rules::builtin_rule_sources();
+  else
+    files.push_back(std::make_shared<SourceFile>("test.rules", text));
+  DiagnosticSink sink;
+  auto loaded = sema::load_rulebook(files, rules::builtin_country_groups(), sink);
+  REQUIRE(loaded);
+  REQUIRE_FALSE(sink.has_errors());
+  return std::move(*loaded);
+}
+
+const sema::Rulebook& shipped_rules() {
+  static const sema::Rulebook book = load_rules();
+  return book;
+}
+
+// Every constant a regime compares against, and the values just either side of it.
+std::vector<Rational> boundary_values(const sema::Regime& r) {
+  std::vector<Rational> out{0, 1};
+  auto add = [&](const Rational& v) {
+    for (const Rational& d : {Rational(0), Rational(1, 10000), Rational(-1, 10000), Rational(1)})
+      out.push_back(v + d);
+  };
+  for (const auto& n : r.nodes) {
+    if (n.kind == sema::Node::Kind::number) add(n.number);
+  }
+  for (const auto& p : r.params)
+    add(p.value);
+  return out;
+}
+
+eval::FieldValues random_values(std::mt19937& rng, const std::vector<Rational>& boundaries) {
+  eval::FieldValues v;
+  std::uniform_int_distribution<size_t> pick(0, boundaries.size() - 1);
+  std::uniform_int_distribution<int> coin(0, 9);
+  for (const auto& info : sema::field_catalogue()) {
+    if (coin(rng) == 0) continue;  // one value in ten unknown
+    if (info.boolean) {
+      v.set(info.id, coin(rng) < 5);
+    } else {
+      // Mostly a boundary of the rule; now and then a random value of either sign.
+      Rational x = coin(rng) < 8 ? boundaries[pick(rng)]
+                                 : Rational(static_cast<int64_t>(rng() % 20000) - 100, 3);
+      v.set(info.id, x);
+    }
+  }
+  return v;
+}
+
+std::string summary(const eval::Decision& d) {
+  const auto& l = d.licence;
+  std::vector<std::string> exceptions;
+  for (const auto& x : l.exceptions)
+    exceptions.push_back(x.name);
+  return fmt::format(
+      "{} [{}] excluded_by [{}] end_items [{}] licence {} truth {} policy {} reasons [{}] "
+      "exceptions [{}] missing [{}] flags [{}] in_force {}",
+      eval::verdict_name(d.verdict), fmt::join(d.paragraphs, ","), fmt::join(d.excluded_by, ","),
+      fmt::join(d.end_items, ","), l.required ? (*l.required ? "yes" : "no") : "null",
+      static_cast<int>(l.truth), sema::policy_name(l.policy), fmt::join(l.reasons, "; "),
+      fmt::join(exceptions, ","), fmt::join(d.missing, ","), fmt::join(d.flags, ","), d.in_force);
+}
+
+}  // namespace
+
+TEST_CASE("compiled regimes decide as decide() does", "[compiled]") {
+  const auto& book = shipped_rules();
+  const std::vector<eval::Query> queries = {
+      {"", "", 20260601},   {"CN", "", 20231201},   {"CN", "", 20260601},
+      {"MO", "", 20250301}, {"DE", "CN", 20240601}, {"SA", "", 20240115},
+      {"AE", "", 20250301}, {"US", "", 20250301},   {"", "CN", 20260101},
+  };
+  std::mt19937 rng(20261122);
+  size_t fast = 0, total = 0;
+  for (const auto& regime : book.regimes) {
+    auto boundaries = boundary_values(regime);
+    for (const auto& q : queries) {
+      eval::CompiledRegime compiled(regime, q);
+      eval::Decision scratch;
+      for (int i = 0; i < 400; ++i) {
+        auto values = random_values(rng, boundaries);
+        const auto& got = compiled.decide(values, scratch);
+        auto want = eval::decide(regime, values, q);
+        INFO(regime.id << " to " << q.to << " hq " << q.hq << " on " << q.date);
+        REQUIRE(summary(got) == summary(want));
+        fast += &got != &scratch;
+        ++total;
+      }
+    }
+  }
+  // The table, not the fallback, must carry most chips, or the test proves little.
+  CHECK(fast * 2 > total);
+}
+
+TEST_CASE("the grid of us-2023-10 is cut at its thresholds", "[compiled]") {
+  const auto* regime = shipped_rules().find("us-2023-10");
+  REQUIRE(regime);
+  eval::CompiledRegime compiled(*regime, {"CN", "", 20240101});
+  auto shape = compiled.shape();
+  // tpp at 1600, 2400, 4800; performance density at 1.6, 3.2, 5.92; datacenter.
+  CHECK(shape.quantities == 3);
+  CHECK(shape.thresholds == 6);
+  // Three fields known or not, times 4 x 4 x 2 coordinates.
+  CHECK(shape.cells == 8 * 4 * 4 * 2);
+  CHECK(shape.filled == 0);
+
+  eval::FieldValues v;
+  v.set(FieldId::tpp, Rational(47999999, 10000));  // 4799.9999: below 4800, exactly
+  v.set(FieldId::performance_density, Rational(2));
+  v.set(FieldId::datacenter, true);
+  eval::Decision scratch;
+  const auto& below = compiled.decide(v, scratch);
+  CHECK(below.verdict == eval::Verdict::controlled);
+  CHECK(below.paragraphs == std::vector<std::string>{"3A090.b"});
+  v.set(FieldId::tpp, Rational(4800));
+  const auto& at = compiled.decide(v, scratch);
+  CHECK(at.paragraphs == std::vector<std::string>{"3A090.a"});
+  CHECK(compiled.shape().filled == 2);
+}
+
+TEST_CASE("an unknown value is a cell of its own and stays indeterminate", "[compiled]") {
+  const auto* regime = shipped_rules().find("us-2023-10");
+  REQUIRE(regime);
+  eval::CompiledRegime compiled(*regime, {"CN", "", 20240101});
+  eval::FieldValues v;
+  v.set(FieldId::tpp, Rational(2000));
+  v.set(FieldId::datacenter, true);
+  eval::Decision scratch;
+  const auto& d = compiled.decide(v, scratch);
+  CHECK(&d != &scratch);
+  CHECK(d.verdict == eval::Verdict::indeterminate);
+  CHECK(d.missing == std::vector<std::string>{"performance_density"});
+  CHECK(d.trace.empty());
+}
+
+TEST_CASE("expressions of fields are quantities too, and dividing by zero leaves them unknown",
+          "[compiled]") {
+  auto book = load_rules(R"(regime draft-ratio {
+  title "ratio"
+  status draft
+  param tpp_cap = 100
+  control "R" when memory_bandwidth / die_area >= 2 GB/s/mm2 and tpp + 0 > tpp_cap
+})");
+  const auto& regime = book.regimes.at(0);
+  eval::CompiledRegime compiled(regime, {});
+  CHECK(compiled.shape().quantities == 2);  // the ratio, and tpp + 0
+  eval::Decision scratch;
+  auto check = [&](int64_t bandwidth, int64_t area, int64_t tpp, eval::Verdict want) {
+    eval::FieldValues v;
+    v.set(FieldId::memory_bandwidth, Rational(bandwidth));
+    v.set(FieldId::die_area, Rational(area));
+    v.set(FieldId::tpp, Rational(tpp));
+    const auto& got = compiled.decide(v, scratch);
+    INFO(bandwidth << " / " << area << ", tpp " << tpp);
+    CHECK(got.verdict == want);
+    CHECK(summary(got) == summary(eval::decide(regime, v, {})));
+  };
+  check(200, 100, 101, eval::Verdict::controlled);
+  check(199, 100, 101, eval::Verdict::not_controlled);
+  check(200, 100, 100, eval::Verdict::not_controlled);  // > is strict
+  check(200, 0, 101, eval::Verdict::indeterminate);     // no area: the ratio is unknown
+  check(200, 0, 100, eval::Verdict::not_controlled);    // ... but the other prong fails
+}
