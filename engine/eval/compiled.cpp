@@ -156,7 +156,7 @@ CompiledRegime::CompiledRegime(const sema::Regime& regime, const Query& query)
   for (uint32_t bit = 1; bit != 0; bit <<= 1) {
     if (fields_ & bit) field_bits_.push_back(bit);
   }
-  cells_ = size_t{1} << field_bits_.size();  // which fields are known
+  cells_ = Cell{1} << field_bits_.size();  // which fields are known
   if (quantities_.size() > kMaxQuantities) tabulated_ = false;
   for (const auto& q : quantities_) {
     if (!tabulated_ || cells_ > kMaxCells / q.radix()) {
@@ -165,10 +165,10 @@ CompiledRegime::CompiledRegime(const sema::Regime& regime, const Query& query)
     }
     cells_ *= q.radix();
   }
-  if (tabulated_)
-    table_.assign(cells_, nullptr);
-  else
+  if (!tabulated_)
     cells_ = 0;
+  else if (cells_ <= kMaxDenseCells)
+    dense_.assign(cells_, nullptr);
 }
 
 void CompiledRegime::walk(int index) {
@@ -392,7 +392,7 @@ FieldValues ValueColumns::row(size_t i) const {
 // Computed quantity by quantity over a block of chips: short loops without branches
 // that depend on the chip, except where an expression must be run.
 void CompiledRegime::locate(const ValueColumns& chips, size_t start, size_t count,
-                            uint32_t* cell) const {
+                            Cell* cell) const {
   uint32_t known[kBlock];
   for (size_t j = 0; j < count; ++j) {
     uint32_t k = chips.known[start + j] & fields_;
@@ -439,21 +439,22 @@ void CompiledRegime::locate(const ValueColumns& chips, size_t start, size_t coun
 }
 
 // Decides a cell the first time a chip lands in it: its coordinates back out of the index.
-const Decision& CompiledRegime::fill(uint32_t cell) const {
+const Decision& CompiledRegime::fill(Cell cell) const {
   uint32_t coords[kMaxQuantities];
-  uint32_t rest = cell;
+  Cell rest = cell;
   for (size_t i = quantities_.size(); i-- > 0;) {
-    coords[i] = rest % quantities_[i].radix();
+    coords[i] = static_cast<uint32_t>(rest % quantities_[i].radix());
     rest /= quantities_[i].radix();
   }
   uint32_t known = 0;
   for (size_t b = 0; b < field_bits_.size(); ++b)
-    known |= (rest & (uint32_t{1} << b)) ? field_bits_[b] : 0;
+    known |= (rest & (Cell{1} << b)) ? field_bits_[b] : 0;
   CellOracle oracle(*this, known, coords);
   Decision d = decide_with(regime_, oracle, query_);
   d.trace.clear();
   decisions_.push_back(std::move(d));
-  table_[cell] = &decisions_.back();  // a deque keeps its elements in place
+  // A deque keeps its elements in place.
+  (dense_.empty() ? sparse_[cell] : dense_[cell]) = &decisions_.back();
   return decisions_.back();
 }
 
@@ -463,7 +464,7 @@ const Decision& CompiledRegime::decide(const FieldValues& values, Decision& scra
     scratch.trace.clear();
     return scratch;
   }
-  uint32_t cell = 0;
+  Cell cell = 0;
   locate(ValueColumns::of(values), 0, 1, &cell);
   return cell_decision(cell);
 }

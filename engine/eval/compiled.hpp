@@ -89,7 +89,9 @@ class CompiledRegime {
     Rational threshold;
   };
   static constexpr size_t kMaxQuantities = 32;
-  static constexpr size_t kMaxCells = size_t{1} << 20;
+  using Cell = uint64_t;
+  static constexpr Cell kMaxCells = Cell{1} << 62;
+  static constexpr Cell kMaxDenseCells = Cell{1} << 16;  // larger grids: a hash of the cells met
   static constexpr size_t kBlock = 512;  // chips located together, quantity by quantity
 
   class CellOracle;
@@ -100,12 +102,16 @@ class CompiledRegime {
   bool compile_program(int node, std::vector<Op>& out, uint32_t& fields) const;
   int quantity_for(std::vector<Op> program, uint32_t fields);
   // The cells of chips [start, start + count); count <= kBlock.
-  void locate(const ValueColumns& chips, size_t start, size_t count, uint32_t* cell) const;
-  const Decision& cell_decision(uint32_t cell) const {
-    const Decision* d = table_[cell];
-    return d ? *d : fill(cell);
+  void locate(const ValueColumns& chips, size_t start, size_t count, Cell* cell) const;
+  const Decision& cell_decision(Cell cell) const {
+    if (!dense_.empty()) {
+      const Decision* d = dense_[cell];
+      return d ? *d : fill(cell);
+    }
+    auto it = sparse_.find(cell);
+    return it != sparse_.end() ? *it->second : fill(cell);
   }
-  const Decision& fill(uint32_t cell) const;
+  const Decision& fill(Cell cell) const;
 
   const sema::Regime& regime_;
   Query query_;
@@ -115,8 +121,9 @@ class CompiledRegime {
   uint32_t fields_ = 0;                // every field the regime reads
   std::vector<uint32_t> field_bits_;   // the same, one bit each
   bool tabulated_ = true;              // false: every chip goes through decide()
-  size_t cells_ = 0;
-  mutable std::vector<const Decision*> table_;  // cell -> its decision, once made
+  Cell cells_ = 0;
+  mutable std::vector<const Decision*> dense_;  // cell -> its decision, once made
+  mutable std::unordered_map<Cell, const Decision*> sparse_;
   mutable std::deque<Decision> decisions_;
 };
 
@@ -130,7 +137,7 @@ void CompiledRegime::decide_all(const ValueColumns& chips, Sink&& sink) const {
     }
     return;
   }
-  uint32_t cell[kBlock];
+  Cell cell[kBlock];
   for (size_t start = 0; start < chips.size; start += kBlock) {
     size_t count = std::min(kBlock, chips.size - start);
     locate(chips, start, count, cell);
