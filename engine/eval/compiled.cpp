@@ -101,15 +101,15 @@ class CompiledRegime::CellOracle final : public ComparisonOracle {
 CompiledRegime::CompiledRegime(const sema::Regime& regime, const Query& query)
     : regime_(regime), query_(query), boolean_quantity_(sema::kFieldCount, -1) {
   for (const auto& c : regime.controls)
-    walk(c.condition);
+    walk(regime, c.condition);
   for (const auto& x : regime.exclusions)
-    walk(x.condition);
+    walk(regime, x.condition);
   for (const auto& l : regime.licences)
-    walk(l.condition);
+    walk(regime, l.condition);
   for (const auto& x : regime.exceptions)
-    walk(x.condition);
+    walk(regime, x.condition);
   for (const auto& f : regime.flags)
-    walk(f.condition);
+    walk(regime, f.condition);
 
   for (auto& q : quantities_) {
     std::sort(q.cuts.begin(), q.cuts.end(), [](const Threshold& a, const Threshold& b) {
@@ -171,9 +171,10 @@ CompiledRegime::CompiledRegime(const sema::Regime& regime, const Query& query)
     dense_.assign(cells_, nullptr);
 }
 
-void CompiledRegime::walk(int index) {
+// Every node a decision can evaluate, in `r` or in a regime it consults.
+void CompiledRegime::walk(const sema::Regime& r, int index) {
   if (index < 0) return;
-  const Node& n = regime_.nodes[static_cast<size_t>(index)];
+  const Node& n = r.nodes[static_cast<size_t>(index)];
   switch (n.kind) {
     case Node::Kind::number:
     case Node::Kind::boolean:
@@ -193,20 +194,28 @@ void CompiledRegime::walk(int index) {
       return;
     }
     case Node::Kind::metric:
-      return walk(regime_.metrics[static_cast<size_t>(n.ref)].root);
+      return walk(r, r.metrics[static_cast<size_t>(n.ref)].root);
+    case Node::Kind::classified: {  // another regime's paragraphs: their clauses too
+      const sema::Regime& consulted = *r.references[static_cast<size_t>(n.ref)].target;
+      for (const auto& c : consulted.controls)
+        walk(consulted, c.condition);
+      for (const auto& x : consulted.exclusions)
+        walk(consulted, x.condition);
+      return;
+    }
     case Node::Kind::not_:
     case Node::Kind::confirmed:
-      return walk(n.lhs);
+      return walk(r, n.lhs);
     case Node::Kind::and_:
     case Node::Kind::or_:
-      walk(n.lhs);
-      return walk(n.rhs);
+      walk(r, n.lhs);
+      return walk(r, n.rhs);
     case Node::Kind::cmp:
-      if (regime_.nodes[static_cast<size_t>(n.lhs)].is_bool) {
-        walk(n.lhs);
-        return walk(n.rhs);
+      if (r.nodes[static_cast<size_t>(n.lhs)].is_bool) {
+        walk(r, n.lhs);
+        return walk(r, n.rhs);
       }
-      return add_comparison(n);
+      return add_comparison(r, n);
     case Node::Kind::add:
     case Node::Kind::sub:
     case Node::Kind::mul:
@@ -217,35 +226,36 @@ void CompiledRegime::walk(int index) {
 }
 
 // Normalises `lhs op rhs` to `quantity op threshold` and records the thresholds it needs.
-void CompiledRegime::add_comparison(const Node& cmp) {
+void CompiledRegime::add_comparison(const sema::Regime& r, const Node& cmp) {
   Test t;
   t.op = cmp.cmp;
-  auto lhs = fold(regime_, cmp.lhs), rhs = fold(regime_, cmp.rhs);
+  auto lhs = fold(r, cmp.lhs), rhs = fold(r, cmp.rhs);
   std::vector<Op> program;
   uint32_t fields = 0;
   bool ok = true;
   if (lhs && rhs) {  // both constant: the comparison is too
     if (*lhs && *rhs) {
       const Rational &a = **lhs, &b = **rhs;
-      bool r = t.op == CmpOp::ge   ? a >= b
-               : t.op == CmpOp::gt ? a > b
-               : t.op == CmpOp::le ? a <= b
-               : t.op == CmpOp::lt ? a < b
-               : t.op == CmpOp::eq ? a == b
-                                   : a != b;
-      t.constant = truth_of(r);
+      bool holds = t.op == CmpOp::ge   ? a >= b
+                   : t.op == CmpOp::gt ? a > b
+                   : t.op == CmpOp::le ? a <= b
+                   : t.op == CmpOp::lt ? a < b
+                   : t.op == CmpOp::eq ? a == b
+                                       : a != b;
+      t.constant = truth_of(holds);
     }
     tests_[&cmp] = t;
     return;
   }
   if (rhs) {
-    ok = compile_program(cmp.lhs, program, fields);
+    ok = compile_program(r, cmp.lhs, program, fields);
   } else if (lhs) {
-    ok = compile_program(cmp.rhs, program, fields);
+    ok = compile_program(r, cmp.rhs, program, fields);
     t.op = flipped(t.op);
     rhs = lhs;
   } else {  // both vary: lhs - rhs against 0
-    ok = compile_program(cmp.lhs, program, fields) && compile_program(cmp.rhs, program, fields);
+    ok = compile_program(r, cmp.lhs, program, fields) &&
+         compile_program(r, cmp.rhs, program, fields);
     program.push_back({Op::Code::sub, 0, {}});
     rhs = std::optional<Rational>(Rational(0));
   }
@@ -271,14 +281,15 @@ void CompiledRegime::add_comparison(const Node& cmp) {
   tests_[&cmp] = t;
 }
 
-bool CompiledRegime::compile_program(int index, std::vector<Op>& out, uint32_t& fields) const {
-  const Node& n = regime_.nodes[static_cast<size_t>(index)];
+bool CompiledRegime::compile_program(const sema::Regime& r, int index, std::vector<Op>& out,
+                                     uint32_t& fields) const {
+  const Node& n = r.nodes[static_cast<size_t>(index)];
   switch (n.kind) {
     case Node::Kind::number:
       out.push_back({Op::Code::constant, 0, n.number});
       return true;
     case Node::Kind::param:
-      out.push_back({Op::Code::constant, 0, regime_.params[static_cast<size_t>(n.ref)].value});
+      out.push_back({Op::Code::constant, 0, r.params[static_cast<size_t>(n.ref)].value});
       return true;
     case Node::Kind::field:
       if (n.is_bool) return false;
@@ -286,12 +297,12 @@ bool CompiledRegime::compile_program(int index, std::vector<Op>& out, uint32_t& 
       fields |= FieldValues::bit(static_cast<sema::FieldId>(n.ref));
       return true;
     case Node::Kind::metric:
-      return compile_program(regime_.metrics[static_cast<size_t>(n.ref)].root, out, fields);
+      return compile_program(r, r.metrics[static_cast<size_t>(n.ref)].root, out, fields);
     case Node::Kind::add:
     case Node::Kind::sub:
     case Node::Kind::mul:
     case Node::Kind::div: {
-      if (!compile_program(n.lhs, out, fields) || !compile_program(n.rhs, out, fields))
+      if (!compile_program(r, n.lhs, out, fields) || !compile_program(r, n.rhs, out, fields))
         return false;
       Op::Code code = n.kind == Node::Kind::add   ? Op::Code::add
                       : n.kind == Node::Kind::sub ? Op::Code::sub

@@ -97,9 +97,10 @@ class CompiledRegime {
   class CellOracle;
   friend class CellOracle;
 
-  void walk(int node);
-  void add_comparison(const sema::Node& cmp);
-  bool compile_program(int node, std::vector<Op>& out, uint32_t& fields) const;
+  void walk(const sema::Regime& r, int node);
+  void add_comparison(const sema::Regime& r, const sema::Node& cmp);
+  bool compile_program(const sema::Regime& r, int node, std::vector<Op>& out,
+                       uint32_t& fields) const;
   int quantity_for(std::vector<Op> program, uint32_t fields);
   // The cells of chips [start, start + count); count <= kBlock.
   void locate(const ValueColumns& chips, size_t start, size_t count, Cell* cell) const;

@@ -69,6 +69,36 @@ class Evaluator {
       case Node::Kind::metric:
         // Evaluated afresh in each clause, so that each clause's trace is whole.
         return eval(regime_.metrics[static_cast<size_t>(n.ref)].root);
+      case Node::Kind::classified: {
+        // Another regime's paragraphs, on the same chip values, into the same trace. A
+        // consulted paragraph's unknown fields count only when they leave it undecided, as for
+        // the paragraphs of the decision itself.
+        const sema::Reference& ref = regime_.references[static_cast<size_t>(n.ref)];
+        Evaluator consulted(*ref.target, values_, oracle_);
+        consulted.prefix_ = prefix_ + ref.regime + ": ";
+        Truth any = Truth::no;
+        for (const auto& p : ref.paragraphs) {
+          ClauseTrace scratch;
+          consulted.trace_ = trace_ ? &scratch : nullptr;
+          Consultation c = consulted.paragraph(p);
+          any = truth_or(any, c.result);
+          if (!trace_) continue;
+          for (auto& cmp : scratch.comparisons)
+            trace_->comparisons.push_back(std::move(cmp));
+          for (auto& k : scratch.consulted)
+            trace_->consulted.push_back(std::move(k));
+          if (c.result == Truth::unknown) {
+            for (const auto& m : scratch.missing) {
+              if (std::find(trace_->missing.begin(), trace_->missing.end(), m) ==
+                  trace_->missing.end()) {
+                trace_->missing.push_back(m);
+              }
+            }
+          }
+          trace_->consulted.push_back(std::move(c));
+        }
+        return {std::nullopt, any};
+      }
       case Node::Kind::not_:
         return {std::nullopt, truth_not(eval(n.lhs).truth)};
       case Node::Kind::confirmed:
@@ -141,13 +171,28 @@ class Evaluator {
         }
         if (trace_) {
           const auto& text = n.span.file->text();
-          c.text = text.substr(n.span.begin, n.span.end - n.span.begin);
+          c.text = prefix_ + text.substr(n.span.begin, n.span.end - n.span.begin);
           trace_->comparisons.push_back(c);
         }
         return {std::nullopt, c.result};
       }
     }
     return {};
+  }
+
+  // A paragraph's truth in this regime: its control, less the exclusions aimed at it.
+  Consultation paragraph(const std::string& p) {
+    Consultation c{regime_.id, p, Truth::unknown, {}};
+    Truth control = eval(regime_.find_control(p)->condition).truth;
+    Truth excluded = Truth::no;
+    for (const auto& x : regime_.exclusions) {
+      if (!sema::Regime::aims_at(x, p)) continue;
+      Truth e = eval(x.condition).truth;
+      excluded = truth_or(excluded, e);
+      if (control == Truth::yes && e == Truth::yes) c.excluded_by.push_back(x.note);
+    }
+    c.result = truth_and(control, truth_not(excluded));
+    return c;
   }
 
   void note_missing(sema::FieldId f) {
@@ -158,10 +203,14 @@ class Evaluator {
     }
   }
 
+  Evaluator(const sema::Regime& regime, const FieldValues* values, const ComparisonOracle* oracle)
+      : regime_(regime), values_(values), oracle_(oracle) {}
+
   const sema::Regime& regime_;
   const FieldValues* values_ = nullptr;
   const ComparisonOracle* oracle_ = nullptr;  // set: comparisons are answered, not computed
   ClauseTrace* trace_ = nullptr;
+  std::string prefix_;  // "us-2024-12: " before comparisons of a regime consulted
 };
 
 bool targets_include(const std::vector<std::string>& targets, const std::string& paragraph) {
@@ -265,11 +314,8 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
   std::pair<int, int> best_dest = {-1, -1}, best_hq = {-1, -1};
   sema::Policy dest_policy = sema::Policy::none, hq_policy = sema::Policy::none;
   for (const auto& rule : regime.licences) {
+    if (!rule.reaches(query.to, query.hq, query.date)) continue;
     const std::string& who = rule.headquarters ? query.hq : query.to;
-    if (who.empty() || !rule.where.contains(who)) continue;
-    if (!rule.shipped_to.empty() && (query.to.empty() || !rule.shipped_to.contains(query.to)))
-      continue;
-    if (rule.since && query.date && query.date < rule.since) continue;
     ClauseTrace t{"licence",
                   rule.targets.empty() ? "any" : fmt::format("{}", fmt::join(rule.targets, ", ")),
                   Truth::unknown,
@@ -284,10 +330,7 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
     if (applies != Truth::no) {
       std::string where = rule.headquarters ? fmt::format("buyer headquartered in {}", who)
                                             : fmt::format("export to {}", who);
-      std::string groups = fmt::format("{}", fmt::join(rule.where.names, ", "));
-      if (!rule.where.except_names.empty())
-        groups += fmt::format(" except {}", fmt::join(rule.where.except_names, ", "));
-      lic.reasons.push_back(fmt::format("{}: {} ({}){}", t.id, where, groups,
+      lic.reasons.push_back(fmt::format("{}: {} ({}){}", t.id, where, rule.where.text(),
                                         applies == Truth::unknown ? " [undecided]" : ""));
     }
     std::pair<int, int> rank = {rule.level, policy_rank(rule.policy)};
@@ -309,12 +352,13 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
   }
   if (lic.truth == Truth::yes) {
     for (const auto& x : regime.exceptions) {
-      if (!x.where.empty() && (query.to.empty() || !x.where.contains(query.to))) continue;
-      if (x.since && query.date && query.date < x.since) continue;
-      if (x.until && query.date && query.date >= x.until) continue;
+      // Unknown when it needs the buyer's headquarters and none was given: not listed.
+      Truth reaches = x.reaches(query.to, query.hq, query.date);
+      if (reaches == Truth::no) continue;
       ClauseTrace t{"exception", x.name, Truth::unknown, x.cite, x.defined_in, x.span, {}, {}};
-      Truth ok = paragraph_truth(x.targets);
+      Truth ok = truth_and(reaches, paragraph_truth(x.targets));
       if (x.condition >= 0) ok = truth_and(ok, ev.condition(x.condition, t));
+      if (ok == Truth::unknown && reaches == Truth::unknown) t.missing.push_back("hq");
       t.result = ok;
       if (ok == Truth::yes) lic.exceptions.push_back({x.name, x.cite, x.limit, x.per});
       d.trace.push_back(std::move(t));

@@ -31,6 +31,13 @@ struct Comparison {
   std::string text;  // the comparison as written in the rule file
 };
 
+// A paragraph of another regime consulted by `classified ... under`.
+struct Consultation {
+  std::string regime, paragraph;
+  Truth result = Truth::unknown;
+  std::vector<std::string> excluded_by;  // its exclusions that took the paragraph out
+};
+
 struct ClauseTrace {
   std::string kind;  // control, exclude, licence, exception
   std::string id;    // paragraph, note, or exception name
@@ -39,7 +46,8 @@ struct ClauseTrace {
   std::string defined_in;
   Span span;
   std::vector<Comparison> comparisons;
-  std::vector<std::string> missing;  // fields that were unknown
+  std::vector<std::string> missing;  // fields that were unknown (or "hq": the buyer's headquarters)
+  std::vector<Consultation> consulted = {};  // other regimes' paragraphs the clause read
 };
 
 struct ExceptionOutcome {

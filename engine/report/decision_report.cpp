@@ -139,6 +139,14 @@ nlohmann::ordered_json decision_json(const DecisionRow& row) {
       comparisons.push_back(k);
     }
     t["comparisons"] = comparisons;
+    auto consulted = nlohmann::ordered_json::array();
+    for (const auto& k : c.consulted) {
+      consulted.push_back({{"regime", k.regime},
+                           {"paragraph", k.paragraph},
+                           {"result", truth_word(k.result)},
+                           {"excluded_by", k.excluded_by}});
+    }
+    t["consulted"] = consulted;
     t["missing"] = c.missing;
     trace.push_back(t);
   }
@@ -236,17 +244,23 @@ std::string explain_text(const DecisionRow& row, const ExplainContext& ctx) {
       std::replace(text.begin(), text.end(), '\n', ' ');
       out += fmt::format("      {} {:<{}}  {}\n", mark(cmp.result), text, std::min<size_t>(width, 48), margin_text(cmp));
     }
-    if (!c.missing.empty() && c.result == Truth::unknown) out += fmt::format("      unknown: {}\n", join(c.missing));
+    for (const auto& k : c.consulted) {
+      out += fmt::format("      {} consulted {} {}{}\n", mark(k.result), k.regime, k.paragraph,
+                         k.excluded_by.empty() ? "" : " (excluded by " + join(k.excluded_by) + ")");
+    }
+    if (!c.missing.empty() && c.result == Truth::unknown) {
+      std::vector<std::string> missing = c.missing;
+      for (auto& m : missing) {
+        if (m == "hq") m = "hq (the buyer's headquarters: give --hq)";
+      }
+      out += fmt::format("      unknown: {}\n", join(missing));
+    }
   }
 
   if (ctx.values) {
     out += "\n  values used:\n";
     std::set<sema::FieldId> used;
-    if (row.regime) {
-      for (const auto& n : row.regime->nodes) {
-        if (n.kind == sema::Node::Kind::field) used.insert(static_cast<sema::FieldId>(n.ref));
-      }
-    }
+    if (row.regime) used = row.regime->fields_used();
     for (auto f : used) {
       const auto& info = sema::field_info(f);
       std::string value;

@@ -19,10 +19,32 @@ struct RegimeSource {
   SourcePtr file;
 };
 
+// How a Builder reaches the other regimes of the rule files, for `classified ... under`.
+class RegimeResolver {
+ public:
+  virtual ~RegimeResolver() = default;
+  virtual bool exists(const std::string& id) const = 0;
+  virtual std::vector<std::string> ids() const = 0;
+  // The checked regime; nullptr when it has errors or consults the asker in a cycle
+  // (both reported where they are written).
+  virtual std::shared_ptr<const Regime> resolve(const std::string& id) = 0;
+};
+
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = 3;
+  for (const auto& c : candidates) {
+    size_t d = edit_distance(word, c);
+    if (d < best_distance) best_distance = d, best = c;
+  }
+  return best;
+}
+
 // Compiles the items of one regime and its ancestors into a Regime.
 class Builder {
  public:
-  Builder(Regime& out, const CountryGroups& groups) : out_(out), groups_(groups) {}
+  Builder(Regime& out, const CountryGroups& groups, RegimeResolver& resolver)
+      : out_(out), groups_(groups), resolver_(resolver) {}
 
   // Items of `ast`, defined in regime `owner`; diagnostics go to `sink`.
   void add_items(const syntax::Regime& ast, const SourcePtr& file, DiagnosticSink& sink, bool own, int level) {
@@ -113,12 +135,7 @@ class Builder {
     for (const auto& p : out_.params) candidates.push_back(p.name);
     for (const auto& m : out_.metrics) candidates.push_back(m.name);
     for (const auto& f : field_catalogue()) candidates.emplace_back(f.name);
-    std::string best;
-    size_t best_distance = 3;
-    for (const auto& c : candidates) {
-      size_t d = edit_distance(name.text, c);
-      if (d < best_distance) best_distance = d, best = c;
-    }
+    std::string best = nearest(name.text, candidates);
     std::vector<std::string> notes;
     if (!best.empty()) notes.push_back(fmt::format("did you mean '{}'?", best));
     error("E0404", fmt::format("unknown name '{}': not a parameter, metric or chip field", name.text), node.span,
@@ -126,6 +143,45 @@ class Builder {
     node.kind = Node::Kind::number;  // keep going with a placeholder
     node.dim = {};
     poisoned_ = true;
+    return add_node(node);
+  }
+
+  // Another regime's classification: resolved to its checked IR here, so that the
+  // evaluator only consults it.
+  int compile(const Classified& c) {
+    Node node;
+    node.kind = Node::Kind::classified;
+    node.is_bool = true;
+    node.span = span(c);
+    Reference ref{c.regime.text, {}, nullptr, span(c)};
+    for (const auto& p : c.paragraphs)
+      ref.paragraphs.push_back(p.text);
+    if (!resolver_.exists(c.regime.text)) {
+      std::vector<std::string> notes;
+      if (auto best = nearest(c.regime.text, resolver_.ids()); !best.empty())
+        notes.push_back(fmt::format("did you mean '{}'?", best));
+      error("E0417", fmt::format("'classified ... under' names unknown regime '{}'", c.regime.text),
+            span(c.regime), notes);
+    } else if (auto target = resolver_.resolve(c.regime.text)) {
+      std::vector<std::string> theirs;
+      for (const auto& control : target->controls)
+        theirs.push_back(control.paragraph);
+      for (const auto& p : c.paragraphs) {
+        if (target->find_control(p.text)) continue;
+        std::vector<std::string> notes;
+        if (auto best = nearest(p.text, theirs); !best.empty())
+          notes.push_back(fmt::format("did you mean '{}'?", best));
+        notes.push_back(fmt::format("{} controls {}", c.regime.text, fmt::join(theirs, ", ")));
+        error("E0418",
+              fmt::format("'{}' is not a paragraph regime '{}' controls", p.text, c.regime.text),
+              span(p), notes);
+      }
+      ref.target = std::move(target);
+    } else {
+      broken_ = true;  // the regime consulted has errors (or runs in a cycle), reported there
+    }
+    node.ref = static_cast<int>(out_.references.size());
+    out_.references.push_back(std::move(ref));
     return add_node(node);
   }
 
@@ -401,12 +457,14 @@ class Builder {
         d.worldwide = true;
         continue;
       }
-      if (auto members = groups_.expand(n.text)) d.countries.insert(members->begin(), members->end());
+      if (auto members = groups_.expand(n.text))
+        d.countries.insert(*members);
       else unknown_group(n);
     }
     for (const auto& n : except) {
       d.except_names.push_back(n.text);
-      if (auto members = groups_.expand(n.text)) d.except_countries.insert(members->begin(), members->end());
+      if (auto members = groups_.expand(n.text))
+        d.except_countries.insert(*members);
       else unknown_group(n);
     }
     return d;
@@ -454,7 +512,11 @@ class Builder {
     LicenceException x;
     x.name = e.name.text;
     x.targets = strip_any(e.targets);
-    x.where = destinations(e.groups, e.except_groups);
+    x.where = destinations(e.where.groups, e.where.except_groups);
+    if (const auto& h = e.where.headquarters) {
+      x.hq_test = h->join == "or" ? HqTest::either : h->join == "and" ? HqTest::both : HqTest::only;
+      x.headquarters = destinations(h->groups, h->except_groups);
+    }
     if (e.condition) x.condition = condition(*e.condition);
     if (e.limit) {
       poisoned_ = false;
@@ -503,10 +565,13 @@ class Builder {
 
  public:
   bool status_seen() const { return status_seen_; }
+  // A regime consulted through `classified ... under` could not be checked.
+  bool broken() const { return broken_; }
 
  private:
   Regime& out_;
   const CountryGroups& groups_;
+  RegimeResolver& resolver_;
   SourcePtr file_;
   DiagnosticSink* sink_ = nullptr;
   std::string owner_;
@@ -514,43 +579,175 @@ class Builder {
   int level_ = 0;
   bool poisoned_ = false;  // an unknown name was reported; skip follow-on type errors
   bool status_seen_ = false;
+  bool broken_ = false;
   std::set<std::string> own_paragraphs_;
   std::set<int> own_params_;
 };
 
-}  // namespace
+// ---- references between regimes ---------------------------------------------------------
 
-std::vector<Regime> check(const std::vector<ParsedFile>& files, const CountryGroups& groups, DiagnosticSink& sink) {
-  std::map<std::string, RegimeSource> by_id;
-  std::vector<std::string> order;
-  for (const auto& f : files) {
-    for (const auto& r : f.ast.regimes) {
-      auto [it, inserted] = by_id.emplace(r.id.text, RegimeSource{nullptr, &r, f.source});
-      if (!inserted) {
-        auto first = it->second.file->position(it->second.ast->id.begin);
-        sink.report({Severity::error, "E0403", fmt::format("regime '{}' is defined twice", r.id.text),
-                     Span{f.source, r.id.begin, r.id.end},
-                     {fmt::format("first defined at {}:{}", it->second.file->path(), first.line)}});
-        continue;
+// Every `classified ... under` written in one regime's own clauses.
+class ReferenceCollector {
+ public:
+  std::vector<const Classified*> found;
+
+  void items(const syntax::Regime& r) {
+    for (const auto& item : r.items)
+      boost::apply_visitor([&](const auto& x) { this->item(x); }, item);
+  }
+
+ private:
+  void item(const Meta&) {}
+  void item(const syntax::Param& p) { expr(p.value); }
+  void item(const syntax::Metric& m) { expr(m.value); }
+  void item(const syntax::Control& c) { expr(c.condition); }
+  void item(const syntax::Exclude& e) { expr(e.condition); }
+  void item(const syntax::Propagate&) {}
+  void item(const syntax::Licence& l) {
+    if (l.condition) expr(*l.condition);
+  }
+  void item(const syntax::Exception& e) {
+    if (e.condition) expr(*e.condition);
+    if (e.limit) expr(*e.limit);
+  }
+  void item(const syntax::Flag& f) { expr(f.condition); }
+  void item(const syntax::Drop&) {}
+
+  void expr(const Expr& e) {
+    operand(e.first);
+    for (const auto& op : e.rest)
+      operand(op.operand);
+  }
+  void operand(const Operand& op) {
+    boost::apply_visitor([&](const auto& x) { this->visit(x); }, op);
+  }
+  void visit(const Number&) {}
+  void visit(const BoolLiteral&) {}
+  void visit(const Name&) {}
+  void visit(const Classified& c) { found.push_back(&c); }
+  void visit(const x3::forward_ast<Not>& n) { operand(n.get().operand); }
+  void visit(const x3::forward_ast<Expr>& e) { expr(e.get()); }
+};
+
+// Checks regimes on demand, each once: a regime consulted through `classified ... under`
+// is checked before the regime that consults it.
+class Checker : public RegimeResolver {
+ public:
+  Checker(const CountryGroups& groups, DiagnosticSink& sink) : groups_(groups), sink_(sink) {}
+
+  void add(const std::vector<ParsedFile>& files) {
+    for (const auto& f : files) {
+      for (const auto& r : f.ast.regimes) {
+        auto [it, inserted] = by_id_.emplace(r.id.text, RegimeSource{nullptr, &r, f.source});
+        if (!inserted) {
+          auto first = it->second.file->position(it->second.ast->id.begin);
+          sink_.report(
+              {Severity::error,
+               "E0403",
+               fmt::format("regime '{}' is defined twice", r.id.text),
+               Span{f.source, r.id.begin, r.id.end},
+               {fmt::format("first defined at {}:{}", it->second.file->path(), first.line)}});
+          continue;
+        }
+        order_.push_back(r.id.text);
       }
-      order.push_back(r.id.text);
     }
   }
 
-  std::vector<Regime> out;
-  for (const auto& id : order) {
-    const RegimeSource& src = by_id.at(id);
+  // A regime that consults itself, directly, through others or through a regime that
+  // extends it, cannot be evaluated: E0419 at each reference that closes such a cycle.
+  void find_cycles() {
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>>
+        edges;  // id -> (next, how)
+    std::map<std::string, std::vector<const Classified*>> refs;
+    for (const auto& id : order_) {
+      const RegimeSource& src = by_id_.at(id);
+      if (src.ast->parent) edges[id].push_back({src.ast->parent->text, "extends"});
+      ReferenceCollector collect;
+      collect.items(*src.ast);
+      refs[id] = collect.found;
+      for (const auto* c : collect.found)
+        edges[id].push_back({c->regime.text, "consults"});
+    }
+    for (const auto& id : order_) {
+      const RegimeSource& src = by_id_.at(id);
+      for (const auto* c : refs[id]) {
+        if (!by_id_.count(c->regime.text)) continue;
+        // Breadth-first from the regime consulted back to this one.
+        std::map<std::string, std::pair<std::string, std::string>>
+            came_from;  // node -> (previous, how)
+        std::vector<std::string> queue = {c->regime.text};
+        came_from[c->regime.text] = {id, "consults"};
+        bool found = c->regime.text == id;
+        for (size_t i = 0; i < queue.size() && !found; ++i) {
+          for (const auto& [next, how] : edges[queue[i]]) {
+            if (came_from.count(next)) continue;
+            came_from[next] = {queue[i], how};
+            if (next == id) {
+              found = true;
+              break;
+            }
+            queue.push_back(next);
+          }
+        }
+        if (!found) continue;
+        std::vector<std::string> path = {id}, notes;
+        for (std::string at = id;;) {
+          const auto& [previous, how] = came_from.at(at);
+          notes.push_back(fmt::format("'{}' {} '{}'", previous, how, at));
+          path.push_back(previous);
+          if (previous == id) break;
+          at = previous;
+        }
+        std::reverse(path.begin(), path.end());
+        std::reverse(notes.begin(), notes.end());
+        path.back() = id;
+        sink_.report({Severity::error, "E0419",
+                      fmt::format("regime '{}' consults itself: {}", id, fmt::join(path, " -> ")),
+                      Span{src.file, c->regime.begin, std::max(c->regime.end, c->regime.begin + 1)},
+                      notes});
+        cyclic_.insert(id);
+      }
+    }
+  }
+
+  std::vector<Regime> run() {
+    std::vector<Regime> out;
+    for (const auto& id : order_) {
+      if (auto r = resolve(id)) out.push_back(*r);
+    }
+    return out;
+  }
+
+  bool exists(const std::string& id) const override { return by_id_.count(id) > 0; }
+  std::vector<std::string> ids() const override { return order_; }
+
+  std::shared_ptr<const Regime> resolve(const std::string& id) override {
+    if (auto it = built_.find(id); it != built_.end()) return it->second;
+    if (!by_id_.count(id) || in_progress_.count(id))
+      return nullptr;  // a cycle, reported by find_cycles
+    in_progress_.insert(id);
+    auto r = build(id);
+    in_progress_.erase(id);
+    built_[id] = r;
+    return r;
+  }
+
+ private:
+  std::shared_ptr<const Regime> build(const std::string& id) {
+    const RegimeSource& src = by_id_.at(id);
     // The ancestry, root first; an unknown or circular parent is an error here.
     std::vector<const RegimeSource*> chain = {&src};
-    bool broken = false;
     while (chain.back()->ast->parent) {
       const Name& parent = *chain.back()->ast->parent;
-      auto it = by_id.find(parent.text);
+      auto it = by_id_.find(parent.text);
       Span where{chain.back()->file, parent.begin, parent.end};
-      if (it == by_id.end()) {
-        if (chain.size() == 1) sink.error("E0401", fmt::format("regime '{}' extends unknown regime '{}'", id, parent.text), where);
-        broken = true;
-        break;
+      if (it == by_id_.end()) {
+        if (chain.size() == 1)
+          sink_.error("E0401",
+                      fmt::format("regime '{}' extends unknown regime '{}'", id, parent.text),
+                      where);
+        return nullptr;
       }
       if (std::find(chain.begin(), chain.end(), &it->second) != chain.end()) {
         if (&it->second == &src) {  // the cycle runs through this regime: report it here
@@ -558,21 +755,21 @@ std::vector<Regime> check(const std::vector<ParsedFile>& files, const CountryGro
           for (const auto* r : chain) path.push_back(r->ast->id.text);
           path.push_back(id);
           Span own{src.file, src.ast->parent->begin, src.ast->parent->end};
-          sink.error("E0402", fmt::format("regime '{}' extends itself: {}", id, fmt::join(path, " -> ")), own);
+          sink_.error("E0402",
+                      fmt::format("regime '{}' extends itself: {}", id, fmt::join(path, " -> ")),
+                      own);
         }
-        broken = true;
-        break;
+        return nullptr;
       }
       chain.push_back(&it->second);
     }
-    if (broken) continue;
     std::reverse(chain.begin(), chain.end());
 
-    Regime regime;
-    regime.id = id;
-    regime.span = Span{src.file, src.ast->id.begin, src.ast->id.end};
-    if (src.ast->parent) regime.parent = src.ast->parent->text;
-    Builder builder(regime, groups);
+    auto regime = std::make_shared<Regime>();
+    regime->id = id;
+    regime->span = Span{src.file, src.ast->id.begin, src.ast->id.end};
+    if (src.ast->parent) regime->parent = src.ast->parent->text;
+    Builder builder(*regime, groups_, *this);
     DiagnosticSink own, inherited;
     for (size_t level = 0; level < chain.size(); ++level) {
       const RegimeSource* r = chain[level];
@@ -580,14 +777,35 @@ std::vector<Regime> check(const std::vector<ParsedFile>& files, const CountryGro
       builder.add_items(*r->ast, r->file, is_own ? own : inherited, is_own, static_cast<int>(level));
     }
     if (!builder.status_seen()) {
-      own.report({Severity::error, "E0414", fmt::format("regime '{}' has no status", id), regime.span,
+      own.report({Severity::error,
+                  "E0414",
+                  fmt::format("regime '{}' has no status", id),
+                  regime->span,
                   {"add e.g. 'status in_force' or 'status draft'"}});
     }
-    bool ok = !own.has_errors() && !inherited.has_errors();
-    sink.merge(own);  // an ancestor's own errors are reported when the ancestor is checked
-    if (ok) out.push_back(std::move(regime));
+    bool ok =
+        !own.has_errors() && !inherited.has_errors() && !builder.broken() && !cyclic_.count(id);
+    sink_.merge(own);  // an ancestor's own errors are reported when the ancestor is checked
+    if (!ok) return nullptr;
+    return regime;
   }
-  return out;
+
+  const CountryGroups& groups_;
+  DiagnosticSink& sink_;
+  std::map<std::string, RegimeSource> by_id_;
+  std::vector<std::string> order_;
+  std::set<std::string> cyclic_, in_progress_;
+  std::map<std::string, std::shared_ptr<const Regime>> built_;
+};
+
+}  // namespace
+
+std::vector<Regime> check(const std::vector<ParsedFile>& files, const CountryGroups& groups,
+                          DiagnosticSink& sink) {
+  Checker checker(groups, sink);
+  checker.add(files);
+  checker.find_cycles();
+  return checker.run();
 }
 
 }  // namespace exctl::sema

@@ -1,5 +1,6 @@
 // Country groups (EAR Supplement No. 1 to part 740 and the lists the rules name), read
-// from rules/country_groups.toml: data, versioned, not code.
+// from rules/country_groups.toml: data, versioned, not code. Memberships may be dated
+// (Cambodia left D:5 on 2025-11-07), so a group is asked about a country on a date.
 #pragma once
 
 #include <map>
@@ -9,15 +10,38 @@
 #include <vector>
 
 #include "engine/base/diagnostic.hpp"
+#include "engine/sema/date.hpp"
 
 namespace exctl::sema {
+
+// A membership that holds on some dates only: a member on [from, until); a bound of 0
+// is open (a member since before the rules begin, or still a member).
+struct DatedMember {
+  std::string country;  // ISO 3166-1 alpha-2
+  DateKey from = 0, until = 0;
+  std::string source;
+  bool on(DateKey date) const { return date_in_window(date, from, until); }
+};
+
+// Countries, some of them members on some dates only.
+struct CountrySet {
+  std::set<std::string> always;    // members on every date
+  std::vector<DatedMember> dated;  // members on some dates
+
+  // Whether `cc` is a member on `date`; a date of 0 (none asked) ignores the windows.
+  bool contains(const std::string& cc, DateKey date) const;
+  bool empty() const { return always.empty() && dated.empty(); }
+  void insert(const CountrySet& other);
+};
 
 struct CountryGroup {
   std::string name;   // "D5"
   std::string title;  // "Country Group D:5 (...)"
   std::string as_of;
   std::string source;
-  std::set<std::string> members;  // ISO 3166-1 alpha-2
+  CountrySet members;
+
+  bool contains(const std::string& cc, DateKey date) const { return members.contains(cc, date); }
 };
 
 class CountryGroups {
@@ -26,8 +50,10 @@ class CountryGroups {
   static std::optional<CountryGroups> load(const SourcePtr& file, DiagnosticSink& sink);
 
   const CountryGroup* find(const std::string& name) const;
-  // A group name, or an ISO code standing for itself ("CN").
-  std::optional<std::set<std::string>> expand(const std::string& name) const;
+  // A group name, or an ISO code standing for itself ("CN"); nullopt for neither.
+  std::optional<CountrySet> expand(const std::string& name) const;
+  // Whether `cc` is in the group (or is the country) `name` on `date`.
+  bool in_group(const std::string& name, const std::string& cc, DateKey date) const;
   std::string country_name(const std::string& code) const;
   bool is_country(const std::string& code) const { return names_.count(code) > 0; }
   const std::string& version() const { return version_; }

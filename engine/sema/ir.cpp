@@ -1,5 +1,6 @@
 #include "engine/sema/ir.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -63,6 +64,99 @@ int Regime::find_param(const std::string& name) const {
     if (params[i].name == name) return static_cast<int>(i);
   }
   return -1;
+}
+
+const Control* Regime::find_control(const std::string& paragraph) const {
+  auto it = std::find_if(controls.begin(), controls.end(),
+                         [&](const Control& c) { return c.paragraph == paragraph; });
+  return it == controls.end() ? nullptr : &*it;
+}
+
+bool Regime::aims_at(const Exclusion& x, const std::string& paragraph) {
+  return x.targets.empty() ||
+         std::find(x.targets.begin(), x.targets.end(), paragraph) != x.targets.end();
+}
+
+namespace {
+
+void paragraph_fields(const Regime& r, const std::string& paragraph, std::set<FieldId>& out);
+
+// The fields an expression reads, through metrics and the regimes it consults.
+void expression_fields(const Regime& r, int index, std::set<FieldId>& out) {
+  if (index < 0) return;
+  const Node& n = r.nodes[static_cast<size_t>(index)];
+  switch (n.kind) {
+    case Node::Kind::field:
+      out.insert(static_cast<FieldId>(n.ref));
+      return;
+    case Node::Kind::metric:
+      expression_fields(r, r.metrics[static_cast<size_t>(n.ref)].root, out);
+      return;
+    case Node::Kind::classified: {
+      const Reference& ref = r.references[static_cast<size_t>(n.ref)];
+      if (!ref.target) return;
+      for (const auto& p : ref.paragraphs)
+        paragraph_fields(*ref.target, p, out);
+      return;
+    }
+    default:
+      expression_fields(r, n.lhs, out);
+      expression_fields(r, n.rhs, out);
+  }
+}
+
+// The fields a paragraph's truth reads: its control and the exclusions aimed at it.
+void paragraph_fields(const Regime& r, const std::string& paragraph, std::set<FieldId>& out) {
+  if (const Control* c = r.find_control(paragraph)) expression_fields(r, c->condition, out);
+  for (const auto& x : r.exclusions) {
+    if (Regime::aims_at(x, paragraph)) expression_fields(r, x.condition, out);
+  }
+}
+
+}  // namespace
+
+std::set<FieldId> Regime::fields_used() const {
+  std::set<FieldId> out;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = nodes[i];
+    if (n.kind == Node::Kind::field || n.kind == Node::Kind::classified) {
+      expression_fields(*this, static_cast<int>(i), out);
+    }
+  }
+  return out;
+}
+
+std::string Destinations::text() const {
+  std::string out = fmt::format("{}", fmt::join(names, ", "));
+  if (!except_names.empty()) out += fmt::format(" except {}", fmt::join(except_names, ", "));
+  return out;
+}
+
+bool LicenceRule::reaches(const std::string& to, const std::string& hq, DateKey date) const {
+  const std::string& who = headquarters ? hq : to;
+  if (who.empty() || !where.contains(who, date)) return false;
+  if (!shipped_to.empty() && (to.empty() || !shipped_to.contains(to, date))) return false;
+  return !(since && date && date < since);
+}
+
+Truth LicenceException::reaches(const std::string& to, const std::string& hq, DateKey date) const {
+  if (since && date && date < since) return Truth::no;
+  if (until && date && date >= until) return Truth::no;
+  // An exception without destinations is available wherever a licence is required.
+  Truth destination =
+      where.empty() ? Truth::yes : truth_of(!to.empty() && where.contains(to, date));
+  Truth headquartered = hq.empty() ? Truth::unknown : truth_of(headquarters.contains(hq, date));
+  switch (hq_test) {
+    case HqTest::none:
+      return destination;
+    case HqTest::either:
+      return hq.empty() ? destination : truth_or(destination, headquartered);
+    case HqTest::both:
+      return truth_and(destination, headquartered);
+    case HqTest::only:
+      return headquartered;
+  }
+  return destination;
 }
 
 }  // namespace exctl::sema

@@ -2,6 +2,7 @@
 // this only. Expressions are nodes in a per-regime pool, referred to by index.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -9,7 +10,9 @@
 
 #include "engine/base/rational.hpp"
 #include "engine/base/source.hpp"
+#include "engine/base/truth.hpp"
 #include "engine/sema/countries.hpp"
+#include "engine/sema/date.hpp"
 #include "engine/sema/fields.hpp"
 #include "engine/sema/units.hpp"
 
@@ -23,20 +26,31 @@ enum class Policy { none, presumption_of_denial, case_by_case, presumption_of_ap
 std::string_view policy_name(Policy p);
 std::optional<Policy> policy_from_name(std::string_view s);
 
-// A calendar date as yyyymmdd, so that dates compare as integers. 0 = none.
-using DateKey = int;
-std::optional<DateKey> parse_date(std::string_view text);  // "2023-11-17"
-std::string date_text(DateKey d);
-
 enum class CmpOp { ge, gt, le, lt, eq, ne };
 std::string_view cmp_text(CmpOp op);
 
 struct Node {
-  enum class Kind { number, boolean, field, param, metric, not_, confirmed, and_, or_, cmp, add, sub, mul, div };
+  enum class Kind {
+    number,
+    boolean,
+    field,
+    param,
+    metric,
+    not_,
+    confirmed,
+    and_,
+    or_,
+    cmp,
+    add,
+    sub,
+    mul,
+    div,
+    classified  // another regime's classification: ref is an index into Regime::references
+  };
   Kind kind = Kind::number;
   Rational number;       // number: the value in canonical units
   bool boolean = false;  // boolean literal
-  int ref = -1;          // field id, param index or metric index
+  int ref = -1;          // field id, param, metric or reference index
   CmpOp cmp = CmpOp::ge;
   int lhs = -1, rhs = -1;
   Dim dim;
@@ -81,16 +95,21 @@ struct Propagation {
   std::vector<std::string> sources;
 };
 
+// Where a clause reaches: country groups (whose memberships may be dated) less others.
 struct Destinations {
   bool worldwide = false;          // `to worldwide`
   std::vector<std::string> names;  // as written: D1, D4, MO
-  std::set<std::string> countries;
+  CountrySet countries;
   std::vector<std::string> except_names;
-  std::set<std::string> except_countries;
-  bool contains(const std::string& cc) const {
-    return (worldwide || countries.count(cc)) && !except_countries.count(cc);
+  CountrySet except_countries;
+
+  // Whether `cc` is in these destinations on `date` (group membership on that date; a
+  // date of 0 ignores dated memberships' windows).
+  bool contains(const std::string& cc, DateKey date) const {
+    return (worldwide || countries.contains(cc, date)) && !except_countries.contains(cc, date);
   }
   bool empty() const { return !worldwide && countries.empty(); }
+  std::string text() const;  // "D1, D4, D5, MO except A5, A6"
 };
 
 struct LicenceRule {
@@ -105,6 +124,11 @@ struct LicenceRule {
   std::string defined_in;
   int level = 0;  // depth in the extends chain: a child's rule outranks its parent's
   Span span;
+
+  // Whether the rule reaches an export to `to` for a buyer headquartered in `hq` (either
+  // may be empty: not asked) on `date`, before its paragraphs and condition are looked at:
+  // the destination (or headquarters), `shipped to` and `since`.
+  bool reaches(const std::string& to, const std::string& hq, DateKey date) const;
 };
 
 struct Flag {
@@ -113,10 +137,20 @@ struct Flag {
   Span span;
 };
 
+// How an exception's destination and the buyer's headquarters combine.
+enum class HqTest {
+  none,    // `to GROUPS`: the destination only
+  either,  // `to GROUPS or headquarters in GROUPS`: the destination, or the headquarters
+  both,    // `to GROUPS and headquarters in GROUPS`: the destination, and the headquarters
+  only,    // `to headquarters in GROUPS`: the headquarters only
+};
+
 struct LicenceException {
   std::string name;
   std::vector<std::string> targets;  // empty = any
   Destinations where;                // empty = wherever a licence is required
+  HqTest hq_test = HqTest::none;
+  Destinations headquarters;  // where the buyer must be headquartered (hq_test != none)
   int condition = -1;
   std::optional<Rational> limit;
   Dim limit_dim;
@@ -124,6 +158,24 @@ struct LicenceException {
   DateKey since = 0, until = 0;  // available on [since, until)
   std::string cite;
   std::string defined_in;
+  Span span;
+
+  // Whether the exception reaches an export to `to` for a buyer headquartered in `hq`
+  // (either may be empty: not asked) on `date`, before its paragraphs and condition are
+  // looked at: its dates, destination and headquarters test. Unknown when it needs the
+  // headquarters and none was given (`and headquarters in`, `to headquarters in`): such an
+  // exception cannot be confirmed. `or headquarters in` without one rests on the destination.
+  Truth reaches(const std::string& to, const std::string& hq, DateKey date) const;
+};
+
+struct Regime;
+
+// `classified "3A090.c" under us-2024-12`: true when the named regime classifies the chip
+// in any of the paragraphs (its control, less its exclusions), on the same chip values.
+struct Reference {
+  std::string regime;
+  std::vector<std::string> paragraphs;
+  std::shared_ptr<const Regime> target;  // the checked regime consulted
   Span span;
 };
 
@@ -144,11 +196,17 @@ struct Regime {
   std::vector<LicenceRule> licences;
   std::vector<LicenceException> exceptions;
   std::vector<Flag> flags;
+  std::vector<Reference> references;  // regimes consulted by `classified ... under`
 
   // In force on `date`: an instrument with legal effect (not a draft, proposal) whose
   // window [effective, ends) contains the date.
   bool in_force_on(DateKey date) const;
   int find_param(const std::string& name) const;
+  const Control* find_control(const std::string& paragraph) const;
+  // Whether an exclusion aims at `paragraph` (an exclusion without targets aims at all).
+  static bool aims_at(const Exclusion& x, const std::string& paragraph);
+  // Every chip field a clause reads, with those of the regimes it consults.
+  std::set<FieldId> fields_used() const;
 };
 
 }  // namespace exctl::sema

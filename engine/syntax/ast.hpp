@@ -33,10 +33,17 @@ struct BoolLiteral : Located {
   bool value = false;
 };
 
+// `classified "3A090.a", "3A090.c" under us-2024-12`: another regime's classification.
+struct Classified : Located {
+  std::vector<Name> paragraphs;  // the quoted paragraph ids, with their spans
+  Name regime;
+};
+
 struct Expr;
 struct Not;
 
-struct Operand : x3::variant<Number, BoolLiteral, Name, x3::forward_ast<Not>, x3::forward_ast<Expr>> {
+struct Operand : x3::variant<Number, BoolLiteral, Name, Classified, x3::forward_ast<Not>,
+                             x3::forward_ast<Expr>> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -106,11 +113,27 @@ struct Licence : Located {
   std::string cite;
 };
 
+// The buyer's headquarters in an exception: `or headquarters in D5, MO` (the destination
+// or the headquarters), `and headquarters in TIER1` (both), or `to headquarters in ...`
+// alone (join empty).
+struct HeadquartersTest {
+  std::string join;  // "or", "and", or "" (headquarters only)
+  std::vector<Name> groups;
+  std::vector<Name> except_groups;
+};
+
+// Where an exception may be used: `to GROUPS [except GROUPS] [or|and headquarters in ...]`
+// or `to headquarters in GROUPS [except GROUPS]`.
+struct ExceptionWhere {
+  std::vector<Name> groups;  // empty = wherever a licence is required
+  std::vector<Name> except_groups;
+  boost::optional<HeadquartersTest> headquarters;
+};
+
 struct Exception : Located {
   Name name;                         // NAC, ACA, HBM, LPP, AIA
   std::vector<std::string> targets;
-  std::vector<Name> groups;          // where it may be used; empty = wherever a licence is required
-  std::vector<Name> except_groups;
+  ExceptionWhere where;
   boost::optional<Expr> condition;
   boost::optional<Expr> limit;         // a quantity cap, e.g. 26900000 (TPP)
   std::string per;                   // what the cap is counted per

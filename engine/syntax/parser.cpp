@@ -9,6 +9,7 @@
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Number, digits, unit)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Name, text)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::BoolLiteral, value)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Classified, paragraphs, regime)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Not, op, operand)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Operation, op, operand)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Expr, first, rest)
@@ -20,7 +21,9 @@ BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exclude, note, targets, condition, cite
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Propagate, item, sources)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Licence, targets, headquarters, groups, except_groups, shipped_to, policy,
                           since, condition, cite)
-BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exception, name, targets, groups, except_groups, condition, limit, per,
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::HeadquartersTest, join, groups, except_groups)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::ExceptionWhere, groups, except_groups, headquarters)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exception, name, targets, where, condition, limit, per,
                           since, until, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Flag, message, condition)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Drop, paragraph)
@@ -86,6 +89,8 @@ struct name_class : annotate {};
 struct regime_name_class : annotate {};
 struct number_class : annotate {};
 struct bool_class : annotate {};
+struct classified_class : annotate {};
+struct quoted_name_class : annotate {};
 struct product_class : annotate {};
 struct sum_class : annotate {};
 struct comparison_class : annotate {};
@@ -118,6 +123,9 @@ x3::rule<name_class, Name> const name = "a name";
 x3::rule<regime_name_class, Name> const regime_name = "a regime id";
 x3::rule<number_class, Number> const number = "a number";
 x3::rule<bool_class, BoolLiteral> const bool_lit = "true or false";
+x3::rule<quoted_name_class, Name> const quoted_name = "a paragraph in double quotes";
+x3::rule<classified_class, Classified> const classified =
+    "a classification ('classified \"PARA\" under REGIME')";
 x3::rule<struct primary_class, Operand> const primary = "a value";
 x3::rule<product_class, Expr> const product = "a value";
 x3::rule<sum_class, Expr> const sum = "a value";
@@ -135,6 +143,13 @@ x3::rule<struct targets_class, std::vector<std::string>> const targets = "'for' 
 x3::rule<struct groups_class, std::vector<Name>> const group_list = "country groups";
 x3::rule<struct except_class, std::vector<Name>> const except_list = "'except'";
 x3::rule<struct cite_class, std::string> const cite = "'cite'";
+x3::rule<struct hq_join_class, HeadquartersTest> const hq_join =
+    "'or headquarters in' or 'and headquarters in'";
+x3::rule<struct hq_only_class, HeadquartersTest> const hq_only = "'headquarters in'";
+x3::rule<struct where_hq_class, ExceptionWhere> const where_hq_only = "'headquarters in'";
+x3::rule<struct where_groups_class, ExceptionWhere> const where_groups = "country groups";
+x3::rule<struct exception_where_class, ExceptionWhere> const exception_where =
+    "country groups or 'headquarters in'";
 x3::rule<meta_class, Meta> const meta = "a regime property";
 x3::rule<param_class, Param> const param = "a parameter";
 x3::rule<metric_class, Metric> const metric = "a metric";
@@ -155,14 +170,19 @@ x3::rule<struct from_class> const from_kw = "'from'";
 x3::rule<struct to_class> const to_kw = "'to'";
 x3::rule<struct in_class> const in_kw = "'in'";
 x3::rule<struct for_class> const for_kw = "'for'";
+x3::rule<struct under_class> const under_kw = "'under'";
+x3::rule<struct headquarters_class> const headquarters_kw = "'headquarters'";
 
 const auto when_kw_def = kw("when");
 const auto from_kw_def = kw("from");
 const auto to_kw_def = kw("to");
 const auto in_kw_def = kw("in");
 const auto for_kw_def = kw("for");
+const auto under_kw_def = kw("under");
+const auto headquarters_kw_def = kw("headquarters");
 
-const auto keyword = kw("or") | kw("and") | kw("not") | kw("confirmed") | kw("true") | kw("false");
+const auto keyword = kw("or") | kw("and") | kw("not") | kw("confirmed") | kw("classified") |
+                     kw("true") | kw("false");
 
 const auto string_lit_def =
     x3::lexeme['"' > *(('\\' > x3::char_) | (x3::char_ - '"' - '\\' - x3::eol)) > '"'];
@@ -178,7 +198,9 @@ const auto digits = x3::lexeme[+x3::digit >> *('_' >> +x3::digit) >> -('.' >> +x
 const auto number_def = x3::raw[digits] >> ((x3::lexeme[units >> !idchar]) | x3::attr(std::string()));
 const auto bool_lit_def = (kw("true") >> x3::attr(true)) | (kw("false") >> x3::attr(false));
 
-const auto primary_def = number | bool_lit | name | ('(' > expr > ')');
+const auto quoted_name_def = x3::eps >> string_lit;
+const auto classified_def = kw("classified") > (quoted_name % ',') > under_kw > regime_name;
+const auto primary_def = number | bool_lit | classified | name | ('(' > expr > ')');
 const auto mul_operation_def = (x3::string("*") | x3::string("/")) > primary;
 const auto product_def = primary >> *mul_operation;
 const auto add_operation_def = (x3::string("+") | x3::string("-")) > product;
@@ -211,8 +233,17 @@ const auto propagate_def = kw("propagate") > string_lit > from_kw > (string_lit 
 const auto licence_def = kw("licence") > targets > to_kw > x3::matches[kw("headquarters") > in_kw] > group_list >
                          except_list > ((kw("shipped") > to_kw > group_list) | x3::attr(std::vector<Name>())) > ((kw("policy") > word) | x3::attr(std::string())) >
                          ((kw("since") > date) | x3::attr(std::string())) > -(kw("when") > expr) > cite;
-const auto exception_def = kw("exception") > name > targets > ((kw("to") > group_list) | x3::attr(std::vector<Name>())) >
-                           except_list > -(kw("when") > expr) > -(kw("limit") > expr) >
+const auto hq_join_def =
+    (kw_string("or") | kw_string("and")) > headquarters_kw > in_kw > group_list > except_list;
+const auto hq_only_def = x3::attr(std::string()) >> kw("headquarters") > in_kw > group_list
+                         > except_list;
+const auto where_hq_only_def = x3::attr(std::vector<Name>()) >>
+                               x3::attr(std::vector<Name>()) >> hq_only;
+const auto where_groups_def = group_list >> except_list >> -hq_join;
+const auto exception_where_def = where_hq_only | where_groups;
+const auto exception_def = kw("exception") > name > targets >
+                           ((kw("to") > exception_where) | x3::attr(ExceptionWhere())) >
+                           -(kw("when") > expr) > -(kw("limit") > expr) >
                            ((kw("per") > string_lit) | x3::attr(std::string())) >
                            ((kw("since") > date) | x3::attr(std::string())) >
                            ((kw("until") > date) | x3::attr(std::string())) > cite;
@@ -224,6 +255,8 @@ const auto regime_def = kw("regime") > regime_name > -(kw("extends") > regime_na
                         *(item >> *x3::lit(';')) > close;
 const auto file_def = *regime > x3::eoi;
 
+BOOST_SPIRIT_DEFINE(quoted_name, classified, under_kw, headquarters_kw, hq_join, hq_only,
+                    where_hq_only, where_groups, exception_where)
 BOOST_SPIRIT_DEFINE(string_lit, date, word, regime_id_text, name, regime_name, number, bool_lit, primary, product,
                     sum, comparison, negated, negation, conjunction, expr, mul_operation, add_operation,
                     cmp_operation, and_operation, or_operation, targets, group_list, except_list, cite, meta, param,

@@ -564,27 +564,28 @@ TEST_CASE("destinations expand country groups, codes, worldwide and except") {
   const sema::Destinations& approval = r.licences[0].where;  // D1, D4, D5, MO except A5, A6
   CHECK(approval.names == std::vector<std::string>{"D1", "D4", "D5", "MO"});
   CHECK(approval.except_names == std::vector<std::string>{"A5", "A6"});
-  CHECK(approval.contains("CN"));
-  CHECK(approval.contains("SA"));  // D4
-  CHECK(approval.contains("KZ"));  // D1
-  CHECK(approval.contains("MO"));
-  CHECK_FALSE(approval.contains("IL"));  // D4 but A6
-  CHECK_FALSE(approval.contains("DE"));
+  CHECK(approval.contains("CN", 0));
+  CHECK(approval.contains("SA", 0));  // D4
+  CHECK(approval.contains("KZ", 0));  // D1
+  CHECK(approval.contains("MO", 0));
+  CHECK_FALSE(approval.contains("IL", 0));  // D4 but A6
+  CHECK_FALSE(approval.contains("DE", 0));
   CHECK(r.licences[2].headquarters);
   CHECK(r.licences[2].policy == sema::Policy::presumption_of_denial);
 
   const sema::Regime& diffusion = l.get("us-2025-01-diffusion");
   const sema::Destinations& worldwide = diffusion.licences.back().where;  // worldwide except D5, MO
   CHECK(worldwide.worldwide);
-  CHECK(worldwide.contains("DE"));
-  CHECK(worldwide.contains("US"));
-  CHECK_FALSE(worldwide.contains("CN"));
-  CHECK_FALSE(worldwide.contains("MO"));
+  CHECK(worldwide.contains("DE", 0));
+  CHECK(worldwide.contains("US", 0));
+  CHECK_FALSE(worldwide.contains("CN", 0));
+  CHECK_FALSE(worldwide.contains("MO", 0));
 
   Loaded codes =
       load(draft("  control \"x\" when tpp >= 1\n  licence for \"x\" to CN, HK\n"), false);
   const sema::Destinations& d = codes.get("d").licences.at(0).where;
-  CHECK(d.countries == std::set<std::string>{"CN", "HK"});
+  CHECK(d.countries.always == std::set<std::string>{"CN", "HK"});
+  CHECK(d.countries.dated.empty());
 }
 
 TEST_CASE("dates, limits and policies are checked into the IR") {

@@ -410,8 +410,8 @@ TEST_CASE("exception clauses: to, except, when, limit, per, since, until") {
     const Exception& x = get_as<Exception>(*o.item);
     CHECK(x.name.text == "LPP");
     CHECK(x.targets == std::vector<std::string>{"3A090.a"});
-    CHECK(names(x.groups) == std::vector<std::string>{"worldwide"});
-    CHECK(names(x.except_groups) == std::vector<std::string>{"TIER1", "D5", "MO"});
+    CHECK(names(x.where.groups) == std::vector<std::string>{"worldwide"});
+    CHECK(names(x.where.except_groups) == std::vector<std::string>{"TIER1", "D5", "MO"});
     REQUIRE(x.condition.has_value());
     CHECK(slice(o.parsed, *x.condition) == "datacenter");
     REQUIRE(x.limit.has_value());
@@ -425,7 +425,7 @@ TEST_CASE("exception clauses: to, except, when, limit, per, since, until") {
     OneItem o = parse_clause("exception HBM for \"3A090.c\"");
     const Exception& x = get_as<Exception>(*o.item);
     CHECK(x.name.text == "HBM");
-    CHECK(x.groups.empty());
+    CHECK(x.where.groups.empty());
     CHECK_FALSE(x.condition.has_value());
     CHECK_FALSE(x.limit.has_value());
     CHECK(x.since.empty());

@@ -1,0 +1,1 @@
+--format json check --spec tests/data/test-hbm3-stack.toml --regime safe-chips-act --to CN --date 2026-01-01

@@ -1,0 +1,1 @@
+lint tests/bad_rules/unknown_regime_reference.rules

@@ -1,0 +1,1 @@
+fmt tests/data/unformatted_references.rules

@@ -1,0 +1,1 @@
+fmt --check tests/data/formatted_references.rules

@@ -1,0 +1,1 @@
+lint tests/data/formatted_references.rules
