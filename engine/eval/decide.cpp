@@ -266,7 +266,8 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
       const auto& x = regime.exclusions[j];
       if (!targets_include(x.targets, c.paragraph)) continue;
       excluded = truth_or(excluded, exclusion_truth[j]);
-      if (control_truth[i] == Truth::yes && exclusion_truth[j] == Truth::yes)
+      // An exclusion that holds takes the chip out whatever the control would say.
+      if (control_truth[i] != Truth::no && exclusion_truth[j] == Truth::yes)
         excluded_notes.insert(x.note);
       if (control_truth[i] != Truth::no && exclusion_truth[j] == Truth::unknown)
         collect_missing(d.trace[regime.controls.size() + j]);
@@ -313,6 +314,8 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
   // sets the policy; the two are separate requirements, so the stricter of them wins.
   std::pair<int, int> best_dest = {-1, -1}, best_hq = {-1, -1};
   sema::Policy dest_policy = sema::Policy::none, hq_policy = sema::Policy::none;
+  // Undecided rules that would outrank the decided ones, if they applied.
+  std::vector<std::pair<std::pair<int, int>, sema::Policy>> undecided_dest, undecided_hq;
   for (const auto& rule : regime.licences) {
     if (!rule.reaches(query.to, query.hq, query.date)) continue;
     const std::string& who = rule.headquarters ? query.hq : query.to;
@@ -339,11 +342,34 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
       best = rank;
       (rule.headquarters ? hq_policy : dest_policy) = rule.policy;
     }
+    if (applies == Truth::unknown && rule.policy != sema::Policy::none)
+      (rule.headquarters ? undecided_hq : undecided_dest).push_back({rank, rule.policy});
     lic.truth = truth_or(lic.truth, applies);
     if (applies == Truth::unknown) collect_missing(t);
     d.trace.push_back(std::move(t));
   }
-  lic.policy = policy_rank(hq_policy) > policy_rank(dest_policy) ? hq_policy : dest_policy;
+  auto stricter = [](sema::Policy a, sema::Policy b) {
+    return policy_rank(a) > policy_rank(b) ? a : b;
+  };
+  lic.policy = stricter(hq_policy, dest_policy);
+  // The policies each side could end with; when the final one could differ, it is not
+  // stated: a missing value must not settle it silently.
+  auto possible = [](sema::Policy decided, std::pair<int, int> best, const auto& undecided) {
+    std::vector<sema::Policy> out{decided};
+    for (const auto& [rank, policy] : undecided) {
+      if (rank > best) out.push_back(policy);
+    }
+    return out;
+  };
+  bool policy_open = false;
+  for (auto dp : possible(dest_policy, best_dest, undecided_dest)) {
+    for (auto hp : possible(hq_policy, best_hq, undecided_hq))
+      policy_open |= stricter(hp, dp) != lic.policy;
+  }
+  if (policy_open) {
+    lic.policy = sema::Policy::none;
+    lic.reasons.push_back("review policy undecided: it turns on a missing value");
+  }
   if (lic.asked) {
     if (lic.truth == Truth::yes)
       lic.required = true;
@@ -369,7 +395,7 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
     t.result = ev.condition(f.condition, t);
     if (t.result == Truth::yes) d.flags.push_back(f.message);
   }
-  if (d.verdict == Verdict::indeterminate || lic.truth == Truth::unknown)
+  if (d.verdict == Verdict::indeterminate || lic.truth == Truth::unknown || policy_open)
     d.missing.assign(missing.begin(), missing.end());
   return d;
 }

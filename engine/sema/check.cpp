@@ -47,14 +47,16 @@ class Builder {
       : out_(out), groups_(groups), resolver_(resolver) {}
 
   // Items of `ast`, defined in regime `owner`; diagnostics go to `sink`.
-  void add_items(const syntax::Regime& ast, const SourcePtr& file, DiagnosticSink& sink, bool own, int level) {
+  void add_items(const syntax::Regime& ast, const SourcePtr& file, DiagnosticSink& sink, bool own,
+                 int level) {
     file_ = file;
     level_ = level;
     sink_ = &sink;
     owner_ = ast.id.text;
     own_ = own;
     own_paragraphs_.clear();
-    for (const auto& item : ast.items) boost::apply_visitor([&](const auto& x) { this->item(x); }, item);
+    for (const auto& item : ast.items)
+      boost::apply_visitor([&](const auto& x) { this->item(x); }, item);
   }
 
  private:
@@ -75,13 +77,33 @@ class Builder {
     return boost::apply_visitor([&](const auto& x) { return this->compile(x); }, op);
   }
 
+  // The text an operand takes up, with its parentheses if it has them, so that the text a
+  // trace quotes is balanced: "(tpp + 100) >= 4800", not "tpp + 100) >= 4800".
+  Span outer_span(const Operand& op, int index) const {
+    Span s = out_.nodes[static_cast<size_t>(index)].span;
+    if (!boost::get<x3::forward_ast<Expr>>(&op.get()) || !s.file) return s;
+    const std::string& text = s.file->text();
+    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    size_t begin = s.begin, end = s.end;
+    while (begin > 0 && is_space(text[begin - 1]))
+      --begin;
+    while (end < text.size() && is_space(text[end]))
+      ++end;
+    if (begin > 0 && text[begin - 1] == '(' && end < text.size() && text[end] == ')') {
+      s.begin = static_cast<uint32_t>(begin - 1);
+      s.end = static_cast<uint32_t>(end + 1);
+    }
+    return s;
+  }
+
   int compile(const Number& n) {
     Node node;
     node.kind = Node::Kind::number;
     node.span = span(n);
     auto value = Rational::parse(n.digits);
     if (!value) {
-      error("E0406", fmt::format("'{}' is not a number exctl can represent exactly", n.digits), node.span);
+      error("E0406", fmt::format("'{}' is not a number exctl can represent exactly", n.digits),
+            node.span);
       value = Rational(0);
     }
     if (!n.unit.empty()) {
@@ -89,7 +111,13 @@ class Builder {
       if (!unit) {
         error("E0406", fmt::format("unknown unit '{}'", n.unit), node.span);
       } else {
-        *value = *value * unit->scale;
+        try {
+          *value = *value * unit->scale;
+        } catch (const std::overflow_error&) {
+          error("E0406", fmt::format("'{} {}' is too large for exact arithmetic", n.digits, n.unit),
+                node.span);
+          *value = Rational(0);
+        }
         node.dim = unit->dim;
       }
     }
@@ -132,14 +160,18 @@ class Builder {
       return add_node(node);
     }
     std::vector<std::string> candidates;
-    for (const auto& p : out_.params) candidates.push_back(p.name);
-    for (const auto& m : out_.metrics) candidates.push_back(m.name);
-    for (const auto& f : field_catalogue()) candidates.emplace_back(f.name);
+    for (const auto& p : out_.params)
+      candidates.push_back(p.name);
+    for (const auto& m : out_.metrics)
+      candidates.push_back(m.name);
+    for (const auto& f : field_catalogue())
+      candidates.emplace_back(f.name);
     std::string best = nearest(name.text, candidates);
     std::vector<std::string> notes;
     if (!best.empty()) notes.push_back(fmt::format("did you mean '{}'?", best));
-    error("E0404", fmt::format("unknown name '{}': not a parameter, metric or chip field", name.text), node.span,
-          notes);
+    error("E0404",
+          fmt::format("unknown name '{}': not a parameter, metric or chip field", name.text),
+          node.span, notes);
     node.kind = Node::Kind::number;  // keep going with a placeholder
     node.dim = {};
     poisoned_ = true;
@@ -201,12 +233,13 @@ class Builder {
 
   int compile(const Expr& e) {
     int acc = operand(e.first);
+    uint32_t begin = outer_span(e.first, acc).begin;
     for (const auto& op : e.rest) {
       int rhs = operand(op.operand);
       Node node;
       node.lhs = acc;
       node.rhs = rhs;
-      node.span = Span{file_, out_.nodes[acc].span.begin, std::max(out_.nodes[rhs].span.end, op.end)};
+      node.span = Span{file_, begin, std::max(outer_span(op.operand, rhs).end, op.end)};
       const Node& l = out_.nodes[acc];
       const Node& r = out_.nodes[rhs];
       if (op.op == "or" || op.op == "and") {
@@ -215,7 +248,7 @@ class Builder {
         expect_bool(rhs, "'" + op.op + "'");
         node.is_bool = true;
       } else if (op.op == "+" || op.op == "-" || op.op == "*" || op.op == "/") {
-        node.kind = op.op == "+" ? Node::Kind::add
+        node.kind = op.op == "+"   ? Node::Kind::add
                     : op.op == "-" ? Node::Kind::sub
                     : op.op == "*" ? Node::Kind::mul
                                    : Node::Kind::div;
@@ -229,16 +262,17 @@ class Builder {
         }
       } else {
         node.kind = Node::Kind::cmp;
-        node.cmp = op.op == ">=" ? CmpOp::ge
-                   : op.op == ">" ? CmpOp::gt
+        node.cmp = op.op == ">="   ? CmpOp::ge
+                   : op.op == ">"  ? CmpOp::gt
                    : op.op == "<=" ? CmpOp::le
-                   : op.op == "<" ? CmpOp::lt
+                   : op.op == "<"  ? CmpOp::lt
                    : op.op == "==" ? CmpOp::eq
                                    : CmpOp::ne;
         node.is_bool = true;
         if (l.is_bool || r.is_bool) {
           if (l.is_bool != r.is_bool || (node.cmp != CmpOp::eq && node.cmp != CmpOp::ne)) {
-            error("E0408", fmt::format("'{}' compares a condition with a number", op.op), node.span);
+            error("E0408", fmt::format("'{}' compares a condition with a number", op.op),
+                  node.span);
           }
         } else {
           check_same_dim(acc, rhs, op.op);
@@ -252,14 +286,16 @@ class Builder {
   void expect_bool(int index, const std::string& where) {
     const Node& n = out_.nodes[index];
     if (!n.is_bool && !poisoned_) {
-      error("E0408", fmt::format("{} needs a condition, but this is a number{}", where,
-                                 n.dim.dimensionless() ? "" : " (" + dim_name(n.dim) + ")"),
+      error("E0408",
+            fmt::format("{} needs a condition, but this is a number{}", where,
+                        n.dim.dimensionless() ? "" : " (" + dim_name(n.dim) + ")"),
             n.span);
     }
   }
   void expect_number(int index, const std::string& where) {
     const Node& n = out_.nodes[index];
-    if (n.is_bool) error("E0408", fmt::format("{} needs a number, but this is a condition", where), n.span);
+    if (n.is_bool)
+      error("E0408", fmt::format("{} needs a number, but this is a condition", where), n.span);
   }
 
   std::string describe(const Node& n) const {
@@ -275,11 +311,15 @@ class Builder {
     if (l.dim == r.dim || poisoned_) return;
     auto blame_param = [&](const Node& p, const Node& other) {
       const Param& param = out_.params[p.ref];
-      auto pos = param.span.file ? param.span.file->position(param.span.begin) : SourceFile::Position{0, 0};
+      auto pos = param.span.file ? param.span.file->position(param.span.begin)
+                                 : SourceFile::Position{0, 0};
       error("E0407",
-            fmt::format("parameter '{}' has no unit but is compared with {}", param.name, describe(other)),
-            p.span, {fmt::format("declared at line {} as {}; give it a unit, e.g. '{} {}'", pos.line,
-                                 param.value.format(4, false), param.value.format(4, false), dim_name(other.dim))});
+            fmt::format("parameter '{}' has no unit but is compared with {}", param.name,
+                        describe(other)),
+            p.span,
+            {fmt::format("declared at line {} as {}; give it a unit, e.g. '{} {}'", pos.line,
+                         param.value.format(4, false), param.value.format(4, false),
+                         dim_name(other.dim))});
     };
     if (l.kind == Node::Kind::param && l.dim.dimensionless()) return blame_param(l, r);
     if (r.kind == Node::Kind::param && r.dim.dimensionless()) return blame_param(r, l);
@@ -289,29 +329,40 @@ class Builder {
           fmt::format("unit mismatch: '{}' joins {} and {}", op, describe(other), describe(blamed)),
           blamed.span,
           {other.dim.dimensionless() ? "remove the unit, or compare with a quantity that has one"
-                                     : fmt::format("write the value {}, e.g. with unit {}", "in the same dimension",
-                                                   dim_name(other.dim))});
+                                     : fmt::format("write the value {}, e.g. with unit {}",
+                                                   "in the same dimension", dim_name(other.dim))});
   }
 
   // Folds a parameter's expression to a constant; fields are not allowed there.
   std::optional<Rational> constant(int index) {
     const Node& n = out_.nodes[index];
     switch (n.kind) {
-      case Node::Kind::number: return n.number;
-      case Node::Kind::param: return out_.params[n.ref].value;
+      case Node::Kind::number:
+        return n.number;
+      case Node::Kind::param:
+        return out_.params[n.ref].value;
       case Node::Kind::add:
       case Node::Kind::sub:
       case Node::Kind::mul:
       case Node::Kind::div: {
         auto l = constant(n.lhs), r = constant(n.rhs);
         if (!l || !r) return std::nullopt;
-        if (n.kind == Node::Kind::add) return *l + *r;
-        if (n.kind == Node::Kind::sub) return *l - *r;
-        if (n.kind == Node::Kind::mul) return *l * *r;
-        if (*r == 0) return std::nullopt;
-        return *l / *r;
+        try {
+          if (n.kind == Node::Kind::add) return *l + *r;
+          if (n.kind == Node::Kind::sub) return *l - *r;
+          if (n.kind == Node::Kind::mul) return *l * *r;
+          if (*r == 0) return std::nullopt;
+          return *l / *r;
+        } catch (const std::overflow_error&) {
+          error("E0406",
+                "this value is too large for exact arithmetic (64-bit numerator and denominator)",
+                n.span);
+          poisoned_ = true;  // no second report that it is not a constant
+          return std::nullopt;
+        }
       }
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
   }
 
@@ -327,20 +378,28 @@ class Builder {
   void item(const Meta& m) {
     if (!own_) return;  // metadata is not inherited
     Span where = span(m);
-    if (m.key == "title") out_.title = m.value;
-    else if (m.key == "citation") out_.citation = m.value;
-    else if (m.key == "note") out_.notes.push_back(m.value);
-    else if (m.key == "applies_to") out_.applies_to = m.value;
-    else if (m.key == "supersedes") out_.supersedes = m.value;
+    if (m.key == "title")
+      out_.title = m.value;
+    else if (m.key == "citation")
+      out_.citation = m.value;
+    else if (m.key == "note")
+      out_.notes.push_back(m.value);
+    else if (m.key == "applies_to")
+      out_.applies_to = m.value;
+    else if (m.key == "supersedes")
+      out_.supersedes = m.value;
     else if (m.key == "status") {
-      if (auto s = status_from_name(m.value)) out_.status = *s, status_seen_ = true;
+      if (auto s = status_from_name(m.value))
+        out_.status = *s, status_seen_ = true;
       else
         error("E0411", fmt::format("unknown status '{}'", m.value), where,
               {"status is one of in_force, superseded, rescinded, draft, reported, proposed"});
     } else if (m.key == "effective" || m.key == "ends") {
       auto d = parse_date(m.value);
-      if (!d) error("E0410", fmt::format("'{}' is not a valid date", m.value), where);
-      else (m.key == "effective" ? out_.effective : out_.ends) = *d;
+      if (!d)
+        error("E0410", fmt::format("'{}' is not a valid date", m.value), where);
+      else
+        (m.key == "effective" ? out_.effective : out_.ends) = *d;
     }
   }
 
@@ -350,7 +409,9 @@ class Builder {
     auto value = constant(root);
     if (!value) {
       if (!poisoned_)
-        error("E0415", fmt::format("parameter '{}' must be a constant (numbers, units and other parameters)", p.name.text),
+        error("E0415",
+              fmt::format("parameter '{}' must be a constant (numbers, units and other parameters)",
+                          p.name.text),
               span(p.value));
       return;
     }
@@ -372,7 +433,7 @@ class Builder {
       }
       old.value = *value;
       old.span = span(p);
-      own_params_.insert(existing);
+      if (own_) own_params_.insert(existing);
       return;
     }
     out_.params.push_back({p.name.text, *value, n.dim, span(p)});
@@ -392,7 +453,8 @@ class Builder {
       }
     }
     if (find_field(m.name.text)) {
-      error("E0416", fmt::format("metric '{}' has the name of a chip field", m.name.text), span(m.name));
+      error("E0416", fmt::format("metric '{}' has the name of a chip field", m.name.text),
+            span(m.name));
       return;
     }
     out_.metrics.push_back(metric);
@@ -400,7 +462,8 @@ class Builder {
 
   void item(const syntax::Control& c) {
     if (own_ && !own_paragraphs_.insert("control " + c.paragraph).second) {
-      error("E0409", fmt::format("paragraph '{}' is defined twice in this regime", c.paragraph), span(c));
+      error("E0409", fmt::format("paragraph '{}' is defined twice in this regime", c.paragraph),
+            span(c));
       return;
     }
     sema::Control control{c.paragraph, condition(c.condition), c.cite, owner_, span(c)};
@@ -414,7 +477,8 @@ class Builder {
   }
 
   bool known_paragraph(const std::string& p) const {
-    return std::any_of(out_.controls.begin(), out_.controls.end(), [&](const auto& c) { return c.paragraph == p; });
+    return std::any_of(out_.controls.begin(), out_.controls.end(),
+                       [&](const auto& c) { return c.paragraph == p; });
   }
 
   bool check_targets(const std::vector<std::string>& targets, const Span& where) {
@@ -430,7 +494,8 @@ class Builder {
 
   void item(const syntax::Exclude& e) {
     if (own_ && !own_paragraphs_.insert("exclude " + e.note).second) {
-      error("E0409", fmt::format("exclusion '{}' is defined twice in this regime", e.note), span(e));
+      error("E0409", fmt::format("exclusion '{}' is defined twice in this regime", e.note),
+            span(e));
       return;
     }
     check_targets(e.targets, span(e));
@@ -459,22 +524,26 @@ class Builder {
       }
       if (auto members = groups_.expand(n.text))
         d.countries.insert(*members);
-      else unknown_group(n);
+      else
+        unknown_group(n);
     }
     for (const auto& n : except) {
       d.except_names.push_back(n.text);
       if (auto members = groups_.expand(n.text))
         d.except_countries.insert(*members);
-      else unknown_group(n);
+      else
+        unknown_group(n);
     }
     return d;
   }
 
   void unknown_group(const Name& n) {
     std::vector<std::string> names;
-    for (const auto& [name, g] : groups_.groups()) names.push_back(name);
+    for (const auto& [name, g] : groups_.groups())
+      names.push_back(name);
     error("E0412", fmt::format("unknown country group '{}'", n.text), span(n),
-          {fmt::format("groups: {}; 'worldwide'; or an ISO 3166 country code", fmt::join(names, ", "))});
+          {fmt::format("groups: {}; 'worldwide'; or an ISO 3166 country code",
+                       fmt::join(names, ", "))});
   }
 
   static std::vector<std::string> strip_any(const std::vector<std::string>& targets) {
@@ -490,14 +559,17 @@ class Builder {
     rule.where = destinations(l.groups, l.except_groups);
     rule.shipped_to = destinations(l.shipped_to, {});
     if (!l.policy.empty()) {
-      if (auto p = policy_from_name(l.policy)) rule.policy = *p;
+      if (auto p = policy_from_name(l.policy))
+        rule.policy = *p;
       else
         error("E0411", fmt::format("unknown review policy '{}'", l.policy), span(l),
               {"policy is one of presumption_of_denial, case_by_case, presumption_of_approval"});
     }
     if (!l.since.empty()) {
-      if (auto d = parse_date(l.since)) rule.since = *d;
-      else error("E0410", fmt::format("'{}' is not a valid date", l.since), span(l));
+      if (auto d = parse_date(l.since))
+        rule.since = *d;
+      else
+        error("E0410", fmt::format("'{}' is not a valid date", l.since), span(l));
     }
     if (l.condition) rule.condition = condition(*l.condition);
     rule.cite = l.cite;
@@ -527,12 +599,16 @@ class Builder {
     }
     x.per = e.per;
     if (!e.since.empty()) {
-      if (auto d = parse_date(e.since)) x.since = *d;
-      else error("E0410", fmt::format("'{}' is not a valid date", e.since), span(e));
+      if (auto d = parse_date(e.since))
+        x.since = *d;
+      else
+        error("E0410", fmt::format("'{}' is not a valid date", e.since), span(e));
     }
     if (!e.until.empty()) {
-      if (auto d = parse_date(e.until)) x.until = *d;
-      else error("E0410", fmt::format("'{}' is not a valid date", e.until), span(e));
+      if (auto d = parse_date(e.until))
+        x.until = *d;
+      else
+        error("E0410", fmt::format("'{}' is not a valid date", e.until), span(e));
     }
     x.cite = e.cite;
     x.defined_in = owner_;
@@ -540,13 +616,17 @@ class Builder {
     out_.exceptions.push_back(std::move(x));
   }
 
-  void item(const syntax::Flag& f) { out_.flags.push_back({f.message, condition(f.condition), span(f)}); }
+  void item(const syntax::Flag& f) {
+    out_.flags.push_back({f.message, condition(f.condition), span(f)});
+  }
 
   void item(const syntax::Drop& d) {
     auto it = std::find_if(out_.controls.begin(), out_.controls.end(),
                            [&](const auto& c) { return c.paragraph == d.paragraph; });
     if (it == out_.controls.end()) {
-      error("E0413", fmt::format("cannot drop '{}': no inherited paragraph has that name", d.paragraph), span(d));
+      error("E0413",
+            fmt::format("cannot drop '{}': no inherited paragraph has that name", d.paragraph),
+            span(d));
       return;
     }
     out_.controls.erase(it);
@@ -752,7 +832,8 @@ class Checker : public RegimeResolver {
       if (std::find(chain.begin(), chain.end(), &it->second) != chain.end()) {
         if (&it->second == &src) {  // the cycle runs through this regime: report it here
           std::vector<std::string> path;
-          for (const auto* r : chain) path.push_back(r->ast->id.text);
+          for (const auto* r : chain)
+            path.push_back(r->ast->id.text);
           path.push_back(id);
           Span own{src.file, src.ast->parent->begin, src.ast->parent->end};
           sink_.error("E0402",
@@ -774,7 +855,8 @@ class Checker : public RegimeResolver {
     for (size_t level = 0; level < chain.size(); ++level) {
       const RegimeSource* r = chain[level];
       bool is_own = r == &src;
-      builder.add_items(*r->ast, r->file, is_own ? own : inherited, is_own, static_cast<int>(level));
+      builder.add_items(*r->ast, r->file, is_own ? own : inherited, is_own,
+                        static_cast<int>(level));
     }
     if (!builder.status_seen()) {
       own.report({Severity::error,

@@ -10,15 +10,17 @@ namespace {
 
 // Words that begin a clause (or a regime); any other line continues the clause above.
 constexpr std::array<std::string_view, 19> kClauseStarts = {
-    "regime", "title",   "citation", "note",    "effective", "ends",      "status", "supersedes", "applies_to", "param",
-    "metric", "control", "exclude",  "propagate", "licence",   "exception", "flag",   "drop",       "}"};
+    "regime",     "title",      "citation", "note",   "effective", "ends",    "status",
+    "supersedes", "applies_to", "param",    "metric", "control",   "exclude", "propagate",
+    "licence",    "exception",  "flag",     "drop",   "}"};
 
 bool starts_clause(std::string_view line) {
   if (line.empty() || line[0] == '#' || line.rfind("//", 0) == 0) return true;
   for (auto word : kClauseStarts) {
     if (line.rfind(word, 0) == 0 &&
-        (line.size() == word.size() || !(std::isalnum(static_cast<unsigned char>(line[word.size()])) ||
-                                         line[word.size()] == '_'))) {
+        (line.size() == word.size() ||
+         !(std::isalnum(static_cast<unsigned char>(line[word.size()])) ||
+           line[word.size()] == '_'))) {
       return true;
     }
   }
@@ -35,12 +37,16 @@ std::string tidy(std::string_view line, int& depth_change) {
     if (!in_string && (c == '#' || (c == '/' && i + 1 < line.size() && line[i + 1] == '/'))) {
       if (!out.empty()) out += ' ';
       out += line.substr(i);
+      while (!out.empty() && (out.back() == ' ' || out.back() == '\t'))
+        out.pop_back();
       break;
     }
     if (in_string) {
       out += c;
-      if (c == '\\' && i + 1 < line.size()) out += line[++i];
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < line.size())
+        out += line[++i];
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == ' ' || c == '\t') {
@@ -54,7 +60,8 @@ std::string tidy(std::string_view line, int& depth_change) {
     if (c == '}') --depth_change;
     out += c;
   }
-  while (!out.empty() && (out.back() == ' ' || out.back() == '\r')) out.pop_back();
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\r'))
+    out.pop_back();
   return out;
 }
 

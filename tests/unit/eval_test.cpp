@@ -367,19 +367,15 @@ TEST_CASE("a determinate answer holds for every value a missing field could take
   CHECK(checked > 1000);
 }
 
-// BUG: decide.cpp decide(): a paragraph whose control is unknown but whose exclusion holds
-// is "no" for that paragraph, and excluded_by is filled only when the control is known to
-// hold, so the verdict falls through to not_controlled. With TPP 2000, not datacenter and PD
-// unknown, us-2023-10 answers not_controlled, yet with PD 6 the same chip is `excluded` by
-// Note 2: a missing value gave not_controlled (docs: "Unknown is not false").
-TEST_CASE("a missing value never gives not_controlled when Note 2 may be what excludes",
-          "[!shouldfail]") {
+// Note 2 holds (not datacenter, TPP below 4800) while PD is unknown: the exclusion takes the
+// chip out whatever 3A090.a would say, so the verdict is `excluded`, never not_controlled.
+TEST_CASE("a missing value never gives not_controlled when Note 2 may be what excludes") {
   const sema::Regime& r = shipped().get("us-2023-10");
   Decision known =
       decide(r, {{"tpp", "2000"}, {"performance_density", "6 /mm2"}, {"datacenter", "false"}});
-  REQUIRE(known.verdict == Verdict::excluded);  // holds
+  REQUIRE(known.verdict == Verdict::excluded);
   Decision partial = decide(r, {{"tpp", "2000"}, {"datacenter", "false"}});
-  CHECK(partial.verdict != Verdict::not_controlled);  // fails: not_controlled
+  CHECK(partial.verdict != Verdict::not_controlled);
 }
 
 // ---- exclusions and end items -----------------------------------------------------------
@@ -551,13 +547,9 @@ TEST_CASE("policy: the most restrictive within a regime, the most derived across
   }
 }
 
-// BUG: decide.cpp decide(): the review policy comes only from licence rules that are known
-// to apply. When the most derived rule (us-2026-01's case-by-case below 6500 GB/s) is
-// undecided because the DRAM bandwidth is unknown, the inherited presumption of denial is
-// reported as the policy, and Decision::missing stays empty (it is filled only when the
-// verdict or the licence itself is unknown). With 4800 GB/s the answer is case_by_case, so
-// the definite "presumption_of_denial" rests on a missing value nobody is told about.
-TEST_CASE("a review policy that turns on a missing value is not stated silently", "[!shouldfail]") {
+// us-2026-01's case-by-case rule (DRAM below 6,500 GB/s) outranks the inherited denial; with
+// the DRAM bandwidth unknown the policy is left open and the missing field is named.
+TEST_CASE("a review policy that turns on a missing value is not stated silently") {
   const sema::Regime& r = shipped().get("us-2026-01");
   const Spec without_dram = {{"tpp", "15831.2"},
                              {"performance_density", "19.4 /mm2"},
@@ -566,11 +558,10 @@ TEST_CASE("a review policy that turns on a missing value is not stated silently"
                              {"is_hbm_item", "false"}};
   Spec with_dram = without_dram;
   with_dram.emplace_back("memory_bandwidth", "4800 GB/s");
-  REQUIRE(decide(r, with_dram, "CN", "", "2026-02-01").licence.policy ==
-          Policy::case_by_case);  // holds
+  REQUIRE(decide(r, with_dram, "CN", "", "2026-02-01").licence.policy == Policy::case_by_case);
   Decision d = decide(r, without_dram, "CN", "", "2026-02-01");
   REQUIRE(d.licence.required == std::optional<bool>(true));
-  CHECK((d.licence.policy == Policy::none || contains(d.missing, "memory_bandwidth")));  // fails
+  CHECK((d.licence.policy == Policy::none || contains(d.missing, "memory_bandwidth")));
 }
 
 TEST_CASE("a licence rule with 'since' applies from that date") {
@@ -700,17 +691,14 @@ TEST_CASE("the trace has a clause per control, exclusion, applicable licence and
     CHECK(t.span.has_file());
 }
 
-// BUG: check.cpp Builder::compile(const Expr&) starts a binary node's span at its left
-// operand's node, and a parenthesised operand's node starts inside the parenthesis. The
-// trace text of `(tpp + 100) >= 4800` is then "tpp + 100) >= 4800", with an unbalanced ')'
-// (what `check --explain` prints).
-TEST_CASE("a comparison with a parenthesised left side is traced as written", "[!shouldfail]") {
+// The trace quotes a comparison as written, parentheses balanced (what --explain prints).
+TEST_CASE("a comparison with a parenthesised left side is traced as written") {
   auto rules = condition_regime("(tpp + 100) >= 4800");
   Decision d = decide(rules->get("d"), {{"tpp", "4700"}});
-  CHECK(d.verdict == Verdict::controlled);  // holds
+  CHECK(d.verdict == Verdict::controlled);
   const auto& t = clause(d, "control", "x");
   REQUIRE(t.comparisons.size() == 1);
-  CHECK(t.comparisons[0].text == "(tpp + 100) >= 4800");  // fails: "tpp + 100) >= 4800"
+  CHECK(t.comparisons[0].text == "(tpp + 100) >= 4800");
 }
 
 TEST_CASE("flags are raised only when their condition is known to hold") {
