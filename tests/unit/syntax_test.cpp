@@ -12,6 +12,8 @@
 #include <boost/variant/get.hpp>
 #include <catch2/catch.hpp>
 
+#include "tests/unit/marked.hpp"
+
 #include "engine/base/diagnostic.hpp"
 #include "engine/base/source.hpp"
 #include "engine/syntax/ast.hpp"
@@ -43,24 +45,8 @@ std::string slice(const Parsed& p, const Located& n) {
   return p.source->text().substr(n.begin, n.end - n.begin);
 }
 
-// Text with one span marked «like this»: the text without the marks and the marked range.
-struct Marked {
-  std::string text;
-  uint32_t begin = 0, end = 0;
-};
-Marked marked(const std::string& with_marks) {
-  const std::string open = "«", close = "»";
-  auto b = with_marks.find(open);
-  auto e = with_marks.find(close);
-  REQUIRE(b != std::string::npos);
-  REQUIRE(e != std::string::npos);
-  Marked m;
-  m.text = with_marks.substr(0, b) + with_marks.substr(b + open.size(), e - b - open.size()) +
-           with_marks.substr(e + close.size());
-  m.begin = static_cast<uint32_t>(b);
-  m.end = static_cast<uint32_t>(e - open.size());
-  return m;
-}
+using testing::Marked;
+using testing::marked;
 
 // The one regime of a file that must parse.
 const Regime& only_regime(const Parsed& p) {
