@@ -147,6 +147,35 @@ void BM_ImportChips(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+// (b1') The writing half of `chips import` into a new file: open (creates the schema),
+// relaxed durability, one transaction of ChipWriter::write calls with metrics, commit.
+void BM_WriteNewDatabase(benchmark::State& state) {
+  auto n = static_cast<size_t>(state.range(0));
+  const auto& chips = parsed_chips(n);
+  if (chips.size() != n) {
+    state.SkipWithError("generated specs do not validate");
+    return;
+  }
+  TempDir dir;
+  std::string path = (dir.path() / "fresh.db").string();
+  for (auto _ : state) {
+    {
+      Database db = Database::open(path, Database::Mode::read_write);
+      db.relax_durability_for_new_file();
+      std::vector<chipdb::MetricsRow> metrics = chipdb::derive_metrics(chips, MetricOptions{});
+      sqlite::Transaction tx(db.connection());
+      chipdb::ChipWriter writer(db, false);
+      for (size_t i = 0; i < n; ++i)
+        writer.write(chips[i], metrics[i]);
+      tx.commit();
+    }
+    state.PauseTiming();
+    fs::remove(path);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 // (b2) The whole in-process import: spec texts to a fresh on-disk database. This is
 // `exctl chips import --empty` without reading files and without the CLI's extra checks.
 void BM_ImportSpecs(benchmark::State& state) {
@@ -164,6 +193,33 @@ void BM_ImportSpecs(benchmark::State& state) {
       Database db = Database::open(path, Database::Mode::read_write);
       auto result = chipdb::import_chips(db, *chips);
       benchmark::DoNotOptimize(result.added);
+    }
+    state.PauseTiming();
+    fs::remove(path);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+// (b3) `chips import --empty DIR` into a new file without the CLI: files read and parsed on
+// worker threads while this thread writes (import_specs_into_new_database).
+void BM_ImportNewDatabase(benchmark::State& state) {
+  auto n = static_cast<size_t>(state.range(0));
+  TempDir dir;
+  fs::create_directories(dir.path() / "specs");
+  for (const auto& file : sources(n)) {
+    std::ofstream out(dir.path() / "specs" / file->path(), std::ios::binary);
+    out << file->text();
+  }
+  std::string path = (dir.path() / "fresh.db").string();
+  for (auto _ : state) {
+    DiagnosticSink sink;
+    auto result =
+        chipdb::import_specs_into_new_database(path, {(dir.path() / "specs").string()}, {}, sink);
+    if (!result || result->added != n) {
+      std::cerr << render_text(sink);
+      state.SkipWithError("the import failed");
+      break;
     }
     state.PauseTiming();
     fs::remove(path);
@@ -209,8 +265,15 @@ BENCHMARK(BM_ImportChips)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK(BM_WriteNewDatabase)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 // No 100,000 run: it would be (a) plus (b1) again, and bench.sh must finish in minutes.
 BENCHMARK(BM_ImportSpecs)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ImportNewDatabase)->Arg(10'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ComputeMetricsShipped)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_LoadBuiltin)->Unit(benchmark::kMicrosecond);
 

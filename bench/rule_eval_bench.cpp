@@ -93,8 +93,11 @@ Counts hand_written(const Workload& w) {
     bool t4800 = ge(tpp, 4800, 1), t2400 = ge(tpp, 2400, 1), t1600 = ge(tpp, 1600, 1);
     eval::Verdict verdict;
     if (!pd_known && !t4800) {
-      // Open unless too slow for any prong, or taken out by Note 2 whatever its class.
-      verdict = t1600 && dc ? eval::Verdict::indeterminate : eval::Verdict::not_controlled;
+      // Open for a datacenter part that could meet a prong; Note 2 takes a non-datacenter
+      // one out whatever its class.
+      verdict = !t1600 ? eval::Verdict::not_controlled
+                : dc   ? eval::Verdict::indeterminate
+                       : eval::Verdict::excluded;
     } else {
       bool p592 = pd_known && ge(pd, 592, 100), p160 = pd_known && ge(pd, 160, 100),
            p320 = pd_known && ge(pd, 320, 100);

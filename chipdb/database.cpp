@@ -1,15 +1,24 @@
 #include "chipdb/database.hpp"
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
 namespace exctl::chipdb {
 namespace {
 
-constexpr const char* kSchema = R"sql(
+// The chip tables of schema 1 and 2 as far as schema 3 keeps them, and the parts it adds.
+// Schema 3 writes fewer rows per chip (an import of many specs is mostly row writes): the
+// provenance of each group moved from chip_sources rows into columns of chips, and the
+// throughput figures from one chip_throughput row per precision into one chip_units row per
+// processing unit; the child tables have no separate rowid. chip_sources and chip_throughput
+// remain as views with their old columns, so queries written for them keep working.
+constexpr const char* kChipsTable = R"sql(
 CREATE TABLE chips (
   id TEXT PRIMARY KEY,
   vendor TEXT NOT NULL,
@@ -34,21 +43,18 @@ CREATE TABLE chips (
   hbm_stack_footprint_mm2 REAL,
   explicit_units INTEGER NOT NULL DEFAULT 0
 );
+)sql";
+
+constexpr const char* kAliasesTable = R"sql(
 CREATE TABLE chip_aliases (
   chip_id TEXT NOT NULL REFERENCES chips(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   alias TEXT NOT NULL,
   PRIMARY KEY (chip_id, position)
-);
-CREATE TABLE chip_throughput (   -- dense peak per processing unit and precision, as written
-  chip_id TEXT NOT NULL REFERENCES chips(id) ON DELETE CASCADE,
-  unit INTEGER NOT NULL,
-  unit_name TEXT,
-  precision TEXT NOT NULL,       -- fp64 fp32 tf32 fp16 fp8 int8 fp6 fp4 int4 int16
-  tflops REAL NOT NULL,          -- TFLOPS, or TOPS for integer precisions
-  sparse INTEGER NOT NULL,       -- 1: a sparse-only datasheet figure, halved by the engine
-  PRIMARY KEY (chip_id, unit, precision)
-);
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kDiesTable = R"sql(
 CREATE TABLE chip_dies (
   chip_id TEXT NOT NULL REFERENCES chips(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
@@ -60,16 +66,10 @@ CREATE TABLE chip_dies (
   planar INTEGER NOT NULL,
   estimated TEXT NOT NULL,       -- comma-separated keys whose values are estimates
   PRIMARY KEY (chip_id, position)
-);
-CREATE TABLE chip_sources (
-  chip_id TEXT NOT NULL REFERENCES chips(id) ON DELETE CASCADE,
-  grp TEXT NOT NULL,             -- identity, compute, memory, interconnect, silicon, power, hbm
-  source TEXT NOT NULL,
-  confidence TEXT NOT NULL,      -- high, medium, low
-  estimated TEXT NOT NULL,
-  notes TEXT,
-  PRIMARY KEY (chip_id, grp)
-);
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kMetricsTable = R"sql(
 CREATE TABLE chip_metrics (      -- derived by the engine at import, default options
   chip_id TEXT PRIMARY KEY REFERENCES chips(id) ON DELETE CASCADE,
   tpp REAL,
@@ -80,8 +80,83 @@ CREATE TABLE chip_metrics (      -- derived by the engine at import, default opt
   applicable_die_area_mm2 REAL,
   memory_bandwidth_density REAL,
   options TEXT NOT NULL
-);
+) WITHOUT ROWID;
 )sql";
+
+// The groups with a provenance, in the order of their columns.
+constexpr std::array<std::string_view, 7> kGroups = {
+    "identity", "compute", "memory", "interconnect", "silicon", "power", "hbm"};
+// The provenance columns of a group: <group>_source and so on.
+constexpr std::array<std::string_view, 4> kProvenanceFields = {"source", "confidence", "estimated",
+                                                               "notes"};
+// chips' columns before the provenance ones.
+constexpr int kChipBaseColumns = 22;
+
+// A chip's provenances in the order of kGroups.
+template <typename C>
+auto provenances(C& c) {
+  return std::array{&c.identity, &c.compute, &c.memory, &c.interconnect,
+                    &c.silicon,  &c.power,   &c.hbm};
+}
+
+std::string provenance_column(std::string_view group, std::string_view field) {
+  return fmt::format("{}_{}", group, field);
+}
+
+// ALTER TABLE statements adding the provenance columns to a schema-2 chips table; a new
+// chips table gets the same, so both have their columns in one order.
+std::string add_provenance_columns() {
+  std::string sql;
+  for (auto group : kGroups) {
+    for (auto field : kProvenanceFields)
+      sql +=
+          fmt::format("ALTER TABLE chips ADD COLUMN {} TEXT;\n", provenance_column(group, field));
+  }
+  return sql;
+}
+
+std::string units_table() {
+  std::string sql =
+      "CREATE TABLE chip_units (\n"
+      "  chip_id TEXT NOT NULL REFERENCES chips(id) ON DELETE CASCADE,\n"
+      "  unit INTEGER NOT NULL,\n"
+      "  unit_name TEXT,\n";
+  // Dense peak as written: TFLOPS, or TOPS for integer precisions; NULL when not given.
+  for (Precision p : kAllPrecisions)
+    sql += fmt::format("  {} REAL,\n", precision_key(p));
+  // Comma-separated precisions whose figure is sparse-only (the engine halves them).
+  sql +=
+      "  sparse TEXT NOT NULL,\n"
+      "  PRIMARY KEY (chip_id, unit)\n"
+      ") WITHOUT ROWID;\n";
+  return sql;
+}
+
+// The views that keep the schema-2 tables' columns.
+std::string compatibility_views() {
+  std::vector<std::string> parts;
+  for (Precision p : kAllPrecisions) {
+    auto key = precision_key(p);
+    parts.push_back(fmt::format(
+        "SELECT chip_id, unit, unit_name, '{0}', {0}, instr(',' || sparse || ',', ',{0},') > 0 "
+        "FROM chip_units WHERE {0} IS NOT NULL",
+        key));
+  }
+  std::string sql = fmt::format(
+      "CREATE VIEW chip_throughput (chip_id, unit, unit_name, precision, tflops, sparse) AS\n{};\n",
+      fmt::join(parts, "\nUNION ALL "));
+  parts.clear();
+  for (auto group : kGroups) {
+    parts.push_back(fmt::format(
+        "SELECT id, '{0}', {0}_source, {0}_confidence, {0}_estimated, {0}_notes FROM chips "
+        "WHERE {0}_source IS NOT NULL",
+        group));
+  }
+  sql += fmt::format(
+      "CREATE VIEW chip_sources (chip_id, grp, source, confidence, estimated, notes) AS\n{};\n",
+      fmt::join(parts, "\nUNION ALL "));
+  return sql;
+}
 
 // Schema 2. The derived columns (total_params, active_params, kv_elements_per_token) are
 // stored so that analysts can query them; the engine recomputes them from the shape.
@@ -125,7 +200,8 @@ CREATE TABLE models (
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ",") + s;
+  for (const auto& s : items)
+    out += (out.empty() ? "" : ",") + s;
   return out;
 }
 
@@ -162,10 +238,12 @@ std::optional<std::string> nonempty(const std::string& s) {
 
 Database Database::open(const std::string& path, Mode mode) {
   bool exists = std::filesystem::exists(path);
-  if (!exists && mode == Mode::read_only) throw DatabaseError(fmt::format("database '{}' does not exist", path));
-  int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!exists && mode == Mode::read_only)
+    throw DatabaseError(fmt::format("database '{}' does not exist", path));
+  int flags =
+      mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   try {
-    Database db(sqlite::Connection::open(path, flags), path, mode == Mode::read_only);
+    Database db(sqlite::Connection::open(path, flags), path, mode == Mode::read_only, !exists);
     db.conn_.exec("PRAGMA foreign_keys = ON");
     db.check_version(mode == Mode::read_write);
     return db;
@@ -176,7 +254,7 @@ Database Database::open(const std::string& path, Mode mode) {
 
 Database Database::open_image(const unsigned char* data, size_t size) {
   try {
-    Database db(sqlite::Connection::open_image(data, size), "built-in", true);
+    Database db(sqlite::Connection::open_image(data, size), "built-in", true, false);
     db.check_version(false);
     return db;
   } catch (const sqlite::SqliteError& e) {
@@ -192,27 +270,88 @@ void Database::check_version(bool may_create) {
     auto st = conn_.prepare("SELECT count(*) FROM sqlite_master");
     if (st.step()) tables = st.integer(0);
   }
+  version_ = version;
   if (app == 0 && version == 0 && tables == 0) {
-    if (!may_create) throw DatabaseError(fmt::format("'{}' is an empty database, not an exctl chip database", description_));
+    if (!may_create)
+      throw DatabaseError(
+          fmt::format("'{}' is an empty database, not an exctl chip database", description_));
     create_schema();
+    version_ = kSchemaVersion;
     return;
   }
   if (app != kApplicationId) {
-    throw DatabaseError(fmt::format("'{}' is not an exctl chip database (application_id {:#x}); refusing to use it",
-                                    description_, app));
+    throw DatabaseError(
+        fmt::format("'{}' is not an exctl chip database (application_id {:#x}); refusing to use it",
+                    description_, app));
   }
   if (version > kSchemaVersion) {
-    throw DatabaseError(fmt::format("'{}' has schema version {}, newer than this exctl reads ({}); upgrade exctl",
-                                    description_, version, kSchemaVersion));
+    throw DatabaseError(
+        fmt::format("'{}' has schema version {}, newer than this exctl reads ({}); upgrade exctl",
+                    description_, version, kSchemaVersion));
   }
-  if (version < 1) throw DatabaseError(fmt::format("'{}' has no schema version; it is damaged", description_));
+  if (version < 1)
+    throw DatabaseError(fmt::format("'{}' has no schema version; it is damaged", description_));
   if (version < kSchemaVersion && may_create) {
-    // Version 1 lacks only the models table; adding it upgrades the file in place.
-    sqlite::Transaction tx(conn_);
-    if (!has_table("models")) conn_.exec(kModelsSchema);
-    conn_.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
-    tx.commit();
+    upgrade();
+    version_ = kSchemaVersion;
   }
+}
+
+void Database::upgrade() {
+  // Decided by what the file holds rather than by its version number alone, so that a
+  // step already done is not done again.
+  sqlite::Transaction tx(conn_);
+  // 1 -> 2: the models table.
+  if (!has_table("models")) conn_.exec(kModelsSchema);
+  // 2 -> 3: provenance columns instead of chip_sources rows.
+  if (has_table("chip_sources")) {
+    conn_.exec(add_provenance_columns());
+    for (auto group : kGroups) {
+      conn_.exec(
+          fmt::format("UPDATE chips SET ({0}_source, {0}_confidence, {0}_estimated, {0}_notes) = "
+                      "(SELECT source, confidence, estimated, notes FROM chip_sources "
+                      "WHERE chip_id = chips.id AND grp = '{0}')",
+                      group));
+    }
+    conn_.exec("DROP TABLE chip_sources");
+  }
+  // 2 -> 3: one chip_units row per processing unit instead of one row per precision.
+  if (has_table("chip_throughput")) {
+    conn_.exec(units_table());
+    std::vector<std::string> figures, sparse;
+    for (Precision p : kAllPrecisions) {
+      auto key = precision_key(p);
+      figures.push_back(fmt::format("max(CASE WHEN precision = '{0}' THEN tflops END)", key));
+      sparse.push_back(fmt::format(
+          "coalesce(max(CASE WHEN precision = '{0}' AND sparse THEN '{0},' END), '')", key));
+    }
+    conn_.exec(fmt::format(
+        "INSERT INTO chip_units SELECT chip_id, unit, max(unit_name), {}, rtrim({}, ',') "
+        "FROM chip_throughput GROUP BY chip_id, unit",
+        fmt::join(figures, ", "), fmt::join(sparse, " || ")));
+    conn_.exec("DROP TABLE chip_throughput");
+  }
+  // 2 -> 3: child tables without a separate rowid.
+  const std::pair<const char*, const char*> rebuilt[] = {
+      {"chip_aliases", kAliasesTable}, {"chip_dies", kDiesTable}, {"chip_metrics", kMetricsTable}};
+  for (const auto& [name, ddl] : rebuilt) {
+    auto st = conn_.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1");
+    st.bind(1, std::string_view(name));
+    if (!st.step() || st.text(0).find("WITHOUT ROWID") != std::string::npos) continue;
+    st.reset();
+    conn_.exec(fmt::format("ALTER TABLE {0} RENAME TO {0}_v2", name));
+    conn_.exec(ddl);
+    conn_.exec(fmt::format("INSERT INTO {0} SELECT * FROM {0}_v2; DROP TABLE {0}_v2", name));
+  }
+  if (!has_view("chip_sources")) conn_.exec(compatibility_views());
+  conn_.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
+  tx.commit();
+}
+
+bool Database::has_view(const char* name) {
+  auto st = conn_.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = ?1");
+  st.bind(1, std::string_view(name));
+  return st.step() && st.integer(0) > 0;
 }
 
 bool Database::has_table(const char* name) {
@@ -223,7 +362,13 @@ bool Database::has_table(const char* name) {
 
 void Database::create_schema() {
   sqlite::Transaction tx(conn_);
-  conn_.exec(kSchema);
+  conn_.exec(kChipsTable);
+  conn_.exec(add_provenance_columns());
+  conn_.exec(kAliasesTable);
+  conn_.exec(units_table());
+  conn_.exec(kDiesTable);
+  conn_.exec(kMetricsTable);
+  conn_.exec(compatibility_views());
   conn_.exec(kModelsSchema);
   conn_.exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
   conn_.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
@@ -235,78 +380,183 @@ size_t Database::chip_count() {
   return st.step() ? static_cast<size_t>(st.integer(0)) : 0;
 }
 
+void Database::relax_durability_for_new_file() {
+  if (!created_ || read_only_) {
+    throw DatabaseError(fmt::format(
+        "database '{}' was not created by this import; it keeps its journal", description_));
+  }
+  conn_.exec("PRAGMA journal_mode = OFF");
+  conn_.exec("PRAGMA synchronous = OFF");
+}
+
+std::vector<std::string> Database::chip_ids() {
+  std::vector<std::string> ids;
+  auto st = conn_.prepare("SELECT id FROM chips ORDER BY id");
+  while (st.step())
+    ids.push_back(st.text(0));
+  return ids;
+}
+
 void Database::upsert(const std::vector<Chip>& chips, const std::vector<MetricsRow>& metrics) {
   if (read_only_) throw DatabaseError(fmt::format("database '{}' is read-only", description_));
+  if (metrics.size() != chips.size()) throw std::invalid_argument("one metrics row per chip");
   sqlite::Transaction tx(conn_);
-  auto del = conn_.prepare("DELETE FROM chips WHERE id = ?1");
-  auto ins = conn_.prepare(
-      "INSERT INTO chips VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)");
-  auto ins_alias = conn_.prepare("INSERT INTO chip_aliases VALUES (?1,?2,?3)");
-  auto ins_tp = conn_.prepare("INSERT INTO chip_throughput VALUES (?1,?2,?3,?4,?5,?6)");
-  auto ins_die = conn_.prepare("INSERT INTO chip_dies VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
-  auto ins_src = conn_.prepare("INSERT INTO chip_sources VALUES (?1,?2,?3,?4,?5,?6)");
-  auto ins_metrics = conn_.prepare("INSERT INTO chip_metrics VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
-
-  for (const auto& c : chips) {
-    del.bind(1, c.id).run();
-    ins.bind(1, c.id).bind(2, c.vendor).bind(3, c.name).bind(4, int64_t{c.year});
-    if (c.datacenter) ins.bind(5, int64_t{*c.datacenter ? 1 : 0});
-    ins.bind(6, nonempty(c.origin)).bind(7, chip_kind_name(c.kind)).bind(8, chip_status_name(c.status));
-    ins.bind(9, nonempty(c.notes)).bind(10, nonempty(c.memory_type)).bind(11, real(c.memory_gb));
-    ins.bind(12, real(c.memory_bandwidth_gbps)).bind(13, real(c.chip_to_chip_gbps));
-    ins.bind(14, nonempty(c.chip_to_chip_name)).bind(15, real(c.host_link_gbps)).bind(16, nonempty(c.host_link_name));
-    ins.bind(17, real(c.transistors_billion)).bind(18, real(c.tdp_w));
-    if (c.hbm_stacks) ins.bind(19, int64_t{*c.hbm_stacks});
-    ins.bind(20, real(c.hbm_stack_bandwidth_gbps)).bind(21, real(c.hbm_stack_footprint_mm2));
-    ins.bind(22, int64_t{c.explicit_units ? 1 : 0});
-    ins.run();
-    for (size_t i = 0; i < c.aliases.size(); ++i) {
-      ins_alias.bind(1, c.id).bind(2, static_cast<int64_t>(i)).bind(3, c.aliases[i]).run();
-    }
-    for (size_t u = 0; u < c.units.size(); ++u) {
-      for (Precision p : kAllPrecisions) {
-        const auto& v = c.units[u].at(p);
-        if (!v) continue;
-        ins_tp.bind(1, c.id).bind(2, static_cast<int64_t>(u)).bind(3, nonempty(c.units[u].name));
-        ins_tp.bind(4, precision_key(p)).bind(5, v->to_double()).bind(6, int64_t{c.units[u].is_sparse(p) ? 1 : 0});
-        ins_tp.run();
-      }
-    }
-    for (size_t i = 0; i < c.dies.size(); ++i) {
-      const Die& d = c.dies[i];
-      ins_die.bind(1, c.id).bind(2, static_cast<int64_t>(i)).bind(3, d.name).bind(4, die_role_name(d.role));
-      ins_die.bind(5, int64_t{d.count}).bind(6, real(d.area_mm2)).bind(7, nonempty(d.process));
-      ins_die.bind(8, int64_t{d.planar ? 1 : 0}).bind(9, join(d.estimated));
-      ins_die.run();
-    }
-    const std::pair<const char*, const Provenance*> groups[] = {
-        {"identity", &c.identity}, {"compute", &c.compute}, {"memory", &c.memory},  {"interconnect", &c.interconnect},
-        {"silicon", &c.silicon},   {"power", &c.power},     {"hbm", &c.hbm}};
-    for (const auto& [name, p] : groups) {
-      if (!p->present) continue;
-      ins_src.bind(1, c.id).bind(2, name).bind(3, p->source).bind(4, confidence_name(p->confidence));
-      ins_src.bind(5, join(p->estimated)).bind(6, nonempty(p->notes));
-      ins_src.run();
-    }
-  }
-  for (const auto& m : metrics) {
-    ins_metrics.bind(1, m.chip_id).bind(2, real(m.tpp)).bind(3, exact(m.tpp)).bind(4, nonempty(m.tpp_basis));
-    ins_metrics.bind(5, real(m.performance_density)).bind(6, exact(m.performance_density));
-    ins_metrics.bind(7, real(m.applicable_die_area_mm2)).bind(8, real(m.memory_bandwidth_density));
-    ins_metrics.bind(9, m.options);
-    ins_metrics.run();
-  }
+  ChipWriter writer(*this, true);
+  for (size_t i = 0; i < chips.size(); ++i)
+    writer.write(chips[i], metrics[i]);
   tx.commit();
 }
 
+namespace {
+
+std::string insert_chip_sql() {
+  std::vector<std::string> columns = {"id",
+                                      "vendor",
+                                      "name",
+                                      "year",
+                                      "datacenter",
+                                      "origin",
+                                      "kind",
+                                      "status",
+                                      "notes",
+                                      "memory_type",
+                                      "memory_gb",
+                                      "memory_bandwidth_gbps",
+                                      "chip_to_chip_gbps",
+                                      "chip_to_chip_name",
+                                      "host_link_gbps",
+                                      "host_link_name",
+                                      "transistors_billion",
+                                      "tdp_w",
+                                      "hbm_stacks",
+                                      "hbm_stack_bandwidth_gbps",
+                                      "hbm_stack_footprint_mm2",
+                                      "explicit_units"};
+  for (auto group : kGroups) {
+    for (auto field : kProvenanceFields)
+      columns.push_back(provenance_column(group, field));
+  }
+  std::vector<std::string> params;
+  for (size_t i = 1; i <= columns.size(); ++i)
+    params.push_back(fmt::format("?{}", i));
+  return fmt::format("INSERT INTO chips ({}) VALUES ({})", fmt::join(columns, ", "),
+                     fmt::join(params, ","));
+}
+
+std::string insert_unit_sql() {
+  std::vector<std::string> params;
+  for (size_t i = 1; i <= 4 + kPrecisionCount; ++i)
+    params.push_back(fmt::format("?{}", i));
+  return fmt::format("INSERT INTO chip_units VALUES ({})", fmt::join(params, ","));
+}
+
+}  // namespace
+
+ChipWriter::ChipWriter(Database& db, bool replace)
+    : replace_(replace),
+      del_(db.connection().prepare("DELETE FROM chips WHERE id = ?1")),
+      chip_(db.connection().prepare(insert_chip_sql())),
+      alias_(db.connection().prepare("INSERT INTO chip_aliases VALUES (?1,?2,?3)")),
+      unit_(db.connection().prepare(insert_unit_sql())),
+      die_(db.connection().prepare("INSERT INTO chip_dies VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")),
+      metrics_(
+          db.connection().prepare("INSERT INTO chip_metrics VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")) {
+  if (db.read_only())
+    throw DatabaseError(fmt::format("database '{}' is read-only", db.description()));
+}
+
+void ChipWriter::write(const Chip& c, const MetricsRow& m) {
+  // Texts are bound without a copy: every one outlives the run() that resets its statement.
+  // An empty optional text is stored as NULL (left unbound).
+  auto text_or_null = [](sqlite::Statement& st, int index, const std::string& s) {
+    if (!s.empty()) st.bind_static(index, s);
+  };
+  if (replace_) del_.bind_static(1, c.id).run();
+  chip_.bind_static(1, c.id).bind_static(2, c.vendor).bind_static(3, c.name);
+  chip_.bind(4, int64_t{c.year});
+  if (c.datacenter) chip_.bind(5, int64_t{*c.datacenter ? 1 : 0});
+  text_or_null(chip_, 6, c.origin);
+  chip_.bind_static(7, chip_kind_name(c.kind)).bind_static(8, chip_status_name(c.status));
+  text_or_null(chip_, 9, c.notes);
+  text_or_null(chip_, 10, c.memory_type);
+  chip_.bind(11, real(c.memory_gb)).bind(12, real(c.memory_bandwidth_gbps));
+  chip_.bind(13, real(c.chip_to_chip_gbps));
+  text_or_null(chip_, 14, c.chip_to_chip_name);
+  chip_.bind(15, real(c.host_link_gbps));
+  text_or_null(chip_, 16, c.host_link_name);
+  chip_.bind(17, real(c.transistors_billion)).bind(18, real(c.tdp_w));
+  if (c.hbm_stacks) chip_.bind(19, int64_t{*c.hbm_stacks});
+  chip_.bind(20, real(c.hbm_stack_bandwidth_gbps)).bind(21, real(c.hbm_stack_footprint_mm2));
+  chip_.bind(22, int64_t{c.explicit_units ? 1 : 0});
+  const auto provenance = provenances(c);
+  std::array<std::string, kGroups.size()> estimated;
+  for (size_t g = 0; g < provenance.size(); ++g) {
+    const Provenance& p = *provenance[g];
+    if (!p.present) continue;
+    int column = kChipBaseColumns + 1 + static_cast<int>(g * kProvenanceFields.size());
+    estimated[g] = join(p.estimated);
+    chip_.bind_static(column, p.source).bind_static(column + 1, confidence_name(p.confidence));
+    chip_.bind_static(column + 2, estimated[g]);
+    text_or_null(chip_, column + 3, p.notes);
+  }
+  chip_.run();
+  for (size_t i = 0; i < c.aliases.size(); ++i) {
+    alias_.bind_static(1, c.id).bind(2, static_cast<int64_t>(i)).bind_static(3, c.aliases[i]);
+    alias_.run();
+  }
+  for (size_t u = 0; u < c.units.size(); ++u) {
+    const ProcessingUnit& unit = c.units[u];
+    std::string sparse;
+    unit_.bind_static(1, c.id).bind(2, static_cast<int64_t>(u));
+    text_or_null(unit_, 3, unit.name);
+    for (size_t i = 0; i < kPrecisionCount; ++i) {
+      Precision p = kAllPrecisions[i];
+      if (const auto& v = unit.at(p)) unit_.bind(4 + static_cast<int>(i), v->to_double());
+      if (unit.is_sparse(p)) sparse += (sparse.empty() ? "" : ",") + std::string(precision_key(p));
+    }
+    unit_.bind_static(4 + static_cast<int>(kPrecisionCount), sparse);
+    unit_.run();
+  }
+  for (size_t i = 0; i < c.dies.size(); ++i) {
+    const Die& d = c.dies[i];
+    std::string die_estimated = join(d.estimated);
+    die_.bind_static(1, c.id).bind(2, static_cast<int64_t>(i)).bind_static(3, d.name);
+    die_.bind_static(4, die_role_name(d.role)).bind(5, int64_t{d.count});
+    die_.bind(6, real(d.area_mm2));
+    text_or_null(die_, 7, d.process);
+    die_.bind(8, int64_t{d.planar ? 1 : 0}).bind_static(9, die_estimated);
+    die_.run();
+  }
+  std::optional<std::string> tpp_exact = exact(m.tpp);
+  std::optional<std::string> density_exact = exact(m.performance_density);
+  metrics_.bind_static(1, m.chip_id).bind(2, real(m.tpp));
+  if (tpp_exact) metrics_.bind_static(3, *tpp_exact);
+  text_or_null(metrics_, 4, m.tpp_basis);
+  metrics_.bind(5, real(m.performance_density));
+  if (density_exact) metrics_.bind_static(6, *density_exact);
+  metrics_.bind(7, real(m.applicable_die_area_mm2)).bind(8, real(m.memory_bandwidth_density));
+  metrics_.bind_static(9, m.options);
+  metrics_.run();
+}
+
 std::vector<Chip> Database::load_all() {
+  // Schema 3 keeps the provenance in chips and the figures in chip_units; older files have
+  // chip_sources and chip_throughput tables (which schema 3 offers as views, slower to read).
+  const bool v3 = version_ >= 3;
   std::vector<Chip> chips;
   std::map<std::string, size_t> index;
-  auto st = conn_.prepare(
-      "SELECT id, vendor, name, year, datacenter, origin, kind, status, notes, memory_type, memory_gb,"
-      " memory_bandwidth_gbps, chip_to_chip_gbps, chip_to_chip_name, host_link_gbps, host_link_name,"
-      " transistors_billion, tdp_w, hbm_stacks, hbm_stack_bandwidth_gbps, hbm_stack_footprint_mm2, explicit_units"
-      " FROM chips ORDER BY id");
+  std::string columns =
+      "id, vendor, name, year, datacenter, origin, kind, status, notes, memory_type, memory_gb, "
+      "memory_bandwidth_gbps, chip_to_chip_gbps, chip_to_chip_name, host_link_gbps, "
+      "host_link_name, transistors_billion, tdp_w, hbm_stacks, hbm_stack_bandwidth_gbps, "
+      "hbm_stack_footprint_mm2, explicit_units";
+  if (v3) {
+    for (auto group : kGroups) {
+      for (auto field : kProvenanceFields)
+        columns += ", " + provenance_column(group, field);
+    }
+  }
+  auto st = conn_.prepare(fmt::format("SELECT {} FROM chips ORDER BY id", columns));
   while (st.step()) {
     Chip c;
     c.id = st.text(0);
@@ -331,26 +581,59 @@ std::vector<Chip> Database::load_all() {
     c.hbm_stack_bandwidth_gbps = rational(st, 19);
     c.hbm_stack_footprint_mm2 = rational(st, 20);
     c.explicit_units = st.integer(21) != 0;
+    if (v3) {
+      auto provenance = provenances(c);
+      for (size_t g = 0; g < provenance.size(); ++g) {
+        int column = kChipBaseColumns + static_cast<int>(g * kProvenanceFields.size());
+        if (st.is_null(column)) continue;
+        Provenance& p = *provenance[g];
+        p.present = true;
+        p.source = st.text(column);
+        p.confidence = confidence_from_name(st.text(column + 1)).value_or(Confidence::medium);
+        p.estimated = split(st.text(column + 2));
+        p.notes = st.text(column + 3);
+      }
+    }
     c.origin_file = description_;
     index[c.id] = chips.size();
     chips.push_back(std::move(c));
   }
   auto alias = conn_.prepare("SELECT chip_id, alias FROM chip_aliases ORDER BY chip_id, position");
-  while (alias.step()) chips[index.at(alias.text(0))].aliases.push_back(alias.text(1));
+  while (alias.step())
+    chips[index.at(alias.text(0))].aliases.push_back(alias.text(1));
 
-  auto tp = conn_.prepare("SELECT chip_id, unit, unit_name, precision, tflops, sparse FROM chip_throughput ORDER BY chip_id, unit");
-  while (tp.step()) {
-    Chip& c = chips[index.at(tp.text(0))];
-    auto u = static_cast<size_t>(tp.integer(1));
-    if (c.units.size() <= u) c.units.resize(u + 1);
-    c.units[u].name = tp.text(2);
-    if (auto p = precision_from_key(tp.text(3))) {
-      c.units[u].peak[static_cast<size_t>(*p)] = rational(tp, 4);
-      c.units[u].sparse[static_cast<size_t>(*p)] = tp.integer(5) != 0;
+  if (v3) {
+    auto units = conn_.prepare("SELECT * FROM chip_units ORDER BY chip_id, unit");
+    while (units.step()) {
+      Chip& c = chips[index.at(units.text(0))];
+      auto u = static_cast<size_t>(units.integer(1));
+      if (c.units.size() <= u) c.units.resize(u + 1);
+      ProcessingUnit& unit = c.units[u];
+      unit.name = units.text(2);
+      for (size_t i = 0; i < kPrecisionCount; ++i)
+        unit.peak[i] = rational(units, 3 + static_cast<int>(i));
+      for (const auto& key : split(units.text(3 + static_cast<int>(kPrecisionCount)))) {
+        if (auto p = precision_from_key(key)) unit.sparse[static_cast<size_t>(*p)] = true;
+      }
+    }
+  } else {
+    auto tp = conn_.prepare(
+        "SELECT chip_id, unit, unit_name, precision, tflops, sparse FROM chip_throughput ORDER BY "
+        "chip_id, unit");
+    while (tp.step()) {
+      Chip& c = chips[index.at(tp.text(0))];
+      auto u = static_cast<size_t>(tp.integer(1));
+      if (c.units.size() <= u) c.units.resize(u + 1);
+      c.units[u].name = tp.text(2);
+      if (auto p = precision_from_key(tp.text(3))) {
+        c.units[u].peak[static_cast<size_t>(*p)] = rational(tp, 4);
+        c.units[u].sparse[static_cast<size_t>(*p)] = tp.integer(5) != 0;
+      }
     }
   }
   auto dies = conn_.prepare(
-      "SELECT chip_id, name, role, count, area_mm2, process, planar, estimated FROM chip_dies ORDER BY chip_id, position");
+      "SELECT chip_id, name, role, count, area_mm2, process, planar, estimated FROM chip_dies "
+      "ORDER BY chip_id, position");
   while (dies.step()) {
     Die d;
     d.name = dies.text(1);
@@ -362,24 +645,20 @@ std::vector<Chip> Database::load_all() {
     d.estimated = split(dies.text(7));
     chips[index.at(dies.text(0))].dies.push_back(std::move(d));
   }
-  auto src = conn_.prepare("SELECT chip_id, grp, source, confidence, estimated, notes FROM chip_sources");
+  if (v3) return chips;
+  auto src =
+      conn_.prepare("SELECT chip_id, grp, source, confidence, estimated, notes FROM chip_sources");
   while (src.step()) {
     Chip& c = chips[index.at(src.text(0))];
-    std::string grp = src.text(1);
-    Provenance* p = grp == "identity" ? &c.identity
-                    : grp == "compute" ? &c.compute
-                    : grp == "memory" ? &c.memory
-                    : grp == "interconnect" ? &c.interconnect
-                    : grp == "silicon" ? &c.silicon
-                    : grp == "power" ? &c.power
-                    : grp == "hbm" ? &c.hbm
-                                   : nullptr;
-    if (!p) continue;
-    p->present = true;
-    p->source = src.text(2);
-    p->confidence = confidence_from_name(src.text(3)).value_or(Confidence::medium);
-    p->estimated = split(src.text(4));
-    p->notes = src.text(5);
+    auto provenance = provenances(c);
+    auto g = std::find(kGroups.begin(), kGroups.end(), src.text(1));
+    if (g == kGroups.end()) continue;
+    Provenance& p = *provenance[static_cast<size_t>(g - kGroups.begin())];
+    p.present = true;
+    p.source = src.text(2);
+    p.confidence = confidence_from_name(src.text(3)).value_or(Confidence::medium);
+    p.estimated = split(src.text(4));
+    p.notes = src.text(5);
   }
   return chips;
 }
@@ -388,27 +667,37 @@ void Database::upsert_models(const std::vector<roofline::Model>& models) {
   if (read_only_) throw DatabaseError(fmt::format("database '{}' is read-only", description_));
   sqlite::Transaction tx(conn_);
   auto ins = conn_.prepare(
-      "INSERT OR REPLACE INTO models VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
+      "INSERT OR REPLACE INTO models VALUES "
+      "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
       "?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33)");
-  auto opt = [](bool present, int64_t v) { return present ? std::optional<int64_t>(v) : std::nullopt; };
+  auto opt = [](bool present, int64_t v) {
+    return present ? std::optional<int64_t>(v) : std::nullopt;
+  };
   for (const auto& m : models) {
     roofline::ParamCounts p = roofline::count_params(m);
     ins.bind(1, m.id).bind(2, m.name).bind(3, m.source).bind(4, nonempty(m.notes));
     ins.bind(5, m.params_billion).bind(6, m.active_params_billion).bind(7, m.context_length);
     ins.bind(8, m.layers).bind(9, m.hidden).bind(10, m.heads);
-    ins.bind(11, opt(!m.mla, m.kv_heads)).bind(12, opt(!m.mla, m.head_dim)).bind(13, opt(m.ffn > 0, m.ffn));
+    ins.bind(11, opt(!m.mla, m.kv_heads))
+        .bind(12, opt(!m.mla, m.head_dim))
+        .bind(13, opt(m.ffn > 0, m.ffn));
     ins.bind(14, m.mlp_matrices).bind(15, m.vocab);
     ins.bind(16, int64_t{m.tied_embeddings ? 1 : 0}).bind(17, int64_t{m.qkv_bias ? 1 : 0});
     const roofline::MlaConfig a = m.mla.value_or(roofline::MlaConfig{});
-    ins.bind(18, opt(m.mla.has_value(), a.q_lora_rank)).bind(19, opt(m.mla.has_value(), a.kv_lora_rank));
-    ins.bind(20, opt(m.mla.has_value(), a.qk_nope_head_dim)).bind(21, opt(m.mla.has_value(), a.qk_rope_head_dim));
+    ins.bind(18, opt(m.mla.has_value(), a.q_lora_rank))
+        .bind(19, opt(m.mla.has_value(), a.kv_lora_rank));
+    ins.bind(20, opt(m.mla.has_value(), a.qk_nope_head_dim))
+        .bind(21, opt(m.mla.has_value(), a.qk_rope_head_dim));
     ins.bind(22, opt(m.mla.has_value(), a.v_head_dim));
     const roofline::MoeConfig e = m.moe.value_or(roofline::MoeConfig{});
     bool moe = m.moe.has_value();
     ins.bind(23, opt(moe, e.experts)).bind(24, opt(moe, e.active)).bind(25, opt(moe, e.shared));
-    ins.bind(26, opt(moe, e.expert_ffn)).bind(27, opt(moe, e.shared_ffn)).bind(28, opt(moe, e.dense_layers));
+    ins.bind(26, opt(moe, e.expert_ffn))
+        .bind(27, opt(moe, e.shared_ffn))
+        .bind(28, opt(moe, e.dense_layers));
     const roofline::SlidingWindow w = m.sliding_window.value_or(roofline::SlidingWindow{});
-    ins.bind(29, opt(m.sliding_window.has_value(), w.window)).bind(30, opt(m.sliding_window.has_value(), w.layers));
+    ins.bind(29, opt(m.sliding_window.has_value(), w.window))
+        .bind(30, opt(m.sliding_window.has_value(), w.layers));
     ins.bind(31, p.total).bind(32, p.active).bind(33, roofline::kv_elements_per_token(m));
     ins.run();
   }
@@ -419,9 +708,12 @@ std::vector<roofline::Model> Database::load_models() {
   std::vector<roofline::Model> models;
   if (!has_table("models")) return models;
   auto st = conn_.prepare(
-      "SELECT id, name, source, notes, params_billion, active_params_billion, context_length, layers, hidden, heads,"
-      " kv_heads, head_dim, ffn, mlp_matrices, vocab, tied_embeddings, qkv_bias, mla_q_lora_rank, mla_kv_lora_rank,"
-      " mla_qk_nope_head_dim, mla_qk_rope_head_dim, mla_v_head_dim, moe_experts, moe_active, moe_shared,"
+      "SELECT id, name, source, notes, params_billion, active_params_billion, context_length, "
+      "layers, hidden, heads,"
+      " kv_heads, head_dim, ffn, mlp_matrices, vocab, tied_embeddings, qkv_bias, mla_q_lora_rank, "
+      "mla_kv_lora_rank,"
+      " mla_qk_nope_head_dim, mla_qk_rope_head_dim, mla_v_head_dim, moe_experts, moe_active, "
+      "moe_shared,"
       " moe_expert_ffn, moe_shared_ffn, moe_dense_layers, sliding_window, sliding_window_layers"
       " FROM models ORDER BY id");
   while (st.step()) {
@@ -444,8 +736,8 @@ std::vector<roofline::Model> Database::load_models() {
     m.tied_embeddings = st.integer(15) != 0;
     m.qkv_bias = st.integer(16) != 0;
     if (!st.is_null(18)) {
-      m.mla = roofline::MlaConfig{st.opt_integer(17).value_or(0), st.integer(18), st.integer(19), st.integer(20),
-                                  st.integer(21)};
+      m.mla = roofline::MlaConfig{st.opt_integer(17).value_or(0), st.integer(18), st.integer(19),
+                                  st.integer(20), st.integer(21)};
     }
     if (!st.is_null(22)) {
       m.moe = roofline::MoeConfig{st.integer(22), st.integer(23), st.integer(24),

@@ -14,8 +14,10 @@
 namespace exctl::chipdb {
 
 inline constexpr int64_t kApplicationId = 0x45584354;  // "EXCT"
-// 1: chips; 2: adds the models table (a version-1 file is upgraded when opened for writing).
-inline constexpr int64_t kSchemaVersion = 2;
+// 1: chips; 2: adds the models table; 3: fewer rows per chip (provenance columns in chips,
+// chip_units, views for the old chip_sources and chip_throughput). An older file is upgraded
+// when opened for writing, and read as it is otherwise.
+inline constexpr int64_t kSchemaVersion = 3;
 
 // A database that cannot be used as asked: foreign, newer, corrupt, read-only.
 class DatabaseError : public std::runtime_error {
@@ -26,7 +28,8 @@ class DatabaseError : public std::runtime_error {
 // Metrics the engine derived at import time, stored so analysts can query them in SQL.
 struct MetricsRow {
   std::string chip_id;
-  std::optional<Rational> tpp, performance_density, applicable_die_area_mm2, memory_bandwidth_density;
+  std::optional<Rational> tpp, performance_density, applicable_die_area_mm2,
+      memory_bandwidth_density;
   std::string tpp_basis;  // e.g. "FP8, INT8"
   std::string options;    // the interpretation options used
 };
@@ -43,11 +46,21 @@ class Database {
 
   const std::string& description() const { return description_; }
   bool read_only() const { return read_only_; }
+  // True when open() created the file (it did not exist before).
+  bool created() const { return created_; }
+
+  // For a file that open() has just created and that the caller removes if anything fails:
+  // no rollback journal and no waiting for the disk, which a bulk import into a new file
+  // does not need, since nothing stored before can be lost. Throws DatabaseError for any
+  // other database: there SQLite's safe settings stay.
+  void relax_durability_for_new_file();
 
   std::vector<Chip> load_all();
   size_t chip_count();
   // Adds or replaces the chips in one transaction: all are written or none.
   void upsert(const std::vector<Chip>& chips, const std::vector<MetricsRow>& metrics);
+  // The ids of the stored chips, sorted.
+  std::vector<std::string> chip_ids();
 
   // The model configs (schema 2). Empty for a version-1 file opened read-only.
   std::vector<roofline::Model> load_models();
@@ -57,15 +70,35 @@ class Database {
   sqlite::Connection& connection() { return conn_; }
 
  private:
-  Database(sqlite::Connection conn, std::string description, bool read_only)
-      : conn_(std::move(conn)), description_(std::move(description)), read_only_(read_only) {}
+  Database(sqlite::Connection conn, std::string description, bool read_only, bool created)
+      : conn_(std::move(conn)),
+        description_(std::move(description)),
+        read_only_(read_only),
+        created_(created) {}
   void check_version(bool may_create);
   void create_schema();
+  void upgrade();
   bool has_table(const char* name);
+  bool has_view(const char* name);
 
   sqlite::Connection conn_;
   std::string description_;
   bool read_only_;
+  bool created_;
+  int64_t version_ = kSchemaVersion;  // of the file as opened (or upgraded)
+};
+
+// Writes chips with their metrics row by row, inside a transaction the caller holds; the
+// statements are prepared once. With `replace`, a chip stored under the same id is deleted
+// first; without it, every id must be new to the database (or the insert throws).
+class ChipWriter {
+ public:
+  ChipWriter(Database& db, bool replace);
+  void write(const Chip& chip, const MetricsRow& metrics);
+
+ private:
+  bool replace_;
+  sqlite::Statement del_, chip_, alias_, unit_, die_, metrics_;
 };
 
 }  // namespace exctl::chipdb

@@ -3,13 +3,17 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <exception>
 #include <filesystem>
-#include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
-#include <sstream>
+#include <thread>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -23,7 +27,7 @@ namespace fs = std::filesystem;
 
 // Top-level keys, for the hint when one turns up inside a [table].
 const std::set<std::string_view> kTopLevel = {"id",         "vendor", "name", "aliases", "year",
-                                             "datacenter", "origin", "kind", "status"};
+                                              "datacenter", "origin", "kind", "status"};
 
 // Reads source/confidence/estimated/notes of a group; `keys` are the group's value keys,
 // which `estimated` may name.
@@ -32,17 +36,21 @@ Provenance read_provenance(TableReader& r, const std::vector<std::string_view>& 
   p.present = true;
   p.source = r.string("source", true).value_or("");
   if (auto c = r.string("confidence", true)) {
-    if (auto conf = confidence_from_name(*c)) p.confidence = *conf;
+    if (auto conf = confidence_from_name(*c))
+      p.confidence = *conf;
     else
-      r.sink().error("E0207", fmt::format("'{}' must be high, medium or low, found '{}'", r.path("confidence"), *c),
-                     r.span(*r.take("confidence")));
+      r.sink().error(
+          "E0207",
+          fmt::format("'{}' must be high, medium or low, found '{}'", r.path("confidence"), *c),
+          r.span(*r.take("confidence")));
   }
   p.notes = r.string("notes").value_or("");
   p.estimated = r.strings("estimated");
   for (const auto& key : p.estimated) {
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-      r.sink().error("E0207", fmt::format("'{}' names '{}', which is not a value of this table",
-                                          r.path("estimated"), key),
+      r.sink().error("E0207",
+                     fmt::format("'{}' names '{}', which is not a value of this table",
+                                 r.path("estimated"), key),
                      r.span(*r.take("estimated")));
     }
   }
@@ -51,7 +59,8 @@ Provenance read_provenance(TableReader& r, const std::vector<std::string_view>& 
 
 std::vector<std::string_view> precision_keys() {
   std::vector<std::string_view> keys;
-  for (Precision p : kAllPrecisions) keys.push_back(precision_key(p));
+  for (Precision p : kAllPrecisions)
+    keys.push_back(precision_key(p));
   return keys;
 }
 
@@ -68,9 +77,13 @@ bool read_unit(TableReader& r, ProcessingUnit& unit) {
     auto p = precision_from_key(key);
     Span where = r.span(*r.take("sparse"));
     if (!p) {
-      r.sink().error("E0207", fmt::format("'{}' names '{}', which is not a precision", r.path("sparse"), key), where);
+      r.sink().error(
+          "E0207", fmt::format("'{}' names '{}', which is not a precision", r.path("sparse"), key),
+          where);
     } else if (!unit.at(*p) && !r.has(key)) {  // a figure that failed to parse was reported already
-      r.sink().error("E0207", fmt::format("'{}' names '{}', which has no figure", r.path("sparse"), key), where);
+      r.sink().error("E0207",
+                     fmt::format("'{}' names '{}', which has no figure", r.path("sparse"), key),
+                     where);
     } else {
       unit.sparse[static_cast<size_t>(*p)] = true;
     }
@@ -85,8 +98,10 @@ void read_compute(TableReader& r, Chip& chip) {
   bool has_direct = read_unit(r, direct);
   const toml::array* units = r.tables("unit");
   if (units && has_direct) {
-    r.sink().error("E0208", "'compute' has both precision keys and [[compute.unit]] tables; use one or the other",
-                   r.table_span());
+    r.sink().error(
+        "E0208",
+        "'compute' has both precision keys and [[compute.unit]] tables; use one or the other",
+        r.table_span());
   }
   if (units) {
     chip.explicit_units = true;
@@ -95,7 +110,8 @@ void read_compute(TableReader& r, Chip& chip) {
       ProcessingUnit unit;
       unit.name = ur.string("name", true).value_or("");
       if (!read_unit(ur, unit)) {
-        r.sink().error("E0202", fmt::format("'compute.unit[{}]' gives no throughput figure", i), ur.table_span());
+        r.sink().error("E0202", fmt::format("'compute.unit[{}]' gives no throughput figure", i),
+                       ur.table_span());
       }
       ur.finish();
       chip.units.push_back(std::move(unit));
@@ -131,15 +147,19 @@ void read_silicon(TableReader& r, Chip& chip) {
     Die die;
     die.name = dr.string("name", true).value_or("");
     if (auto role = dr.string("role")) {
-      if (auto parsed = die_role_from_name(*role)) die.role = *parsed;
+      if (auto parsed = die_role_from_name(*role))
+        die.role = *parsed;
       else
-        r.sink().error("E0207", fmt::format("'{}' must be compute, io or cache, found '{}'", dr.path("role"), *role),
-                       dr.span(*dr.take("role")));
+        r.sink().error(
+            "E0207",
+            fmt::format("'{}' must be compute, io or cache, found '{}'", dr.path("role"), *role),
+            dr.span(*dr.take("role")));
     }
     die.count = static_cast<int>(dr.integer("count", 1, 1000).value_or(1));
     die.area_mm2 = dr.number("area_mm2");
     if (die.area_mm2 && *die.area_mm2 == 0) {
-      r.sink().error("E0206", fmt::format("'{}' must be positive", dr.path("area_mm2")), dr.span(*dr.take("area_mm2")));
+      r.sink().error("E0206", fmt::format("'{}' must be positive", dr.path("area_mm2")),
+                     dr.span(*dr.take("area_mm2")));
       die.area_mm2.reset();
     }
     die.process = dr.string("process").value_or("");
@@ -147,7 +167,9 @@ void read_silicon(TableReader& r, Chip& chip) {
     die.estimated = dr.strings("estimated");
     for (const auto& key : die.estimated) {
       if (key != "area_mm2" && key != "count" && key != "process") {
-        r.sink().error("E0207", fmt::format("'{}' names '{}', which is not a value of this die", dr.path("estimated"), key),
+        r.sink().error("E0207",
+                       fmt::format("'{}' names '{}', which is not a value of this die",
+                                   dr.path("estimated"), key),
                        dr.span(*dr.take("estimated")));
       }
     }
@@ -187,17 +209,21 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
   TableReader r(root, file, local, "", &kTopLevel);
   if (auto id = r.string("id", true)) {
     chip.id_span = r.span(*r.take("id"));
-    if (valid_slug(*id)) chip.id = *id;
+    if (valid_slug(*id))
+      chip.id = *id;
     else
-      local.error("E0207", fmt::format("'id' must be a lowercase slug like 'nvidia-h100-sxm', found '{}'", *id),
-                  r.span(*r.take("id")));
+      local.error(
+          "E0207",
+          fmt::format("'id' must be a lowercase slug like 'nvidia-h100-sxm', found '{}'", *id),
+          r.span(*r.take("id")));
   }
   chip.vendor = r.string("vendor", true).value_or("");
   chip.name = r.string("name", true).value_or("");
   if (r.has("name")) chip.name_span = r.span(*r.take("name"));
   chip.aliases = r.strings("aliases");
   if (const toml::array* arr = r.has("aliases") ? r.take("aliases")->as_array() : nullptr) {
-    for (const auto& item : *arr) chip.alias_spans.push_back(r.span(item));
+    for (const auto& item : *arr)
+      chip.alias_spans.push_back(r.span(item));
   }
   chip.year = static_cast<int>(r.integer("year", 1990, 2100, true).value_or(0));
   chip.datacenter = r.boolean("datacenter");
@@ -205,18 +231,26 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
   if (!chip.origin.empty() &&
       (chip.origin.size() != 2 || !std::isupper(static_cast<unsigned char>(chip.origin[0])) ||
        !std::isupper(static_cast<unsigned char>(chip.origin[1])))) {
-    local.error("E0207", fmt::format("'origin' must be an ISO 3166-1 alpha-2 code like 'US', found '{}'", chip.origin),
+    local.error("E0207",
+                fmt::format("'origin' must be an ISO 3166-1 alpha-2 code like 'US', found '{}'",
+                            chip.origin),
                 r.span(*r.take("origin")));
   }
   if (auto kind = r.string("kind")) {
-    if (auto k = chip_kind_from_name(*kind)) chip.kind = *k;
-    else local.error("E0207", fmt::format("'kind' must be accelerator or hbm, found '{}'", *kind), r.span(*r.take("kind")));
+    if (auto k = chip_kind_from_name(*kind))
+      chip.kind = *k;
+    else
+      local.error("E0207", fmt::format("'kind' must be accelerator or hbm, found '{}'", *kind),
+                  r.span(*r.take("kind")));
   }
   if (auto status = r.string("status")) {
-    if (auto s = chip_status_from_name(*status)) chip.status = *s;
+    if (auto s = chip_status_from_name(*status))
+      chip.status = *s;
     else
-      local.error("E0207", fmt::format("'status' must be released, announced or reported, found '{}'", *status),
-                  r.span(*r.take("status")));
+      local.error(
+          "E0207",
+          fmt::format("'status' must be released, announced or reported, found '{}'", *status),
+          r.span(*r.take("status")));
   }
   chip.notes = r.string("notes").value_or("");
   chip.identity.present = true;
@@ -224,13 +258,17 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
   for (const auto& key : chip.identity.estimated) {
     static const std::set<std::string_view> kEstimable = {"year", "datacenter", "origin"};
     if (!kEstimable.count(key)) {
-      local.error("E0207", fmt::format("'estimated' names '{}'; at the top level only year, datacenter and origin can be estimates", key),
+      local.error("E0207",
+                  fmt::format("'estimated' names '{}'; at the top level only year, datacenter and "
+                              "origin can be estimates",
+                              key),
                   r.span(*r.take("estimated")));
     }
   }
   chip.identity.source = r.string("source", true).value_or("");
   if (auto c = r.string("confidence", true)) {
-    if (auto conf = confidence_from_name(*c)) chip.identity.confidence = *conf;
+    if (auto conf = confidence_from_name(*c))
+      chip.identity.confidence = *conf;
     else
       local.error("E0207", fmt::format("'confidence' must be high, medium or low, found '{}'", *c),
                   r.span(*r.take("confidence")));
@@ -255,55 +293,277 @@ namespace {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+// The check over any record with the names of a Chip (Chip, ChipNames).
+template <typename Record>
+void check_names(std::vector<const Record*> order, DiagnosticSink& sink) {
+  // Blame is decided by id order, not file order, so the same set always gives the same
+  // diagnostics.
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Record* a, const Record* b) { return a->id < b->id; });
+
+  std::unordered_map<std::string_view, const Record*> ids;
+  ids.reserve(order.size());
+  for (const Record* chip : order) {
+    auto [it, inserted] = ids.emplace(chip->id, chip);
+    if (!inserted) {
+      sink.report({Severity::error,
+                   "E0203",
+                   fmt::format("duplicate chip id '{}'", chip->id),
+                   chip->id_span,
+                   {fmt::format("first defined in {}", it->second->origin_file)}});
+    }
+  }
+  // A name a user may type (id, name, alias; ignoring case) must lead to one chip. Ids and
+  // names are claimed first; an alias that takes another chip's id or name is the alias's fault.
+  // The keys are the names themselves when already in lowercase (every id is), else lowered
+  // copies kept in `lowered`, whose strings do not move.
+  std::unordered_map<std::string_view, const Record*> owner;
+  owner.reserve(order.size() * 3);
+  std::deque<std::string> lowered;
+  auto claim = [&](const Record* chip, const std::string& name, const Span& span,
+                   std::string_view what) {
+    std::string_view key = name;
+    if (std::any_of(name.begin(), name.end(), [](char c) {
+          return std::tolower(static_cast<unsigned char>(c)) != static_cast<unsigned char>(c);
+        }))
+      key = lowered.emplace_back(lower(name));
+    auto [it, inserted] = owner.emplace(key, chip);
+    if (inserted || it->second->id == chip->id) return;
+    sink.report({Severity::error,
+                 "E0209",
+                 fmt::format("{} '{}' of chip '{}' already names chip '{}'", what, name, chip->id,
+                             it->second->id),
+                 span.has_file() ? span : chip->id_span,
+                 {"every id, name and alias must lead to one chip, ignoring case"}});
+  };
+  for (const Record* chip : order)
+    claim(chip, chip->id, chip->id_span, "id");
+  for (const Record* chip : order)
+    claim(chip, chip->name, chip->name_span, "name");
+  for (const Record* chip : order) {
+    for (size_t i = 0; i < chip->aliases.size(); ++i) {
+      claim(chip, chip->aliases[i], i < chip->alias_spans.size() ? chip->alias_spans[i] : Span{},
+            "alias");
+    }
+  }
+}
+
+template <typename Record>
+std::vector<const Record*> pointers(const std::vector<Record>& records) {
+  std::vector<const Record*> out;
+  out.reserve(records.size());
+  for (const auto& r : records)
+    out.push_back(&r);
+  return out;
+}
+
+// Worker threads for a set of files: below this many, parsing on the calling thread is
+// quicker than starting threads.
+constexpr size_t kMinFilesPerThread = 64;
+// Files a worker parses before handing their outcomes over, and batches parsed but not yet
+// consumed, at most (bounding memory when `consume` is the slower side).
+constexpr size_t kBatch = 32;
+constexpr size_t kSlots = 16;
+
+// Re-points the spans of a chip's names (all into one file) to a copy of the start of the
+// file's text, up to the end of the last line they are on: offsets, lines and columns stay
+// as they were, so diagnostics about the names read the same, and a record kept for long
+// does not keep its whole file's text.
+void compact_spans(Span& id_span, Span& name_span, std::vector<Span>& alias_spans) {
+  SourcePtr file = id_span.file;
+  if (!file) return;
+  auto within = [&](const Span& s) { return !s.has_file() || s.file == file; };
+  if (!within(name_span) || !std::all_of(alias_spans.begin(), alias_spans.end(), within)) return;
+  uint32_t last = std::max({id_span.end, id_span.begin + 1, name_span.end, name_span.begin + 1});
+  for (const Span& s : alias_spans)
+    last = std::max({last, s.end, s.begin + 1});
+  const std::string& text = file->text();
+  size_t cut = std::min<size_t>(last, text.size());
+  size_t newline = text.find('\n', cut > 0 ? cut - 1 : 0);
+  cut = newline == std::string::npos ? text.size() : newline + 1;
+  if (cut == text.size()) return;
+  auto compact = std::make_shared<const SourceFile>(file->path(), text.substr(0, cut));
+  auto repoint = [&](Span& s) {
+    if (s.has_file()) s.file = compact;
+  };
+  repoint(id_span);
+  repoint(name_span);
+  for (Span& s : alias_spans)
+    repoint(s);
+}
+
+// Reads and parses files [begin, end). All the texts are read first: allocating them one
+// after another, rather than each after the previous file's TOML tree was freed, spares
+// the allocator a consolidation of its small free blocks per file.
+std::vector<ParsedSpec> parse_spec_files(const std::vector<std::string>& files, size_t begin,
+                                         size_t end) {
+  std::vector<ParsedSpec> out(end - begin);
+  std::vector<SourcePtr> sources(end - begin);
+  for (size_t i = begin; i < end; ++i)
+    sources[i - begin] = read_source(files[i], "chip spec", "E0210", out[i - begin].diagnostics);
+  for (size_t k = 0; k < out.size(); ++k) {
+    if (!sources[k]) continue;
+    auto& chip = out[k].chip;
+    chip = parse_chip_spec(sources[k], out[k].diagnostics);
+    if (chip) compact_spans(chip->id_span, chip->name_span, chip->alias_spans);
+    sources[k].reset();
+  }
   return out;
 }
 
 }  // namespace
 
 void check_chip_set(const std::vector<Chip>& chips, DiagnosticSink& sink) {
-  // Blame is decided by id order, not file order, so the same set always gives the same
-  // diagnostics.
-  std::vector<const Chip*> order;
-  for (const auto& c : chips) order.push_back(&c);
-  std::stable_sort(order.begin(), order.end(), [](const Chip* a, const Chip* b) { return a->id < b->id; });
+  check_names(pointers(chips), sink);
+}
 
-  std::map<std::string, const Chip*> ids;
-  for (const Chip* chip : order) {
-    auto [it, inserted] = ids.emplace(chip->id, chip);
-    if (!inserted) {
-      sink.report({Severity::error, "E0203", fmt::format("duplicate chip id '{}'", chip->id), chip->id_span,
-                   {fmt::format("first defined in {}", it->second->origin_file)}});
+void check_chip_set(const std::vector<const Chip*>& chips, DiagnosticSink& sink) {
+  check_names(chips, sink);
+}
+
+void check_chip_set(const std::vector<ChipNames>& chips, DiagnosticSink& sink) {
+  check_names(pointers(chips), sink);
+}
+
+void check_chip_set(const std::vector<const ChipNames*>& chips, DiagnosticSink& sink) {
+  check_names(chips, sink);
+}
+
+ChipNames names_of(const Chip& chip) {
+  return {chip.id,      chip.name,      chip.aliases,    chip.origin_file,
+          chip.id_span, chip.name_span, chip.alias_spans};
+}
+
+ChipNames take_names(Chip&& chip) {
+  compact_spans(chip.id_span, chip.name_span, chip.alias_spans);
+  return {std::move(chip.id),          std::move(chip.name),    std::move(chip.aliases),
+          std::move(chip.origin_file), std::move(chip.id_span), std::move(chip.name_span),
+          std::move(chip.alias_spans)};
+}
+
+void parse_chip_spec_files(const std::vector<std::string>& files,
+                           const std::function<void(ParsedSpec&)>& consume) {
+  size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()),
+                                    files.size() / kMinFilesPerThread);
+  if (threads <= 1) {
+    for (size_t i = 0; i < files.size(); ++i) {
+      ParsedSpec spec = std::move(parse_spec_files(files, i, i + 1).front());
+      consume(spec);
     }
+    return;
   }
-  // A name a user may type (id, name, alias; ignoring case) must lead to one chip. Ids and
-  // names are claimed first; an alias that takes another chip's id or name is the alias's fault.
-  std::map<std::string, const Chip*> owner;
-  auto claim = [&](const Chip* chip, const std::string& name, const Span& span, std::string_view what) {
-    auto [it, inserted] = owner.emplace(lower(name), chip);
-    if (inserted || it->second->id == chip->id) return;
-    sink.report({Severity::error, "E0209",
-                 fmt::format("{} '{}' of chip '{}' already names chip '{}'", what, name, chip->id, it->second->id),
-                 span.has_file() ? span : chip->id_span,
-                 {"every id, name and alias must lead to one chip, ignoring case"}});
+  // Files are parsed in batches: a batch is taken by one thread, and its outcomes go to slot
+  // batch % kSlots, from which this thread consumes them in batch order. A batch is taken
+  // only when its slot is free, which bounds the outcomes kept. This thread parses too
+  // while the batch it needs next is not ready, so one helper per further core suffices.
+  // Batches keep the hand-overs (a lock, a wake-up) rare.
+  const size_t batches = (files.size() + kBatch - 1) / kBatch;
+  std::vector<std::optional<std::vector<ParsedSpec>>> slots(std::min(kSlots, batches));
+  std::mutex mutex;
+  std::condition_variable filled, freed;
+  size_t next = 0, consumed = 0;
+  bool stop = false;
+  std::exception_ptr failure;
+
+  auto parse_batch = [&](size_t b) {
+    return parse_spec_files(files, b * kBatch, std::min(files.size(), (b + 1) * kBatch));
   };
-  for (const Chip* chip : order) claim(chip, chip->id, chip->id_span, "id");
-  for (const Chip* chip : order) claim(chip, chip->name, chip->name_span, "name");
-  for (const Chip* chip : order) {
-    for (size_t i = 0; i < chip->aliases.size(); ++i) {
-      claim(chip, chip->aliases[i], i < chip->alias_spans.size() ? chip->alias_spans[i] : Span{}, "alias");
+  auto helper = [&] {
+    for (;;) {
+      size_t b;
+      {
+        std::unique_lock lock(mutex);
+        freed.wait(lock, [&] { return stop || next >= batches || next < consumed + slots.size(); });
+        if (stop || next >= batches) return;
+        b = next++;
+      }
+      std::vector<ParsedSpec> batch;
+      try {
+        batch = parse_batch(b);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+        stop = true;
+        filled.notify_all();
+        freed.notify_all();
+        return;
+      }
+      {
+        std::lock_guard lock(mutex);
+        slots[b % slots.size()] = std::move(batch);
+      }
+      filled.notify_one();
     }
+  };
+  std::vector<std::jthread> helpers;
+  // Joins the helpers however this function is left.
+  auto halt = [&] {
+    {
+      std::lock_guard lock(mutex);
+      stop = true;
+    }
+    freed.notify_all();
+    helpers.clear();
+  };
+  try {
+    for (size_t t = 1; t < threads; ++t)
+      helpers.emplace_back(helper);
+    for (size_t b = 0; b < batches;) {
+      std::vector<ParsedSpec> batch;
+      std::optional<size_t> claimed;
+      {
+        std::unique_lock lock(mutex);
+        for (;;) {
+          if (failure) std::rethrow_exception(failure);
+          auto& slot = slots[b % slots.size()];
+          if (slot) {
+            batch = std::move(*slot);
+            slot.reset();
+            consumed = b + 1;
+            break;
+          }
+          if (next < batches && next < consumed + slots.size()) {
+            claimed = next++;
+            break;
+          }
+          filled.wait(lock);
+        }
+      }
+      if (claimed) {
+        std::vector<ParsedSpec> parsed = parse_batch(*claimed);
+        std::lock_guard lock(mutex);
+        slots[*claimed % slots.size()] = std::move(parsed);
+        continue;
+      }
+      freed.notify_all();
+      for (ParsedSpec& spec : batch)
+        consume(spec);
+      ++b;
+    }
+  } catch (...) {
+    halt();
+    throw;
   }
+  halt();
 }
 
 std::vector<Chip> read_chip_specs(const std::vector<std::string>& paths, DiagnosticSink& sink) {
   std::vector<std::string> files = toml_files(paths, "chip spec", "E0210", sink);
   std::vector<Chip> chips;
-  for (const auto& path : files) {
-    SourcePtr file = read_source(path, "chip spec", "E0210", sink);
-    if (!file) continue;
-    if (auto chip = parse_chip_spec(file, sink)) chips.push_back(std::move(*chip));
-  }
+  chips.reserve(files.size());
+  parse_chip_spec_files(files, [&](ParsedSpec& spec) {
+    sink.merge(spec.diagnostics);
+    if (spec.chip) chips.push_back(std::move(*spec.chip));
+  });
   check_chip_set(chips, sink);
   return chips;
 }
@@ -316,11 +576,20 @@ std::string quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
     }
   }
   return out + "\"";
@@ -328,13 +597,16 @@ std::string quote(std::string_view s) {
 
 std::string quote_list(const std::vector<std::string>& items) {
   std::vector<std::string> quoted;
-  for (const auto& s : items) quoted.push_back(quote(s));
+  for (const auto& s : items)
+    quoted.push_back(quote(s));
   return "[" + fmt::format("{}", fmt::join(quoted, ", ")) + "]";
 }
 
 struct Writer {
   std::string out;
-  void line(std::string_view key, const std::string& value) { out += fmt::format("{} = {}\n", key, value); }
+  void line(std::string_view key, const std::string& value) {
+    out += fmt::format("{} = {}\n", key, value);
+  }
   void str(std::string_view key, const std::string& value) {
     if (!value.empty()) line(key, quote(value));
   }
@@ -369,7 +641,8 @@ std::string write_chip_spec(const Chip& chip) {
   if (chip.datacenter) w.line("datacenter", *chip.datacenter ? "true" : "false");
   w.str("origin", chip.origin);
   if (chip.kind != ChipKind::accelerator) w.str("kind", std::string(chip_kind_name(chip.kind)));
-  if (chip.status != ChipStatus::released) w.str("status", std::string(chip_status_name(chip.status)));
+  if (chip.status != ChipStatus::released)
+    w.str("status", std::string(chip_status_name(chip.status)));
   w.str("notes", chip.notes);
   w.line("source", quote(chip.identity.source));
   w.line("confidence", quote(confidence_name(chip.identity.confidence)));

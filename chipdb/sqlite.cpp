@@ -4,6 +4,12 @@ namespace exctl::sqlite {
 
 Connection Connection::open(const std::string& path, int flags) {
   sqlite3* db = nullptr;
+  // No memory statistics: they cost a global mutex on every allocation. This has to be set
+  // before SQLite initializes, so the first connection does it (later it is a no-op).
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
+  // A Connection is used by one thread at a time, so SQLite needs no per-connection mutex.
+  flags |= SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -17,8 +23,9 @@ Connection Connection::open(const std::string& path, int flags) {
 Connection Connection::open_image(const unsigned char* data, size_t size) {
   Connection conn = open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   // SQLite does not write to a READONLY image, so handing it our constant data is safe.
-  int rc = sqlite3_deserialize(conn.db_, "main", const_cast<unsigned char*>(data), static_cast<sqlite3_int64>(size),
-                               static_cast<sqlite3_int64>(size), SQLITE_DESERIALIZE_READONLY);
+  int rc = sqlite3_deserialize(conn.db_, "main", const_cast<unsigned char*>(data),
+                               static_cast<sqlite3_int64>(size), static_cast<sqlite3_int64>(size),
+                               SQLITE_DESERIALIZE_READONLY);
   if (rc != SQLITE_OK) throw SqliteError(conn.error_message());
   return conn;
 }
@@ -32,7 +39,9 @@ Connection& Connection::operator=(Connection&& other) noexcept {
   return *this;
 }
 
-Connection::~Connection() { sqlite3_close(db_); }
+Connection::~Connection() {
+  sqlite3_close(db_);
+}
 
 void Connection::exec(const std::string& sql) {
   char* error = nullptr;
@@ -45,7 +54,8 @@ void Connection::exec(const std::string& sql) {
 
 Statement Connection::prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+      SQLITE_OK) {
     throw SqliteError(error_message());
   }
   return Statement(db_, stmt);
@@ -58,6 +68,12 @@ int64_t Connection::pragma_int(std::string_view name) {
 
 Statement& Statement::bind(int index, std::string_view text) {
   sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::bind_static(int index, std::string_view text) {
+  // A view without data is the empty text, not NULL.
+  sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "", static_cast<int>(text.size()),
+                    SQLITE_STATIC);
   return *this;
 }
 Statement& Statement::bind(int index, int64_t value) {

@@ -2,13 +2,13 @@
 // message; callers turn them into diagnostics at the boundary.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include <sqlite3.h>
 
 namespace exctl::sqlite {
 
@@ -19,6 +19,7 @@ class SqliteError : public std::runtime_error {
 
 class Statement;
 
+// Not thread-safe: use a Connection (and its statements) from one thread at a time.
 class Connection {
  public:
   Connection() = default;
@@ -47,13 +48,18 @@ class Connection {
 class Statement {
  public:
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+    other.stmt_ = nullptr;
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   ~Statement() { sqlite3_finalize(stmt_); }
 
-  // Binds are 1-based, as in SQLite.
+  // Binds are 1-based, as in SQLite. Text is copied...
   Statement& bind(int index, std::string_view text);
+  // ...unless bound with bind_static: then `text` must stay unchanged until the statement
+  // is reset (run() resets it).
+  Statement& bind_static(int index, std::string_view text);
   Statement& bind(int index, int64_t value);
   Statement& bind(int index, double value);
   Statement& bind_null(int index);

@@ -5,9 +5,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -47,41 +48,70 @@ std::string_view type_name(const toml::node& node) {
 }
 
 std::optional<toml::table> parse_toml(const SourcePtr& file, DiagnosticSink& sink) {
-  try {
-    return toml::parse(file->text(), file->path());
-  } catch (const toml::parse_error& e) {
-    std::string message(e.description());
-    if (!message.empty())
-      message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
-    while (!message.empty() && (message.back() == '.' || message.back() == ' '))
-      message.pop_back();
-    Diagnostic d{
-        Severity::error, "E0201", "toml syntax error: " + message, span_of(file, e.source()), {}};
-    if (message.find("control characters") != std::string::npos) {
-      d.notes.push_back("a string on this line may be missing its closing quote");
-    }
-    sink.report(std::move(d));
-    return std::nullopt;
+  // No source path for toml++: every node would hold a reference-counted copy of it, and
+  // spans are made from our own SourceFile (span_of), which knows the path.
+  toml::parse_result result = toml::parse(std::string_view(file->text()));
+  if (result) return std::move(result).table();
+  const toml::parse_error& e = result.error();
+  std::string message(e.description());
+  if (!message.empty())
+    message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+  while (!message.empty() && (message.back() == '.' || message.back() == ' '))
+    message.pop_back();
+  Diagnostic d{
+      Severity::error, "E0201", "toml syntax error: " + message, span_of(file, e.source()), {}};
+  if (message.find("control characters") != std::string::npos) {
+    d.notes.push_back("a string on this line may be missing its closing quote");
   }
+  sink.report(std::move(d));
+  return std::nullopt;
 }
 
 SourcePtr read_source(const std::string& path, std::string_view noun, std::string_view code,
                       DiagnosticSink& sink) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    sink.error(std::string(code), fmt::format("cannot read {} '{}': no such file", noun, path));
+  // One open, one fstat and (for a regular file) one read of the size fstat gives: specs
+  // are small and many, so the system calls are most of the cost.
+  auto fail = [&](std::string_view why) {
+    sink.error(std::string(code), fmt::format("cannot read {} '{}': {}", noun, path, why));
     return nullptr;
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    return fail(err == ENOENT || err == ENOTDIR ? "no such file" : std::strerror(err));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path, ec)) {
-    sink.error(std::string(code), fmt::format("cannot read {} '{}': {}", noun, path,
-                                              fs::is_directory(path, ec) ? "it is a directory"
-                                                                         : std::strerror(errno)));
-    return nullptr;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return fail(std::strerror(err));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return std::make_shared<SourceFile>(path, buffer.str());
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return fail("it is a directory");
+  }
+  // A regular file is read in one call of its size; anything else (a pipe, /proc) until EOF.
+  bool regular = S_ISREG(st.st_mode);
+  std::string text(regular ? static_cast<size_t>(st.st_size) : size_t{4096}, '\0');
+  size_t have = 0;
+  for (;;) {
+    if (have == text.size()) {
+      if (regular) break;
+      text.resize(text.size() * 2);
+    }
+    ssize_t n = ::read(fd, text.data() + have, text.size() - have);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return fail(std::strerror(err));
+    }
+    if (n == 0) break;
+    have += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(have);
+  return std::make_shared<SourceFile>(path, std::move(text));
 }
 
 std::vector<std::string> toml_files(const std::vector<std::string>& paths, std::string_view noun,
@@ -110,8 +140,19 @@ std::string TableReader::path(std::string_view key) const {
   return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
 }
 
+bool TableReader::known(std::string_view key) const {
+  auto end = known_inline_.begin() + static_cast<std::ptrdiff_t>(known_count_);
+  return std::find(known_inline_.begin(), end, key) != end ||
+         std::find(known_more_.begin(), known_more_.end(), key) != known_more_.end();
+}
+
 const toml::node* TableReader::take(std::string_view key) {
-  known_.insert(std::string(key));
+  if (!known(key)) {
+    if (known_count_ < kInlineKeys)
+      known_inline_[known_count_++] = key;
+    else
+      known_more_.push_back(key);
+  }
   return table_.get(key);
 }
 
@@ -250,7 +291,7 @@ const toml::array* TableReader::tables(std::string_view key) {
 
 void TableReader::finish() {
   for (auto&& [key, node] : table_) {
-    if (known_.count(std::string(key.str()))) continue;
+    if (known(key.str())) continue;
     Diagnostic d{Severity::error,
                  "E0204",
                  fmt::format("unknown key '{}'", path(key.str())),
@@ -258,10 +299,19 @@ void TableReader::finish() {
                  {}};
     std::string best;
     size_t best_distance = 3;
-    for (const auto& k : known_) {
+    // The nearest known key; among equally near ones the first in sorted order, as the
+    // hint has always named.
+    auto consider = [&](std::string_view k) {
       size_t dist = edit_distance(key.str(), k);
-      if (dist < best_distance) best_distance = dist, best = k;
-    }
+      if (dist < best_distance || (dist == best_distance && !best.empty() && k < best)) {
+        best_distance = dist;
+        best = k;
+      }
+    };
+    for (size_t i = 0; i < known_count_; ++i)
+      consider(known_inline_[i]);
+    for (std::string_view k : known_more_)
+      consider(k);
     if (!best.empty()) d.notes.push_back(fmt::format("did you mean '{}'?", path(best)));
     if (!prefix_.empty() && top_level_ && top_level_->count(key.str())) {
       d.notes.push_back(fmt::format(

@@ -2,8 +2,12 @@
 // problem is reported with file:line:col, unknown keys are rejected with a hint, and
 // values are taken with value_exact (toml++'s value<T>() converts silently). Internal to
 // chipdb; the E02xx codes it reports are listed in docs/diagnostics.md.
+//
+// chipdb compiles toml++ header-only, without exceptions and with std::from_chars for
+// floats (chipdb/CMakeLists.txt); include this header only from chipdb's own sources.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -14,8 +18,8 @@
 #include <toml++/toml.h>
 
 #include "engine/base/diagnostic.hpp"
-#include "engine/base/text.hpp"
 #include "engine/base/rational.hpp"
+#include "engine/base/text.hpp"
 
 namespace exctl::chipdb {
 
@@ -50,6 +54,8 @@ class TableReader {
 
   std::string path(std::string_view key) const;
   bool has(std::string_view key) const { return table_.get(key) != nullptr; }
+  // Marks `key` as known (present or not) and returns its node. The reader keeps a view of
+  // `key`: pass text that outlives it (the readers pass literals and static tables).
   const toml::node* take(std::string_view key);
 
   void type_error(const std::string& key, const toml::node& node, std::string_view expected);
@@ -82,7 +88,13 @@ class TableReader {
   DiagnosticSink& sink_;
   std::string prefix_;
   const std::set<std::string_view>* top_level_;
-  std::set<std::string> known_;
+  // The keys taken. A table has a dozen or two: an array searched in order beats a
+  // node-based set, and needs no allocation up to kInlineKeys.
+  static constexpr size_t kInlineKeys = 32;
+  std::array<std::string_view, kInlineKeys> known_inline_;
+  size_t known_count_ = 0;
+  std::vector<std::string_view> known_more_;
+  bool known(std::string_view key) const;
 };
 
 // Lowercase letters, digits and single hyphens (and dots when `allow_dots`: "llama-3.1-8b").

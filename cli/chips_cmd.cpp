@@ -21,7 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -33,8 +34,10 @@ struct ListOptions {
 };
 
 int run_list(Context& ctx, const ListOptions& opt) {
-  if (!opt.datacenter.empty() && opt.datacenter != "yes" && opt.datacenter != "no" && opt.datacenter != "unknown") {
-    ctx.sink.error("E0108", fmt::format("--datacenter takes yes, no or unknown, not '{}'", opt.datacenter));
+  if (!opt.datacenter.empty() && opt.datacenter != "yes" && opt.datacenter != "no" &&
+      opt.datacenter != "unknown") {
+    ctx.sink.error("E0108",
+                   fmt::format("--datacenter takes yes, no or unknown, not '{}'", opt.datacenter));
   }
   std::vector<std::vector<Condition>> conditions;
   for (const auto& w : opt.where) {
@@ -45,7 +48,8 @@ int run_list(Context& ctx, const ListOptions& opt) {
   if (!chips) return ctx.finish();
 
   std::set<std::string> vendors;
-  for (const auto& v : opt.vendors) vendors.insert(lower(v));
+  for (const auto& v : opt.vendors)
+    vendors.insert(lower(v));
   std::vector<report::ChipWithMetrics> rows;
   std::map<std::string, int> unknown;  // chips left out because a --where field is unknown
   for (const auto& chip : *chips) {
@@ -74,14 +78,17 @@ int run_list(Context& ctx, const ListOptions& opt) {
   std::cout << report::render(table, ctx.format);
   if (ctx.format == report::Format::text) {
     std::cout << fmt::format("{} chip{}", rows.size(), rows.size() == 1 ? "" : "s");
-    if (std::any_of(rows.begin(), rows.end(), [](const auto& r) { return !report::estimated_fields(*r.chip, r.metrics).empty(); })) {
+    if (std::any_of(rows.begin(), rows.end(), [](const auto& r) {
+          return !report::estimated_fields(*r.chip, r.metrics).empty();
+        })) {
       std::cout << "; ~ marks a value that rests on an estimate";
     }
     std::cout << "\n";
   }
   for (const auto& [field, count] : unknown) {
-    ctx.sink.warning("W0101", fmt::format("{} chip{} left out because {} is unknown for {}", count,
-                                           count == 1 ? "" : "s", field, count == 1 ? "it" : "them"));
+    ctx.sink.warning("W0101",
+                     fmt::format("{} chip{} left out because {} is unknown for {}", count,
+                                 count == 1 ? "" : "s", field, count == 1 ? "it" : "them"));
   }
   return ctx.finish();
 }
@@ -89,8 +96,10 @@ int run_list(Context& ctx, const ListOptions& opt) {
 // The chip a command is about: a name from the database, or --spec FILE.
 std::optional<Chip> chip_argument(Context& ctx, const std::string& name, const std::string& spec) {
   if (!spec.empty()) {
-    if (!name.empty()) ctx.sink.error("E0109", "give a chip name or --spec FILE, not both");
-    else return ctx.load_spec(spec);
+    if (!name.empty())
+      ctx.sink.error("E0109", "give a chip name or --spec FILE, not both");
+    else
+      return ctx.load_spec(spec);
     return std::nullopt;
   }
   if (name.empty()) {
@@ -109,8 +118,12 @@ int run_show(Context& ctx, const std::string& name, const std::string& spec) {
   if (!chip) return ctx.finish();
   ChipMetrics m = compute_metrics(*chip, ctx.options);
   switch (ctx.format) {
-    case report::Format::json: std::cout << report::chip_to_json(*chip, m, ctx.options).dump(2) << "\n"; break;
-    case report::Format::text: std::cout << report::chip_show_text(*chip, m, ctx.options); break;
+    case report::Format::json:
+      std::cout << report::chip_to_json(*chip, m, ctx.options).dump(2) << "\n";
+      break;
+    case report::Format::text:
+      std::cout << report::chip_show_text(*chip, m, ctx.options);
+      break;
     default: {
       std::vector<report::ChipWithMetrics> rows = {{&*chip, m}};
       std::cout << report::render(report::chip_export_table(rows), ctx.format);
@@ -128,15 +141,18 @@ int run_export(Context& ctx, const std::vector<std::string>& names, const std::s
     if (const Chip* c = resolve_chip(*chips, n, ctx.sink)) selected.push_back(c);
   }
   if (names.empty()) {
-    for (const auto& c : *chips) selected.push_back(&c);
+    for (const auto& c : *chips)
+      selected.push_back(&c);
   }
   if (ctx.sink.has_errors()) return ctx.finish();
 
   if (format == "toml") {
     if (out_dir.empty()) {
       if (selected.size() != 1) {
-        ctx.sink.error("E0109", fmt::format("{} chips selected; TOML export of more than one chip needs --out DIR",
-                                            selected.size()));
+        ctx.sink.error(
+            "E0109",
+            fmt::format("{} chips selected; TOML export of more than one chip needs --out DIR",
+                        selected.size()));
         return ctx.finish();
       }
       std::cout << chipdb::write_chip_spec(*selected.front());
@@ -147,28 +163,35 @@ int run_export(Context& ctx, const std::vector<std::string>& names, const std::s
     for (const Chip* c : selected) {
       std::ofstream f(fs::path(out_dir) / (c->id + ".toml"));
       f << chipdb::write_chip_spec(*c);
-      if (!f) ctx.sink.error("E0110", fmt::format("cannot write '{}'", (fs::path(out_dir) / (c->id + ".toml")).string()));
+      if (!f)
+        ctx.sink.error("E0110", fmt::format("cannot write '{}'",
+                                            (fs::path(out_dir) / (c->id + ".toml")).string()));
     }
-    if (!ctx.sink.has_errors()) std::cerr << fmt::format("wrote {} chip specs to {}\n", selected.size(), out_dir);
+    if (!ctx.sink.has_errors())
+      std::cerr << fmt::format("wrote {} chip specs to {}\n", selected.size(), out_dir);
     return ctx.finish();
   }
   std::vector<report::ChipWithMetrics> rows;
-  for (const Chip* c : selected) rows.push_back({c, compute_metrics(*c, ctx.options)});
+  for (const Chip* c : selected)
+    rows.push_back({c, compute_metrics(*c, ctx.options)});
   std::string text;
   if (format == "json") {
     auto arr = nlohmann::ordered_json::array();
-    for (const auto& r : rows) arr.push_back(report::chip_to_json(*r.chip, r.metrics, ctx.options));
+    for (const auto& r : rows)
+      arr.push_back(report::chip_to_json(*r.chip, r.metrics, ctx.options));
     text = arr.dump(2) + "\n";
   } else if (format == "csv") {
     text = report::render_csv(report::chip_export_table(rows));
   } else {
-    ctx.sink.error("E0106", fmt::format("chips export takes --format toml, csv or json, not '{}'", format));
+    ctx.sink.error("E0106",
+                   fmt::format("chips export takes --format toml, csv or json, not '{}'", format));
     return ctx.finish();
   }
   if (out_dir.empty()) {
     std::cout << text;
   } else {
-    ctx.sink.error("E0109", "--out DIR is for --format toml; redirect standard output for csv and json");
+    ctx.sink.error("E0109",
+                   "--out DIR is for --format toml; redirect standard output for csv and json");
   }
   return ctx.finish();
 }
@@ -176,49 +199,59 @@ int run_export(Context& ctx, const std::vector<std::string>& names, const std::s
 int run_import(Context& ctx, const std::vector<std::string>& paths, bool empty) {
   std::string path = ctx.database_path();
   if (path.empty()) {
-    ctx.sink.error("E0104", "the built-in database is read-only; give --db PATH (a new file starts as a copy of it)");
+    ctx.sink.error(
+        "E0104",
+        "the built-in database is read-only; give --db PATH (a new file starts as a copy of it)");
+    return ctx.finish();
+  }
+  auto summary = [&](size_t count, size_t updated, const std::string& seeded) {
+    std::cout << fmt::format("imported {} chip{} into {}: {} added, {} updated{}\n", count,
+                             count == 1 ? "" : "s", path, count - updated, updated, seeded);
+  };
+  if (!fs::exists(path)) {
+    // A new database is written whole (seed and import) in one go, checked as below.
+    std::vector<Chip> seed;
+    if (!empty)
+      seed = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
+    auto result = chipdb::import_specs_into_new_database(path, paths, seed, ctx.sink);
+    if (result) {
+      summary(result->added + result->updated, result->updated,
+              seed.empty()
+                  ? ""
+                  : fmt::format(" (new database, seeded with the {} built-in chips)", seed.size()));
+    }
     return ctx.finish();
   }
   // Validate everything before touching the database.
   std::vector<Chip> incoming = chipdb::read_chip_specs(paths, ctx.sink);
   if (ctx.sink.has_errors()) return ctx.finish();
 
-  bool created = !fs::exists(path);
   auto db = ctx.open_database(chipdb::Database::Mode::read_write);
   if (!db) return ctx.finish();
   try {
-    std::vector<Chip> seed;
-    if (created && !empty) {
-      seed = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
-    }
     // The database after the import must still resolve every name to one chip.
-    std::vector<Chip> before = created ? seed : db->load_all();
-    std::set<std::string> incoming_ids, before_ids;
-    for (const auto& c : incoming) incoming_ids.insert(c.id);
-    for (const auto& c : before) before_ids.insert(c.id);
-    std::vector<Chip> after = incoming;
+    std::vector<Chip> before = db->load_all();
+    std::set<std::string_view> incoming_ids;
+    for (const auto& c : incoming)
+      incoming_ids.insert(c.id);
+    std::vector<const Chip*> after;
+    after.reserve(incoming.size() + before.size());
+    size_t updated = 0;
+    for (const auto& c : incoming)
+      after.push_back(&c);
     for (const auto& c : before) {
-      if (!incoming_ids.count(c.id)) after.push_back(c);
+      if (incoming_ids.count(c.id))
+        ++updated;
+      else
+        after.push_back(&c);
     }
     chipdb::check_chip_set(after, ctx.sink);
-    if (ctx.sink.has_errors()) {
-      db.reset();
-      if (created) fs::remove(path);
-      return ctx.finish();
-    }
-    // A new database is written whole (seed and import) in the one transaction.
-    chipdb::import_chips(*db, created ? after : incoming);
-    size_t updated = 0;
-    for (const auto& id : incoming_ids) updated += before_ids.count(id);
-    std::cout << fmt::format("imported {} chip{} into {}: {} added, {} updated{}\n", incoming.size(),
-                             incoming.size() == 1 ? "" : "s", path, incoming.size() - updated, updated,
-                             created && !seed.empty()
-                                 ? fmt::format(" (new database, seeded with the {} built-in chips)", seed.size())
-                                 : "");
+    if (ctx.sink.has_errors()) return ctx.finish();
+    chipdb::import_chips(*db, incoming);
+    summary(incoming.size(), updated, "");
   } catch (const std::exception& e) {
-    ctx.sink.error("E0104", fmt::format("import into '{}' failed, nothing was written: {}", path, e.what()));
-    db.reset();
-    if (created) fs::remove(path);
+    ctx.sink.error("E0104",
+                   fmt::format("import into '{}' failed, nothing was written: {}", path, e.what()));
   }
   return ctx.finish();
 }
@@ -229,7 +262,9 @@ int run_lint(Context& ctx, const std::vector<std::string>& paths) {
     // A shipped spec is found by its file name, so the two must agree.
     std::string stem = fs::path(c.origin_file).stem().string();
     if (stem != c.id) {
-      ctx.sink.warning("W0201", fmt::format("file name '{}' does not match id '{}'", stem + ".toml", c.id), c.id_span);
+      ctx.sink.warning("W0201",
+                       fmt::format("file name '{}' does not match id '{}'", stem + ".toml", c.id),
+                       c.id_span);
     }
   }
   if (!ctx.sink.has_errors() && ctx.format == report::Format::text) {
@@ -240,13 +275,16 @@ int run_lint(Context& ctx, const std::vector<std::string>& paths) {
 
 report::Cell sql_cell(const sqlite::Statement& st, int i) {
   switch (st.column_type(i)) {
-    case SQLITE_NULL: return {"NULL", nullptr};
-    case SQLITE_INTEGER: return {std::to_string(st.integer(i)), st.integer(i)};
+    case SQLITE_NULL:
+      return {"NULL", nullptr};
+    case SQLITE_INTEGER:
+      return {std::to_string(st.integer(i)), st.integer(i)};
     case SQLITE_FLOAT: {
       auto r = Rational::from_double(st.real(i));
       return {r ? r->exact_text() : fmt::format("{}", st.real(i)), st.real(i)};
     }
-    default: return {st.text(i), st.text(i)};
+    default:
+      return {st.text(i), st.text(i)};
   }
 }
 
@@ -256,15 +294,19 @@ int run_query(Context& ctx, const std::string& sql) {
   try {
     auto st = db->connection().prepare(sql);
     if (!st.read_only()) {
-      ctx.sink.error("E0105", "chips query runs read-only statements; use 'chips import' to change the database");
+      ctx.sink.error(
+          "E0105",
+          "chips query runs read-only statements; use 'chips import' to change the database");
       return ctx.finish();
     }
     std::vector<report::Column> cols;
-    for (int i = 0; i < st.column_count(); ++i) cols.push_back({st.column_name(i), st.column_name(i)});
+    for (int i = 0; i < st.column_count(); ++i)
+      cols.push_back({st.column_name(i), st.column_name(i)});
     report::Table table(cols);
     while (st.step()) {
       std::vector<report::Cell> row;
-      for (int i = 0; i < st.column_count(); ++i) row.push_back(sql_cell(st, i));
+      for (int i = 0; i < st.column_count(); ++i)
+        row.push_back(sql_cell(st, i));
       table.add_row(std::move(row));
     }
     std::cout << report::render(table, ctx.format);
@@ -286,15 +328,21 @@ void register_chips(CLI::App& app, Context& ctx, int& exit_code) {
   list->add_option("--year-from", list_opt->year_from, "Released in or after this year");
   list->add_option("--year-to", list_opt->year_to, "Released in or before this year");
   list->add_option("--datacenter", list_opt->datacenter, "yes, no or unknown");
-  list->add_option("--where", list_opt->where, "Conditions on fields, e.g. 'tpp>=4800 and pd<5.92' (repeatable)");
-  list->callback([&ctx, &exit_code, list_opt] { exit_code = ctx.prepare() ? run_list(ctx, *list_opt) : ctx.finish(); });
+  list->add_option("--where", list_opt->where,
+                   "Conditions on fields, e.g. 'tpp>=4800 and pd<5.92' (repeatable)");
+  list->callback([&ctx, &exit_code, list_opt] {
+    exit_code = ctx.prepare() ? run_list(ctx, *list_opt) : ctx.finish();
+  });
 
   auto name = std::make_shared<std::string>();
   auto spec = std::make_shared<std::string>();
-  auto* show = chips->add_subcommand("show", "Every field of one chip, with derived metrics and sources");
+  auto* show =
+      chips->add_subcommand("show", "Every field of one chip, with derived metrics and sources");
   show->add_option("chip", *name, "Chip id, name or alias");
   show->add_option("--spec", *spec, "A chip spec file not in the database");
-  show->callback([&ctx, &exit_code, name, spec] { exit_code = ctx.prepare() ? run_show(ctx, *name, *spec) : ctx.finish(); });
+  show->callback([&ctx, &exit_code, name, spec] {
+    exit_code = ctx.prepare() ? run_show(ctx, *name, *spec) : ctx.finish();
+  });
 
   auto names = std::make_shared<std::vector<std::string>>();
   auto out_dir = std::make_shared<std::string>();
@@ -309,20 +357,26 @@ void register_chips(CLI::App& app, Context& ctx, int& exit_code) {
 
   auto paths = std::make_shared<std::vector<std::string>>();
   auto empty = std::make_shared<bool>(false);
-  auto* imp = chips->add_subcommand("import", "Add or update chips from TOML specs, all or nothing");
+  auto* imp =
+      chips->add_subcommand("import", "Add or update chips from TOML specs, all or nothing");
   imp->add_option("paths", *paths, "Spec files or directories of *.toml")->required();
   imp->add_flag("--empty", *empty, "Start a new database empty instead of from the built-in chips");
-  imp->callback([&ctx, &exit_code, paths, empty] { exit_code = ctx.prepare() ? run_import(ctx, *paths, *empty) : ctx.finish(); });
+  imp->callback([&ctx, &exit_code, paths, empty] {
+    exit_code = ctx.prepare() ? run_import(ctx, *paths, *empty) : ctx.finish();
+  });
 
   auto lint_paths = std::make_shared<std::vector<std::string>>();
   auto* lint = chips->add_subcommand("lint", "Check chip spec files without importing them");
   lint->add_option("paths", *lint_paths, "Spec files or directories of *.toml")->required();
-  lint->callback([&ctx, &exit_code, lint_paths] { exit_code = ctx.prepare() ? run_lint(ctx, *lint_paths) : ctx.finish(); });
+  lint->callback([&ctx, &exit_code, lint_paths] {
+    exit_code = ctx.prepare() ? run_lint(ctx, *lint_paths) : ctx.finish();
+  });
 
   auto sql = std::make_shared<std::string>();
   auto* query = chips->add_subcommand("query", "Run a read-only SQL query on the chip database");
   query->add_option("sql", *sql, "A SELECT statement")->required();
-  query->callback([&ctx, &exit_code, sql] { exit_code = ctx.prepare() ? run_query(ctx, *sql) : ctx.finish(); });
+  query->callback(
+      [&ctx, &exit_code, sql] { exit_code = ctx.prepare() ? run_query(ctx, *sql) : ctx.finish(); });
 }
 
 }  // namespace exctl::cli

@@ -190,7 +190,7 @@ TEST_CASE("models round-trip through the database, and schema 1 files are upgrad
   CHECK(chipdb::Database::open(path, chipdb::Database::Mode::read_only).load_models().empty());
   {
     auto db = chipdb::Database::open(path, chipdb::Database::Mode::read_write);
-    CHECK(db.connection().pragma_int("user_version") == 2);
+    CHECK(db.connection().pragma_int("user_version") == chipdb::kSchemaVersion);
     CHECK(db.load_models().empty());
     db.upsert_models(models);
   }
