@@ -93,11 +93,8 @@ Counts hand_written(const Workload& w) {
     bool t4800 = ge(tpp, 4800, 1), t2400 = ge(tpp, 2400, 1), t1600 = ge(tpp, 1600, 1);
     eval::Verdict verdict;
     if (!pd_known && !t4800) {
-      // Open for a datacenter part that could meet a prong; Note 2 takes a non-datacenter
-      // one out whatever its class.
-      verdict = !t1600 ? eval::Verdict::not_controlled
-                : dc   ? eval::Verdict::indeterminate
-                       : eval::Verdict::excluded;
+      // Open unless too slow for any prong (Note 2 may take it out, but the class stays open).
+      verdict = t1600 ? eval::Verdict::indeterminate : eval::Verdict::not_controlled;
     } else {
       bool p592 = pd_known && ge(pd, 592, 100), p160 = pd_known && ge(pd, 160, 100),
            p320 = pd_known && ge(pd, 320, 100);

@@ -266,7 +266,7 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
       const auto& x = regime.exclusions[j];
       if (!targets_include(x.targets, c.paragraph)) continue;
       excluded = truth_or(excluded, exclusion_truth[j]);
-      // An exclusion that holds takes the chip out whatever the control would say.
+      // Named when it holds, even over an unknown control: no licence either way.
       if (control_truth[i] != Truth::no && exclusion_truth[j] == Truth::yes)
         excluded_notes.insert(x.note);
       if (control_truth[i] != Truth::no && exclusion_truth[j] == Truth::unknown)
@@ -275,7 +275,9 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
     Truth eff = truth_and(control_truth[i], truth_not(excluded));
     effective.emplace_back(c.paragraph, eff);
     if (eff == Truth::yes) d.paragraphs.push_back(c.paragraph);
-    if (eff == Truth::unknown) {
+    // Still open when the control is unknown, even if an exclusion takes the chip out: it is
+    // then `excluded` or `not_controlled` by the missing value, so the verdict says neither.
+    if (eff == Truth::unknown || (control_truth[i] == Truth::unknown && excluded == Truth::yes)) {
       any_unknown = true;
       if (control_truth[i] == Truth::unknown) collect_missing(d.trace[i]);
     }

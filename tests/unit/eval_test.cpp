@@ -367,8 +367,8 @@ TEST_CASE("a determinate answer holds for every value a missing field could take
   CHECK(checked > 1000);
 }
 
-// Note 2 holds (not datacenter, TPP below 4800) while PD is unknown: the exclusion takes the
-// chip out whatever 3A090.a would say, so the verdict is `excluded`, never not_controlled.
+// Note 2 holds (not datacenter, TPP below 4800) while PD is unknown: excluded or not
+// controlled turns on the missing value, so the verdict is open, never not_controlled.
 TEST_CASE("a missing value never gives not_controlled when Note 2 may be what excludes") {
   const sema::Regime& r = shipped().get("us-2023-10");
   Decision known =
