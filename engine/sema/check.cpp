@@ -413,6 +413,10 @@ class Builder {
               fmt::format("parameter '{}' must be a constant (numbers, units and other parameters)",
                           p.name.text),
               span(p.value));
+      // Known by name from here on, so that its uses do not each report it again; a regime
+      // with errors is never evaluated, so the placeholder value is never read.
+      if (out_.find_param(p.name.text) < 0)
+        out_.params.push_back({p.name.text, 0, out_.nodes[root].dim, span(p)});
       return;
     }
     const Node& n = out_.nodes[root];

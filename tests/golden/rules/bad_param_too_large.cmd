@@ -1,0 +1,1 @@
+lint tests/bad_rules/param_too_large.rules
