@@ -213,12 +213,13 @@ int run_check(Context& ctx, CheckOptions& opt) {
     if (!compile) return eval::decide(r, values, query);
     return compiled.try_emplace(&r, r, query).first->second.decide(values, scratch);
   };
+  // The same for every chip, so found once, not per row of a catalogue.
+  const auto leaves = current ? current_regimes(*book, *date) : std::vector<const sema::Regime*>{};
   auto decide_all = [&](const Subject& s, std::vector<report::DecisionRow>& rows) {
     for (const auto* r : regimes)
       rows.push_back({s.id, s.name, r, decide(*r, s.values)});
     if (current) {
       std::vector<eval::Decision> parts;
-      auto leaves = current_regimes(*book, *date);
       for (const auto* r : leaves)
         parts.push_back(decide(*r, s.values));
       const sema::Regime* only = leaves.size() == 1 ? leaves.front() : nullptr;

@@ -53,11 +53,7 @@ std::optional<std::optional<Rational>> fold(const sema::Regime& r, int index) {
       auto a = fold(r, n.lhs), b = fold(r, n.rhs);
       if (!a || !b) return std::nullopt;
       if (!*a || !*b) return std::optional<Rational>();
-      if (n.kind == Node::Kind::add) return std::optional<Rational>(**a + **b);
-      if (n.kind == Node::Kind::sub) return std::optional<Rational>(**a - **b);
-      if (n.kind == Node::Kind::mul) return std::optional<Rational>(**a * **b);
-      if (**b == 0) return std::optional<Rational>();
-      return std::optional<Rational>(**a / **b);
+      return sema::arithmetic(n.kind, **a, **b);
     }
     default:
       return std::nullopt;
@@ -235,14 +231,7 @@ void CompiledRegime::add_comparison(const sema::Regime& r, const Node& cmp) {
   bool ok = true;
   if (lhs && rhs) {  // both constant: the comparison is too
     if (*lhs && *rhs) {
-      const Rational &a = **lhs, &b = **rhs;
-      bool holds = t.op == CmpOp::ge   ? a >= b
-                   : t.op == CmpOp::gt ? a > b
-                   : t.op == CmpOp::le ? a <= b
-                   : t.op == CmpOp::lt ? a < b
-                   : t.op == CmpOp::eq ? a == b
-                                       : a != b;
-      t.constant = truth_of(holds);
+      t.constant = truth_of(sema::compare(t.op, **lhs, **rhs));
     }
     tests_[&cmp] = t;
     return;
@@ -256,11 +245,16 @@ void CompiledRegime::add_comparison(const sema::Regime& r, const Node& cmp) {
   } else {  // both vary: lhs - rhs against 0
     ok = compile_program(r, cmp.lhs, program, fields) &&
          compile_program(r, cmp.rhs, program, fields);
-    program.push_back({Op::Code::sub, 0, {}});
+    program.push_back({Op::Code::arithmetic, 0, Node::Kind::sub, {}});
     rhs = std::optional<Rational>(Rational(0));
   }
   fields_ |= fields;
-  if (!ok) {
+  size_t depth = 0, deepest = 0;
+  for (const auto& op : program) {
+    depth = op.code == Op::Code::arithmetic ? depth - 1 : depth + 1;
+    deepest = std::max(deepest, depth);
+  }
+  if (!ok || deepest > kMaxStack) {
     tabulated_ = false;
     return;
   }
@@ -286,14 +280,14 @@ bool CompiledRegime::compile_program(const sema::Regime& r, int index, std::vect
   const Node& n = r.nodes[static_cast<size_t>(index)];
   switch (n.kind) {
     case Node::Kind::number:
-      out.push_back({Op::Code::constant, 0, n.number});
+      out.push_back({Op::Code::constant, 0, {}, n.number});
       return true;
     case Node::Kind::param:
-      out.push_back({Op::Code::constant, 0, r.params[static_cast<size_t>(n.ref)].value});
+      out.push_back({Op::Code::constant, 0, {}, r.params[static_cast<size_t>(n.ref)].value});
       return true;
     case Node::Kind::field:
       if (n.is_bool) return false;
-      out.push_back({Op::Code::field, static_cast<uint8_t>(n.ref), {}});
+      out.push_back({Op::Code::field, static_cast<uint8_t>(n.ref), {}, {}});
       fields |= FieldValues::bit(static_cast<sema::FieldId>(n.ref));
       return true;
     case Node::Kind::metric:
@@ -304,11 +298,7 @@ bool CompiledRegime::compile_program(const sema::Regime& r, int index, std::vect
     case Node::Kind::div: {
       if (!compile_program(r, n.lhs, out, fields) || !compile_program(r, n.rhs, out, fields))
         return false;
-      Op::Code code = n.kind == Node::Kind::add   ? Op::Code::add
-                      : n.kind == Node::Kind::sub ? Op::Code::sub
-                      : n.kind == Node::Kind::mul ? Op::Code::mul
-                                                  : Op::Code::div;
-      out.push_back({code, 0, {}});
+      out.push_back({Op::Code::arithmetic, 0, n.kind, {}});
       return true;
     }
     default:
@@ -326,7 +316,8 @@ int CompiledRegime::quantity_for(std::vector<Op> program, uint32_t fields) {
     if (q.program.size() != program.size()) return false;
     for (size_t i = 0; i < program.size(); ++i) {
       const Op &a = q.program[i], &b = program[i];
-      if (a.code != b.code || a.field != b.field || a.constant != b.constant) return false;
+      if (a.code != b.code || a.field != b.field || a.op != b.op || a.constant != b.constant)
+        return false;
     }
     return true;
   };
@@ -343,9 +334,10 @@ int CompiledRegime::quantity_for(std::vector<Op> program, uint32_t fields) {
 namespace {
 
 // Runs a postfix program on chip i; false when a division by zero leaves it unknown.
-template <typename Program>
+// Programs deeper than kStack are never tabulated (see add_comparison).
+template <size_t kStack, typename Program>
 bool run(const Program& program, const ValueColumns& chips, size_t i, Rational& out) {
-  Rational stack[16];
+  Rational stack[kStack];
   size_t top = 0;
   for (const auto& op : program) {
     using Code = typename std::decay_t<decltype(op)>::Code;
@@ -358,20 +350,9 @@ bool run(const Program& program, const ValueColumns& chips, size_t i, Rational& 
       continue;
     }
     Rational b = stack[--top], a = stack[--top];
-    switch (op.code) {
-      case Code::add:
-        stack[top++] = a + b;
-        break;
-      case Code::sub:
-        stack[top++] = a - b;
-        break;
-      case Code::mul:
-        stack[top++] = a * b;
-        break;
-      default:
-        if (b == 0) return false;
-        stack[top++] = a / b;
-    }
+    auto value = sema::arithmetic(op.op, a, b);
+    if (!value) return false;
+    stack[top++] = *value;
   }
   out = stack[0];
   return true;
@@ -437,7 +418,7 @@ void CompiledRegime::locate(const ValueColumns& chips, size_t start, size_t coun
         Rational x;
         if ((known[j] & q.fields) != q.fields) {
           b = 0;
-        } else if (!run(q.program, chips, start + j, x)) {
+        } else if (!run<kMaxStack>(q.program, chips, start + j, x)) {
           b = static_cast<uint32_t>(q.cuts.size()) + 1;  // divided by zero: unknown
         } else {
           for (const auto& c : q.cuts)

@@ -57,11 +57,13 @@ class CompiledRegime {
  private:
   // A numeric expression of fields in postfix: `tpp / die_area` is field, field, div.
   struct Op {
-    enum class Code : uint8_t { field, constant, add, sub, mul, div };
+    enum class Code : uint8_t { field, constant, arithmetic };
     Code code = Code::constant;
     uint8_t field = 0;
+    sema::Node::Kind op = sema::Node::Kind::add;  // for arithmetic: add, sub, mul or div
     Rational constant;
   };
+  static constexpr size_t kMaxStack = 16;  // deeper expressions are left to decide()
   struct Threshold {
     Rational value;
     bool strict = false;  // passed when the quantity is > value (else >=)

@@ -119,11 +119,7 @@ class Evaluator {
       case Node::Kind::div: {
         auto a = eval(n.lhs).number, b = eval(n.rhs).number;
         if (!a || !b) return {};
-        if (n.kind == Node::Kind::add) return {*a + *b};
-        if (n.kind == Node::Kind::sub) return {*a - *b};
-        if (n.kind == Node::Kind::mul) return {*a * *b};
-        if (*b == 0) return {};  // a zero denominator leaves the value unknown
-        return {*a / *b};
+        return {sema::arithmetic(n.kind, *a, *b)};
       }
       case Node::Kind::cmp: {
         const Node& l = regime_.nodes[static_cast<size_t>(n.lhs)];
@@ -145,29 +141,7 @@ class Evaluator {
         c.lhs = eval(n.lhs).number;
         c.rhs = eval(n.rhs).number;
         if (c.lhs && c.rhs) {
-          const Rational &a = *c.lhs, &b = *c.rhs;
-          bool r = false;
-          switch (n.cmp) {
-            case sema::CmpOp::ge:
-              r = a >= b;
-              break;
-            case sema::CmpOp::gt:
-              r = a > b;
-              break;
-            case sema::CmpOp::le:
-              r = a <= b;
-              break;
-            case sema::CmpOp::lt:
-              r = a < b;
-              break;
-            case sema::CmpOp::eq:
-              r = a == b;
-              break;
-            case sema::CmpOp::ne:
-              r = a != b;
-              break;
-          }
-          c.result = truth_of(r);
+          c.result = truth_of(sema::compare(n.cmp, *c.lhs, *c.rhs));
         }
         if (trace_) {
           const auto& text = n.span.file->text();

@@ -348,11 +348,7 @@ class Builder {
         auto l = constant(n.lhs), r = constant(n.rhs);
         if (!l || !r) return std::nullopt;
         try {
-          if (n.kind == Node::Kind::add) return *l + *r;
-          if (n.kind == Node::Kind::sub) return *l - *r;
-          if (n.kind == Node::Kind::mul) return *l * *r;
-          if (*r == 0) return std::nullopt;
-          return *l / *r;
+          return arithmetic(n.kind, *l, *r);
         } catch (const std::overflow_error&) {
           error("E0406",
                 "this value is too large for exact arithmetic (64-bit numerator and denominator)",

@@ -10,12 +10,14 @@ namespace exctl::sema {
 namespace {
 constexpr std::array<std::string_view, 6> kStatus = {"in_force", "superseded", "rescinded",
                                                      "draft",    "reported",   "proposed"};
-constexpr std::array<std::string_view, 4> kPolicy = {"none", "presumption_of_denial", "case_by_case",
-                                                     "presumption_of_approval"};
+constexpr std::array<std::string_view, 4> kPolicy = {"none", "presumption_of_denial",
+                                                     "case_by_case", "presumption_of_approval"};
 constexpr std::array<std::string_view, 6> kCmp = {">=", ">", "<=", "<", "==", "!="};
 }  // namespace
 
-std::string_view status_name(Status s) { return kStatus[static_cast<size_t>(s)]; }
+std::string_view status_name(Status s) {
+  return kStatus[static_cast<size_t>(s)];
+}
 std::optional<Status> status_from_name(std::string_view s) {
   for (size_t i = 0; i < kStatus.size(); ++i) {
     if (kStatus[i] == s) return static_cast<Status>(i);
@@ -23,7 +25,9 @@ std::optional<Status> status_from_name(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view policy_name(Policy p) { return kPolicy[static_cast<size_t>(p)]; }
+std::string_view policy_name(Policy p) {
+  return kPolicy[static_cast<size_t>(p)];
+}
 std::optional<Policy> policy_from_name(std::string_view s) {
   for (size_t i = 1; i < kPolicy.size(); ++i) {
     if (kPolicy[i] == s) return static_cast<Policy>(i);
@@ -31,7 +35,40 @@ std::optional<Policy> policy_from_name(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view cmp_text(CmpOp op) { return kCmp[static_cast<size_t>(op)]; }
+std::string_view cmp_text(CmpOp op) {
+  return kCmp[static_cast<size_t>(op)];
+}
+
+std::optional<Rational> arithmetic(Node::Kind op, const Rational& a, const Rational& b) {
+  switch (op) {
+    case Node::Kind::add:
+      return a + b;
+    case Node::Kind::sub:
+      return a - b;
+    case Node::Kind::mul:
+      return a * b;
+    default:
+      return b == 0 ? std::nullopt : std::optional<Rational>(a / b);
+  }
+}
+
+bool compare(CmpOp op, const Rational& a, const Rational& b) {
+  switch (op) {
+    case CmpOp::ge:
+      return a >= b;
+    case CmpOp::gt:
+      return a > b;
+    case CmpOp::le:
+      return a <= b;
+    case CmpOp::lt:
+      return a < b;
+    case CmpOp::eq:
+      return a == b;
+    case CmpOp::ne:
+      return a != b;
+  }
+  return false;
+}
 
 std::optional<DateKey> parse_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;

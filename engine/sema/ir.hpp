@@ -58,6 +58,12 @@ struct Node {
   Span span;
 };
 
+// The exact meaning of the operators, shared by sema's constant folding and by both
+// evaluators. `arithmetic` takes add, sub, mul or div and gives nullopt on a zero divisor
+// (an unknown value, not an error); beyond 64-bit exactness it throws std::overflow_error.
+std::optional<Rational> arithmetic(Node::Kind op, const Rational& a, const Rational& b);
+bool compare(CmpOp op, const Rational& a, const Rational& b);
+
 struct Param {
   std::string name;
   Rational value;  // canonical units
@@ -72,6 +78,12 @@ struct Metric {
   bool is_bool = false;
   Span span;
 };
+
+// The exact meaning of the operators, shared by sema's constant folding and by both
+// evaluators. `arithmetic` takes add, sub, mul or div and gives nullopt on a zero divisor
+// (an unknown value, not an error); beyond 64-bit exactness it throws std::overflow_error.
+std::optional<Rational> arithmetic(Node::Kind op, const Rational& a, const Rational& b);
+bool compare(CmpOp op, const Rational& a, const Rational& b);
 
 struct Control {
   std::string paragraph;
@@ -116,7 +128,7 @@ struct LicenceRule {
   std::vector<std::string> targets;  // empty = any controlled paragraph
   bool headquarters = false;         // applies to the buyer's headquarters, not the destination
   Destinations where;
-  Destinations shipped_to;           // headquarters rules: only for exports there (empty: any)
+  Destinations shipped_to;  // headquarters rules: only for exports there (empty: any)
   Policy policy = Policy::none;
   DateKey since = 0;
   int condition = -1;

@@ -182,3 +182,23 @@ TEST_CASE("expressions of fields are quantities too, and dividing by zero leaves
   check(200, 0, 101, eval::Verdict::indeterminate);     // no area: the ratio is unknown
   check(200, 0, 100, eval::Verdict::not_controlled);    // ... but the other prong fails
 }
+
+TEST_CASE("an expression too deep for the flat program is left to decide()", "[compiled]") {
+  std::string sum = "tpp";
+  for (int i = 0; i < 20; ++i)
+    sum = "tpp + (" + sum + ")";  // postfix depth 21
+  auto book =
+      load_rules("regime draft-deep {\n  title \"deep\"\n  status draft\n  control \"D\" when " +
+                 sum + " >= 2100\n}\n");
+  const auto& regime = book.regimes.at(0);
+  eval::CompiledRegime compiled(regime, {});
+  CHECK(compiled.shape().cells == 0);
+  eval::Decision scratch;
+  for (int64_t tpp : {99, 100, 101}) {
+    eval::FieldValues v;
+    v.set(FieldId::tpp, Rational(tpp));
+    const auto& got = compiled.decide(v, scratch);
+    CHECK(got.verdict == (tpp >= 100 ? eval::Verdict::controlled : eval::Verdict::not_controlled));
+    CHECK(summary(got) == summary(eval::decide(regime, v, {})));
+  }
+}
