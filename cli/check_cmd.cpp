@@ -215,7 +215,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
   };
   // The same for every chip, so found once, not per row of a catalogue.
   const auto leaves = current ? current_regimes(*book, *date) : std::vector<const sema::Regime*>{};
-  auto decide_all = [&](const Subject& s, std::vector<report::DecisionRow>& rows) {
+  auto decide_each = [&](const Subject& s, std::vector<report::DecisionRow>& rows) {
     for (const auto* r : regimes)
       rows.push_back({s.id, s.name, r, decide(*r, s.values)});
     if (current) {
@@ -226,6 +226,17 @@ int run_check(Context& ctx, CheckOptions& opt) {
       auto d = leaves.size() == 1 ? parts.front() : combine(parts);
       d.regime = leaves.size() == 1 ? "current (" + leaves.front()->id + ")" : "current";
       rows.push_back({s.id, s.name, only, d});
+    }
+  };
+  // Every decision on one subject, or none: values that overflow an expression (E0421)
+  // leave the subject without a verdict, reported, and the run exits 2.
+  auto decide_all = [&](const Subject& s, std::vector<report::DecisionRow>& rows) {
+    size_t before = rows.size();
+    try {
+      decide_each(s, rows);
+    } catch (const eval::ArithmeticOverflow& e) {
+      rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(before), rows.end());
+      ctx.sink.report(e.diagnostic(s.id));
     }
   };
   int fail_count = 0;
@@ -336,6 +347,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
     decide_all(s, rows);
     subject_of_row.resize(rows.size(), i);
   }
+  if (rows.empty()) return ctx.finish();  // every subject failed (E0421)
   count_failures(rows);
   if (opt.matrix) {
     std::cout << report::render(report::decision_matrix(rows), ctx.format);

@@ -304,8 +304,16 @@ int run_tests(Context& ctx, std::vector<std::string> files) {
         res.problems.push_back("a case needs 'chip' or 'spec'");
       }
       eval::Query q{c["to"].value_or(std::string()), c["hq"].value_or(std::string()), date.value_or(0)};
+      std::optional<eval::Decision> decided;
       if (res.problems.empty()) {
-        auto d = eval::decide(*regime, values, q);
+        try {
+          decided = eval::decide(*regime, values, q);
+        } catch (const eval::ArithmeticOverflow& e) {
+          res.problems.push_back(e.diagnostic(c["chip"].value_or(std::string("spec"))).message);
+        }
+      }
+      if (decided) {
+        const eval::Decision& d = *decided;
         auto expect = [&](const char* key, const std::string& got) {
           if (auto want = c[key].value<std::string>(); want && *want != got) {
             res.problems.push_back(fmt::format("{}: expected {}, got {}", key, *want, got.empty() ? "none" : got));

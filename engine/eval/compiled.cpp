@@ -333,10 +333,13 @@ int CompiledRegime::quantity_for(std::vector<Op> program, uint32_t fields) {
 
 namespace {
 
-// Runs a postfix program on chip i; false when a division by zero leaves it unknown.
-// Programs deeper than kStack are never tabulated (see add_comparison).
+enum class Run { value, undefined, inexact };
+
+// Runs a postfix program on chip i: undefined when it divides by zero, inexact when a step
+// leaves exact arithmetic's range. Programs deeper than kStack are never tabulated (see
+// add_comparison).
 template <size_t kStack, typename Program>
-bool run(const Program& program, const ValueColumns& chips, size_t i, Rational& out) {
+Run run(const Program& program, const ValueColumns& chips, size_t i, Rational& out) {
   Rational stack[kStack];
   size_t top = 0;
   for (const auto& op : program) {
@@ -350,12 +353,17 @@ bool run(const Program& program, const ValueColumns& chips, size_t i, Rational& 
       continue;
     }
     Rational b = stack[--top], a = stack[--top];
-    auto value = sema::arithmetic(op.op, a, b);
-    if (!value) return false;
+    std::optional<Rational> value;
+    try {
+      value = sema::arithmetic(op.op, a, b);
+    } catch (const std::overflow_error&) {
+      return Run::inexact;
+    }
+    if (!value) return Run::undefined;
     stack[top++] = *value;
   }
   out = stack[0];
-  return true;
+  return Run::value;
 }
 
 }  // namespace
@@ -386,6 +394,7 @@ FieldValues ValueColumns::row(size_t i) const {
 void CompiledRegime::locate(const ValueColumns& chips, size_t start, size_t count,
                             Cell* cell) const {
   uint32_t known[kBlock];
+  bool inexact[kBlock] = {};
   for (size_t j = 0; j < count; ++j) {
     uint32_t k = chips.known[start + j] & fields_;
     known[j] = k;
@@ -414,19 +423,28 @@ void CompiledRegime::locate(const ValueColumns& chips, size_t start, size_t coun
         cell[j] *= radix;  // no chip has it: all unknown
     } else {
       for (size_t j = 0; j < count; ++j) {
-        uint32_t b = 0;
+        uint32_t b = 0;  // unknown
         Rational x;
-        if ((known[j] & q.fields) != q.fields) {
-          b = 0;
-        } else if (!run<kMaxStack>(q.program, chips, start + j, x)) {
-          b = static_cast<uint32_t>(q.cuts.size()) + 1;  // divided by zero: unknown
-        } else {
-          for (const auto& c : q.cuts)
-            b += passes(x, c.value, c.strict) ? 1 : 0;
+        if ((known[j] & q.fields) == q.fields) {
+          switch (run<kMaxStack>(q.program, chips, start + j, x)) {
+            case Run::value:
+              for (const auto& c : q.cuts)
+                b += passes(x, c.value, c.strict) ? 1 : 0;
+              break;
+            case Run::undefined:
+              b = static_cast<uint32_t>(q.cuts.size()) + 1;  // divided by zero: unknown
+              break;
+            case Run::inexact:
+              inexact[j] = true;
+              break;
+          }
         }
         cell[j] = cell[j] * radix + b;
       }
     }
+  }
+  for (size_t j = 0; j < count; ++j) {
+    if (inexact[j]) cell[j] = kUntabulated;
   }
 }
 
@@ -450,15 +468,17 @@ const Decision& CompiledRegime::fill(Cell cell) const {
   return decisions_.back();
 }
 
+Decision CompiledRegime::untabulated(const FieldValues& values) const {
+  Decision d = eval::decide(regime_, values, query_);
+  d.trace.clear();
+  return d;
+}
+
 const Decision& CompiledRegime::decide(const FieldValues& values, Decision& scratch) const {
-  if (!tabulated_) {
-    scratch = eval::decide(regime_, values, query_);
-    scratch.trace.clear();
-    return scratch;
-  }
+  if (!tabulated_) return scratch = untabulated(values);
   Cell cell = 0;
   locate(ValueColumns::of(values), 0, 1, &cell);
-  return cell_decision(cell);
+  return cell == kUntabulated ? scratch = untabulated(values) : cell_decision(cell);
 }
 
 CompiledRegime::Shape CompiledRegime::shape() const {

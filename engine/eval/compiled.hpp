@@ -93,6 +93,9 @@ class CompiledRegime {
   static constexpr size_t kMaxQuantities = 32;
   using Cell = uint64_t;
   static constexpr Cell kMaxCells = Cell{1} << 62;
+  // A chip whose expression left exact arithmetic's range (the compiled form subtracts where
+  // decide() compares): located here, decided by decide().
+  static constexpr Cell kUntabulated = ~Cell{0};
   static constexpr Cell kMaxDenseCells = Cell{1} << 16;  // larger grids: a hash of the cells met
   static constexpr size_t kBlock = 512;  // chips located together, quantity by quantity
 
@@ -104,6 +107,8 @@ class CompiledRegime {
   bool compile_program(const sema::Regime& r, int node, std::vector<Op>& out,
                        uint32_t& fields) const;
   int quantity_for(std::vector<Op> program, uint32_t fields);
+  // decide() without the trace, for a chip outside the table.
+  Decision untabulated(const FieldValues& values) const;
   // The cells of chips [start, start + count); count <= kBlock.
   void locate(const ValueColumns& chips, size_t start, size_t count, Cell* cell) const;
   const Decision& cell_decision(Cell cell) const {
@@ -134,9 +139,8 @@ template <typename Sink>
 void CompiledRegime::decide_all(const ValueColumns& chips, Sink&& sink) const {
   if (!tabulated_) {
     for (size_t i = 0; i < chips.size; ++i) {
-      Decision d = eval::decide(regime_, chips.row(i), query_);
-      d.trace.clear();
-      sink(i, static_cast<const Decision&>(d));
+      const Decision d = untabulated(chips.row(i));
+      sink(i, d);
     }
     return;
   }
@@ -144,8 +148,14 @@ void CompiledRegime::decide_all(const ValueColumns& chips, Sink&& sink) const {
   for (size_t start = 0; start < chips.size; start += kBlock) {
     size_t count = std::min(kBlock, chips.size - start);
     locate(chips, start, count, cell);
-    for (size_t j = 0; j < count; ++j)
-      sink(start + j, cell_decision(cell[j]));
+    for (size_t j = 0; j < count; ++j) {
+      if (cell[j] != kUntabulated) {
+        sink(start + j, cell_decision(cell[j]));
+        continue;
+      }
+      const Decision d = untabulated(chips.row(start + j));
+      sink(start + j, d);
+    }
   }
 }
 

@@ -23,6 +23,20 @@ std::string_view verdict_name(Verdict v) {
   return "indeterminate";
 }
 
+Diagnostic ArithmeticOverflow::diagnostic(std::string_view chip) const {
+  std::string_view text;
+  if (expression_.has_file()) {
+    text = std::string_view(expression_.file->text())
+               .substr(expression_.begin, expression_.end - expression_.begin);
+  }
+  return {Severity::error,
+          "E0421",
+          fmt::format("the values of '{}' take '{}' out of exact arithmetic's range", chip, text),
+          expression_,
+          {"exact values keep numerators and denominators within 64 bits (about 9.2e18); a "
+           "value this large is likely in the wrong unit, so no verdict is given"}};
+}
+
 namespace {
 
 struct Value {
@@ -119,7 +133,11 @@ class Evaluator {
       case Node::Kind::div: {
         auto a = eval(n.lhs).number, b = eval(n.rhs).number;
         if (!a || !b) return {};
-        return {sema::arithmetic(n.kind, *a, *b)};
+        try {
+          return {sema::arithmetic(n.kind, *a, *b)};
+        } catch (const std::overflow_error&) {
+          throw ArithmeticOverflow(n.span);
+        }
       }
       case Node::Kind::cmp: {
         const Node& l = regime_.nodes[static_cast<size_t>(n.lhs)];

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "engine/base/diagnostic.hpp"
 #include "engine/base/truth.hpp"
 #include "engine/eval/values.hpp"
 #include "engine/sema/ir.hpp"
@@ -77,6 +79,20 @@ struct Decision {
   std::vector<std::string> missing;  // fields whose absence left the decision open
   std::vector<std::string> flags;    // warnings the regime raises for this case
   bool in_force = false;
+};
+
+// Thrown by decide() when a chip's values carry an expression past exact arithmetic's range
+// (a numerator or denominator beyond 64 bits): the verdict would be a guess, so none is made.
+class ArithmeticOverflow : public std::runtime_error {
+ public:
+  explicit ArithmeticOverflow(Span expression)
+      : std::runtime_error("arithmetic overflow"), expression_(std::move(expression)) {}
+  const Span& expression() const { return expression_; }  // as written in the rule file
+  // E0421 at the expression, naming the chip (or catalogue row) whose values did it.
+  Diagnostic diagnostic(std::string_view chip) const;
+
+ private:
+  Span expression_;
 };
 
 Decision decide(const sema::Regime& regime, const FieldValues& values, const Query& query);

@@ -202,3 +202,56 @@ TEST_CASE("an expression too deep for the flat program is left to decide()", "[c
     CHECK(summary(got) == summary(eval::decide(regime, v, {})));
   }
 }
+
+TEST_CASE("values past exact arithmetic's range give no verdict, compiled or not", "[compiled]") {
+  auto book = load_rules(R"(regime draft-sum {
+  title "sum"
+  status draft
+  control "S" when memory_bandwidth + interconnect_bandwidth >= 1700 GB/s
+}
+regime draft-versus {
+  title "versus"
+  status draft
+  control "V" when memory_bandwidth > interconnect_bandwidth
+})");
+  const int64_t huge = 9'000'000'000'000'000'000;
+  eval::Decision scratch;
+
+  SECTION("a sum beyond 64 bits: decide() and the compiled form both refuse, at the sum") {
+    const auto& regime = *book.find("draft-sum");
+    eval::FieldValues v;
+    v.set(FieldId::memory_bandwidth, Rational(huge));
+    v.set(FieldId::interconnect_bandwidth, Rational(huge));
+    try {
+      eval::decide(regime, v, {});
+      FAIL("decide() gave a verdict");
+    } catch (const eval::ArithmeticOverflow& e) {
+      Diagnostic d = e.diagnostic("unit-error");
+      CHECK(d.code == "E0421");
+      CHECK(d.message ==
+            "the values of 'unit-error' take 'memory_bandwidth + interconnect_bandwidth' out of "
+            "exact arithmetic's range");
+      REQUIRE(d.span.has_file());
+      CHECK(d.span.file->path() == "test.rules");
+    }
+    eval::CompiledRegime compiled(regime, {});
+    CHECK_THROWS_AS(compiled.decide(v, scratch), eval::ArithmeticOverflow);
+    CHECK_THROWS_AS(compiled.decide_all(eval::ValueColumns::of(v), [](size_t, const auto&) {}),
+                    eval::ArithmeticOverflow);
+  }
+
+  SECTION("a comparison decide() makes exactly, where the compiled difference would overflow") {
+    // The compiled form compares lhs - rhs with 0; with these denominators the difference
+    // needs 127 bits, so the chip goes to decide(), which cross-multiplies in 128.
+    const auto& regime = *book.find("draft-versus");
+    eval::CompiledRegime compiled(regime, {});
+    for (auto [a, b] : {std::pair{huge, huge - 1}, std::pair{huge - 1, huge}}) {
+      eval::FieldValues v;
+      v.set(FieldId::memory_bandwidth, Rational(1, a));
+      v.set(FieldId::interconnect_bandwidth, Rational(1, b));
+      const auto& got = compiled.decide(v, scratch);
+      CHECK(got.verdict == (a < b ? eval::Verdict::controlled : eval::Verdict::not_controlled));
+      CHECK(summary(got) == summary(eval::decide(regime, v, {})));
+    }
+  }
+}

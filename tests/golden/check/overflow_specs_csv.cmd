@@ -1,0 +1,1 @@
+--format csv check --specs tests/data/catalogue_overflow.csv --regime us-2025-04-h20 --to CN --date 2025-06-01
