@@ -69,9 +69,19 @@ std::string render_text(const Diagnostic& d) {
     auto end_pos = d.span.file->position(std::max(d.span.end, d.span.begin + 1));
     size_t last_col = end_pos.line == pos.line ? end_pos.column : line.size() + 1;
     size_t width = last_col > pos.column ? last_col - pos.column : 1;
-    std::string pad;
-    for (size_t i = 0; i + 1 < pos.column && i < line.size(); ++i) pad += line[i] == '\t' ? '\t' : ' ';
-    out += fmt::format(" {} | {}\n", gutter, line);
+    // A long line is quoted as a window that starts a little before the caret.
+    constexpr size_t kWindow = 120, kLeadIn = 40;
+    size_t from = 0, to = line.size();
+    if (line.size() > kWindow) {
+      from = std::min(pos.column - 1 > kLeadIn ? pos.column - 1 - kLeadIn : 0, line.size());
+      to = std::min(line.size(), from + kWindow);
+      width = std::min(width, std::max<size_t>(1, to > pos.column - 1 ? to - (pos.column - 1) : 1));
+    }
+    std::string shown = fmt::format("{}{}{}", from > 0 ? "..." : "", line.substr(from, to - from),
+                                    to < line.size() ? "..." : "");
+    std::string pad(from > 0 ? 3 : 0, ' ');
+    for (size_t i = from; i + 1 < pos.column && i < line.size(); ++i) pad += line[i] == '\t' ? '\t' : ' ';
+    out += fmt::format(" {} | {}\n", gutter, shown);
     out += fmt::format(" {} | {}{}\n", std::string(gutter.size(), ' '), pad, std::string(width, '^'));
   }
   for (const auto& note : d.notes) out += fmt::format("  note: {}\n", note);

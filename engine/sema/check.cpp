@@ -68,7 +68,25 @@ class Builder {
 
   // ---- expressions ---------------------------------------------------------------------
 
+  // Expressions are walked recursively (by decide() and the compiled form): a tree deeper than
+  // kMaxDepth is refused, once per regime, rather than left to exhaust the stack.
+  static constexpr int kMaxDepth = 1000;
+
   int add_node(Node n) {
+    auto depth_of = [&](int index) {
+      return index >= 0 && static_cast<size_t>(index) < depth_.size() ? depth_[index] : 0;
+    };
+    int below = std::max(depth_of(n.lhs), depth_of(n.rhs));
+    if (n.kind == Node::Kind::metric) below = depth_of(out_.metrics[n.ref].root);
+    depth_.resize(out_.nodes.size(), 0);  // nodes added before, or by another pass
+    depth_.push_back(below + 1);
+    if (below + 1 > kMaxDepth && !too_deep_) {
+      too_deep_ = true;
+      error("E0422",
+            fmt::format("expression nested more than {} deep (counting the metrics it uses)",
+                        kMaxDepth),
+            n.span);
+    }
     out_.nodes.push_back(std::move(n));
     return static_cast<int>(out_.nodes.size()) - 1;
   }
@@ -657,7 +675,9 @@ class Builder {
   std::string owner_;
   bool own_ = false;
   int level_ = 0;
-  bool poisoned_ = false;  // an unknown name was reported; skip follow-on type errors
+  bool poisoned_ = false;   // an unknown name was reported; skip follow-on type errors
+  std::vector<int> depth_;  // of each node's expression tree
+  bool too_deep_ = false;
   bool status_seen_ = false;
   bool broken_ = false;
   std::set<std::string> own_paragraphs_;

@@ -268,9 +268,56 @@ const auto skipper = x3::space | comment;
 
 }  // namespace grammar
 
+namespace {
+
+// The parser descends once per parenthesis and once per `not`, with a deep stack of its own
+// at each level: a file nested deeper than this is refused before parsing rather than left
+// to exhaust the stack.
+constexpr int kMaxNesting = 256;
+
+// The offset of the first '(' or `not` nested deeper than kMaxNesting, outside strings and
+// comments (an unterminated string runs to the end of its line, as the grammar has it). A
+// run of `not`s counts while nothing but '(' and blanks comes between them.
+std::optional<uint32_t> first_too_deep(const std::string& text) {
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  int parens = 0, nots = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i)
+        if (text[i] == '\\') ++i;
+    } else if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '(') {
+      if (++parens + nots > kMaxNesting) return static_cast<uint32_t>(i);
+      continue;
+    } else if (c == ')') {
+      parens = std::max(0, parens - 1);
+    } else if (is_word(c)) {
+      size_t end = i;
+      while (end < text.size() && is_word(text[end])) ++end;
+      bool is_not = text.compare(i, end - i, "not") == 0;
+      if (is_not && parens + ++nots > kMaxNesting) return static_cast<uint32_t>(i);
+      i = end - 1;
+      if (is_not) continue;
+    }
+    nots = 0;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<RuleFile> parse(const SourcePtr& file, DiagnosticSink& sink) {
   using grammar::Iterator;
   const std::string& text = file->text();
+  if (auto at = first_too_deep(text)) {
+    sink.error("E0301",
+               fmt::format("syntax error: parentheses and 'not' nested more than {} deep", kMaxNesting),
+               Span{file, *at, *at + 1});
+    return std::nullopt;
+  }
   Iterator start = text.begin(), first = text.begin(), last = text.end();
   RuleFile result;
   try {

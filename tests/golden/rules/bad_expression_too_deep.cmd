@@ -1,0 +1,1 @@
+lint tests/bad_rules/expression_too_deep.rules
