@@ -233,12 +233,22 @@ std::optional<Rational> TableReader::number(std::string_view key) {
   if (auto i = node->value_exact<int64_t>()) {
     value = Rational(*i);
   } else if (auto d = node->value_exact<double>()) {
-    value = Rational::from_double(*d);
+    if (!std::isfinite(*d)) {
+      sink_.error("E0206", fmt::format("'{}' must be a finite number", path(key)), span(*node));
+      return std::nullopt;
+    }
+    // The decimal as written, not the double toml++ made of it: 299.99999999999999999 is
+    // not 300.
+    Span where = span(*node);
+    std::string_view literal =
+        std::string_view(file_->text()).substr(where.begin, where.end - where.begin);
+    value = Rational::parse(literal);
     if (!value) {
-      std::string why = std::isfinite(*d)
-                            ? "is out of the range exctl represents exactly (at most 18 digits)"
-                            : "must be a finite number";
-      sink_.error("E0206", fmt::format("'{}' {}", path(key), why), span(*node));
+      sink_.error("E0206",
+                  fmt::format("'{}' is {}, which exctl cannot hold exactly (spec values go up "
+                              "to 1,000,000,000 in steps of 0.0001)",
+                              path(key), literal),
+                  where);
       return std::nullopt;
     }
   } else {
@@ -248,6 +258,23 @@ std::optional<Rational> TableReader::number(std::string_view key) {
   if (value->is_negative()) {
     sink_.error("E0206",
                 fmt::format("'{}' must not be negative, found {}", path(key), value->exact_text()),
+                span(*node));
+    return std::nullopt;
+  }
+  // Bounds that keep every metric computed from spec values (TPP, densities) within exact
+  // arithmetic's 64-bit numerators and denominators.
+  static_assert(kMaxNumber == 1'000'000'000, "the message below spells it out");
+  if (*value > Rational(kMaxNumber)) {
+    sink_.error("E0206",
+                fmt::format("'{}' is {}, more than the largest spec value, 1,000,000,000",
+                            path(key), value->exact_text()),
+                span(*node));
+    return std::nullopt;
+  }
+  if (kDecimalUnit % value->den() != 0) {
+    sink_.error("E0206",
+                fmt::format("'{}' has more than {} decimal places, found {}", path(key),
+                            kMaxDecimalPlaces, value->exact_text()),
                 span(*node));
     return std::nullopt;
   }

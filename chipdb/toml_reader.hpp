@@ -68,8 +68,12 @@ class TableReader {
   std::optional<bool> boolean(std::string_view key);
   std::optional<int64_t> integer(std::string_view key, int64_t min, int64_t max,
                                  bool required = false);
-  // A finite, non-negative number, integer or float, kept exact.
+  // A finite, non-negative number, integer or float, kept exact as written: at most
+  // kMaxNumber, in steps of at most kMaxDecimalPlaces decimal places.
   std::optional<Rational> number(std::string_view key);
+  static constexpr int64_t kMaxNumber = 1'000'000'000;
+  static constexpr int kMaxDecimalPlaces = 4;
+  static constexpr int64_t kDecimalUnit = 10'000;  // 10^kMaxDecimalPlaces
   std::vector<std::string> strings(std::string_view key);
   const toml::table* table(std::string_view key);
   const toml::array* tables(std::string_view key);

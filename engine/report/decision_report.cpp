@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -9,6 +10,16 @@
 
 namespace exctl::report {
 namespace {
+
+// lhs - rhs, or nullopt when either is unknown or the difference is beyond exact range.
+std::optional<Rational> margin_of(const eval::Comparison& c) {
+  if (!c.lhs || !c.rhs) return std::nullopt;
+  try {
+    return *c.lhs - *c.rhs;
+  } catch (const std::overflow_error&) {
+    return std::nullopt;
+  }
+}
 
 std::string truth_word(Truth t) { return t == Truth::yes ? "yes" : t == Truth::no ? "no" : "unknown"; }
 
@@ -134,7 +145,8 @@ nlohmann::ordered_json decision_json(const DecisionRow& row) {
       k["lhs_exact"] = cmp.lhs ? nlohmann::ordered_json(cmp.lhs->exact_text()) : nlohmann::ordered_json();
       k["rhs_exact"] = cmp.rhs ? nlohmann::ordered_json(cmp.rhs->exact_text()) : nlohmann::ordered_json();
       k["unit"] = sema::dim_name(cmp.dim);
-      k["margin"] = cmp.lhs && cmp.rhs ? json_number(*cmp.lhs - *cmp.rhs) : nlohmann::ordered_json();
+      auto margin = margin_of(cmp);
+      k["margin"] = margin ? json_number(*margin) : nlohmann::ordered_json();
       k["result"] = truth_word(cmp.result);
       comparisons.push_back(k);
     }
@@ -162,8 +174,10 @@ namespace {
 // "2,368 is 32 below 2,400" / "4,000 GB/s is 2,600 GB/s above 1,400 GB/s".
 std::string margin_text(const eval::Comparison& c) {
   if (!c.lhs || !c.rhs) return "unknown";
-  Rational diff = *c.lhs - *c.rhs;
   std::string l = eval::format_value(*c.lhs, c.dim), r = eval::format_value(*c.rhs, c.dim);
+  auto margin = margin_of(c);
+  if (!margin) return fmt::format("{} is {} {}", l, *c.lhs < *c.rhs ? "below" : "above", r);
+  const Rational& diff = *margin;
   if (diff == 0) return fmt::format("{} equals {}", l, r);
   Rational mag = diff.is_negative() ? Rational(0) - diff : diff;
   return fmt::format("{} is {} {} {}", l, eval::format_value(mag, c.dim), diff.is_negative() ? "below" : "above", r);

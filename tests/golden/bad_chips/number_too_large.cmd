@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/number_too_large.toml

@@ -1,1 +1,0 @@
-check --spec tests/data/test-overflow.toml --regime us-2025-04-h20 --to CN --date 2025-06-01
