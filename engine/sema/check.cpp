@@ -278,6 +278,10 @@ class Builder {
         } else {
           node.dim = node.kind == Node::Kind::mul ? l.dim * r.dim : l.dim / r.dim;
         }
+        if (node.kind == Node::Kind::div) {
+          if (auto divisor = constant(rhs); divisor && *divisor == 0)
+            error("E0423", "division by zero", outer_span(op.operand, rhs));
+        }
       } else {
         node.kind = Node::Kind::cmp;
         node.cmp = op.op == ">="   ? CmpOp::ge
@@ -365,6 +369,10 @@ class Builder {
       case Node::Kind::div: {
         auto l = constant(n.lhs), r = constant(n.rhs);
         if (!l || !r) return std::nullopt;
+        if (n.kind == Node::Kind::div && *r == 0) {
+          poisoned_ = true;  // E0423, reported as the division was compiled
+          return std::nullopt;
+        }
         try {
           return arithmetic(n.kind, *l, *r);
         } catch (const std::overflow_error&) {

@@ -1,0 +1,1 @@
+lint tests/bad_rules/division_by_zero.rules
