@@ -220,7 +220,10 @@ std::string explain_text(const DecisionRow& row, const ExplainContext& ctx) {
     const auto& r = *row.regime;
     std::string window = r.effective ? fmt::format(", effective {}", sema::date_text(r.effective)) : "";
     if (r.ends) window += fmt::format(" to {}", sema::date_text(r.ends));
-    out += fmt::format("{}: {}\n  {} [{}{}]\n", head, r.title, r.citation, sema::status_name(r.status), window);
+    // Title and citation are optional in a draft: say only what the regime has.
+    out += r.title.empty() ? head + "\n" : fmt::format("{}: {}\n", head, r.title);
+    out += fmt::format("  {}[{}{}]\n", r.citation.empty() ? "" : r.citation + " ", sema::status_name(r.status),
+                       window);
     if (!ctx.date.empty()) {
       out += fmt::format("  {} on {}\n", d.in_force ? "in force" : "not in force", ctx.date);
     }
