@@ -745,6 +745,10 @@ std::vector<roofline::Model> Database::load_models() {
     }
     if (!st.is_null(28)) m.sliding_window = roofline::SlidingWindow{st.integer(28), st.integer(29)};
     m.origin_file = description_;
+    // The build and `chips import` check every config; a database written by other means
+    // may still hold a shape whose counts leave int64.
+    if (auto problem = roofline::model_size_problem(m))
+      throw DatabaseError(fmt::format("model '{}' in the models table: {}", m.id, *problem));
     models.push_back(std::move(m));
   }
   return models;

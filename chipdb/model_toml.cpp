@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "chipdb/toml_reader.hpp"
+#include "engine/roofline/estimate.hpp"
 
 namespace exctl::chipdb {
 namespace {
@@ -115,7 +116,7 @@ std::optional<Model> parse_model_config(const SourcePtr& file, DiagnosticSink& s
         *target = v->to_double();
     }
   }
-  m.context_length = r.integer("context_length", 1, 1'000'000'000, true).value_or(0);
+  m.context_length = r.integer("context_length", 1, roofline::kMaxTokens, true).value_or(0);
   m.layers = r.integer("layers", 1, 100000, true).value_or(0);
   m.hidden = r.integer("hidden", 1, kMaxDim, true).value_or(0);
   m.heads = r.integer("heads", 1, 100000, true).value_or(0);
@@ -167,6 +168,11 @@ std::optional<Model> parse_model_config(const SourcePtr& file, DiagnosticSink& s
     inconsistent(r, "ffn", "'ffn' is not used: every layer is a MoE layer (give moe.expert_ffn)");
   }
   r.finish();
+
+  // A shape whose parameter count leaves int64 is no model (and would wrap downstream).
+  if (!local.has_errors()) {
+    if (auto problem = roofline::model_size_problem(m)) local.error("E0515", *problem, m.id_span);
+  }
 
   bool ok = !local.has_errors();
   sink.merge(local);

@@ -1,5 +1,6 @@
 // exctl roofline CHIP --model M [--batch ...] [--compare CHIP,...] [--calibration | --reference |
 // --list-calib]
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 
@@ -19,7 +20,8 @@ using namespace roofline;
 struct Options {
   std::string chip, spec, compare, model;
   std::string batch = "1";
-  int64_t input = 1024, output = 256, tp = 1;
+  // Parsed here, not by CLI11, which clamps a number beyond int64 silently.
+  std::string input = "1024", output = "256", tp = "1";
   std::string weights = "fp16", activations, kv = "fp16";
   std::vector<std::string> calib;
   bool list_calib = false, calibration = false, reference = false;
@@ -213,11 +215,21 @@ int run_estimate(Context& ctx, const Options& opt) {
   auto model = model_argument(ctx, opt.model);
   if (!model) return ctx.finish();
 
+  // A whole number of int64 or a caret on the text; the ranges are check_workload's.
+  auto whole = [&](const std::string& option, const std::string& text, const std::string& code,
+                   std::string_view what) -> int64_t {
+    if (auto v = parse_int(text)) return *v;
+    argument_error(ctx.sink, code, fmt::format("{} takes a whole number {}", option, what), option,
+                   text, 0, static_cast<uint32_t>(std::max<size_t>(text.size(), 1)));
+    return 0;
+  };
   Workload base;
-  base.input = opt.input;
-  base.output = opt.output;
-  base.tp = opt.tp;
+  base.input = whole("--input", opt.input, "E0505", fmt::format("of tokens in 1..{}", kMaxTokens));
+  base.output =
+      whole("--output", opt.output, "E0505", fmt::format("of tokens in 1..{}", kMaxTokens));
+  base.tp = whole("--tp", opt.tp, "E0507", fmt::format("of chips in 1..{}", kMaxTensorParallel));
   base.precisions = s->precisions;
+  if (ctx.sink.has_errors()) return ctx.finish();
   for (const auto& p : check_workload(base, *model))
     ctx.sink.report({Severity::error, p.code, p.message, {}, p.notes});
   if (ctx.sink.has_errors()) return ctx.finish();
@@ -232,7 +244,9 @@ int run_estimate(Context& ctx, const Options& opt) {
       Workload w = base;
       if (!b) {
         w.batch = 1;
-        w.batch = std::max<int64_t>(1, estimate(hw, shape, w, s->calib).capacity.max_batch);
+        // As many sequences as fit, within the batch range every estimate accepts.
+        w.batch =
+            std::clamp<int64_t>(estimate(hw, shape, w, s->calib).capacity.max_batch, 1, kMaxBatch);
       } else {
         w.batch = *b;
       }

@@ -17,14 +17,29 @@ std::string field(std::string_view label, const std::string& value) {
   return fmt::format("  {:<24}{}\n", label, value);
 }
 
-// Three significant digits, without an exponent for the magnitudes shown here.
+// Largest magnitude printed as a grouped whole number; beyond it, an exponent (a double
+// this large is no longer exact to the unit, and llround would leave int64 from 9.2e18).
+constexpr double kGroupedMax = 1e15;
+
+// Three significant digits, without an exponent for everyday magnitudes; very large and
+// very small values in scientific form, never rounded to 0 or to an overflowed integer.
 std::string sig3(double v) {
+  if (!std::isfinite(v)) return "-";  // the estimate never yields one; never print nan/inf
   double a = std::fabs(v);
-  if (a >= 1000 && a < 9e15) return group_digits(static_cast<int64_t>(std::llround(v)));
+  if (a >= kGroupedMax) return fmt::format("{:.3g}", v);
+  if (a >= 1000) return group_digits(static_cast<int64_t>(std::llround(v)));
   if (a >= 100) return fmt::format("{:.0f}", v);
   if (a >= 10) return fmt::format("{:.1f}", v);
   if (a >= 1) return fmt::format("{:.2f}", v);
   return fmt::format("{:.3g}", v);
+}
+
+// A whole number (a byte count) grouped by thousands while a double holds it exactly;
+// beyond, six significant digits with an exponent.
+std::string whole(double v) {
+  if (!std::isfinite(v)) return "-";
+  if (std::fabs(v) < 9e15) return group_digits(static_cast<int64_t>(std::llround(v)));
+  return fmt::format("{:.6g}", v);
 }
 
 std::string bits_text(NumberFormat f) {
@@ -58,7 +73,9 @@ double kib(double bytes) {
 // ---- numbers --------------------------------------------------------------------------
 
 std::string group_digits(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
+  // The magnitude as unsigned: -INT64_MIN does not fit in int64.
+  uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+  std::string digits = std::to_string(magnitude);
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
@@ -70,12 +87,11 @@ std::string group_digits(int64_t value) {
 std::string format_seconds(double s) {
   if (s < 1e-3) return sig3(s * 1e6) + " us";
   if (s < 1) return sig3(s * 1e3) + " ms";
-  if (s < 1000) return sig3(s) + " s";
-  return group_digits(static_cast<int64_t>(std::llround(s))) + " s";
+  // Whole seconds grouped up to 1e15 s, then an exponent (sig3): never an overflowed integer.
+  return sig3(s) + " s";
 }
 
 std::string format_rate(double r) {
-  if (r >= 1000) return group_digits(static_cast<int64_t>(std::llround(r)));
   return sig3(r);
 }
 
@@ -184,9 +200,8 @@ std::string model_show_text(const Model& m) {
       m.moe ? "\nweight bytes (every expert; active per token in brackets)\n" : "\nweight bytes\n";
   for (NumberFormat f : kAllFormats) {
     double bytes = static_cast<double>(p.total) * format_bits(f) / 8;
-    std::string value =
-        fmt::format("{} × {} / 8 = {} B ({})", group_digits(p.total), bits_text(f),
-                    group_digits(static_cast<int64_t>(std::llround(bytes))), format_gib(bytes));
+    std::string value = fmt::format("{} × {} / 8 = {} B ({})", group_digits(p.total), bits_text(f),
+                                    whole(bytes), format_gib(bytes));
     if (m.moe)
       value += fmt::format(" [{}]", format_gib(static_cast<double>(p.active) * format_bits(f) / 8));
     out += field(format_key(f), value);
@@ -197,10 +212,8 @@ std::string model_show_text(const Model& m) {
   out += field("elements", fmt::format("{} = {}", kv.formula, group_digits(kv.value)));
   for (NumberFormat f : kAllFormats) {
     double bytes = static_cast<double>(kv.value) * format_bits(f) / 8;
-    out += field(
-        format_key(f),
-        fmt::format("{} × {} / 8 = {} B ({} KiB)", group_digits(kv.value), bits_text(f),
-                    group_digits(static_cast<int64_t>(std::llround(bytes))), sig3(kib(bytes))));
+    out += field(format_key(f), fmt::format("{} × {} / 8 = {} B ({} KiB)", group_digits(kv.value),
+                                            bits_text(f), whole(bytes), sig3(kib(bytes))));
   }
   if (m.sliding_window) {
     out += fmt::format("  (the {} sliding-window layers stop growing at {} tokens)\n",
@@ -307,12 +320,20 @@ std::string status_text(const RooflinePoint& p) {
   return "";
 }
 
+// "3,600", or "1,000,000 or more" when more sequences fit than the estimator takes.
+std::string max_batch_text(const Capacity& c) {
+  return group_digits(c.max_batch) + (c.max_batch_capped ? " or more" : "");
+}
+
 std::string chips_text(const RooflinePoint& p) {
   return p.workload.tp > 1 ? fmt::format("{} × {}", p.workload.tp, p.chip_name) : p.chip_name;
 }
 
 std::string ratio_text(const std::optional<double>& r) {
-  return r ? fmt::format("{:.2f}×", *r) : "-";
+  if (!r) return "-";
+  // Two decimals for everyday ratios; an exponent for extreme ones (a chip with a tiny rate).
+  if (*r >= 1e6 || *r < 0.01) return fmt::format("{:.3g}×", *r);
+  return fmt::format("{:.2f}×", *r);
 }
 
 }  // namespace
@@ -343,7 +364,7 @@ std::vector<std::string> capacity_notes(const RooflinePoint& point) {
                               format_gib(c.kv_needed)));
   notes.push_back(
       fmt::format("max batch at these lengths: {}; longest context at batch 1: {} tokens",
-                  c.max_batch, group_digits(c.max_context)));
+                  max_batch_text(c), group_digits(c.max_context)));
   return notes;
 }
 
@@ -360,7 +381,7 @@ std::string roofline_text(const RooflinePoint& p, const Model& model, bool defau
   out += fmt::format("per chip: GEMMs at {} {}, attention at {} {}, HBM {} GB/s\n",
                      precision_label(chip_precision(e.gemm)), tflops(e.gemm_peak),
                      precision_label(chip_precision(e.attention)), tflops(e.attention_peak),
-                     group_digits(static_cast<int64_t>(std::llround(e.bandwidth / 1e9))));
+                     sig3(e.bandwidth / 1e9));
   if (e.status == Status::does_not_fit) {
     out += "\ndoes not fit\n";
     for (const auto& n : capacity_notes(p))
@@ -496,7 +517,7 @@ Table roofline_table(const std::vector<RooflinePoint>& points, bool compare) {
     row.push_back(timed_cell(e.expected.batch_tokens_per_s_per_chip,
                              format_rate(e.expected.batch_tokens_per_s_per_chip)));
     row.push_back(timed_cell(e.expected.e2e_s, format_seconds(e.expected.e2e_s)));
-    row.push_back(known ? Cell{group_digits(e.capacity.max_batch), e.capacity.max_batch}
+    row.push_back(known ? Cell{max_batch_text(e.capacity), e.capacity.max_batch}
                         : Cell{"-", nullptr});
     row.push_back(timed_cell(e.decode_intensity, sig3(e.decode_intensity)));
     row.push_back(known ? Cell{sig3(e.ridge_point), json_real(e.ridge_point)} : Cell{"-", nullptr});

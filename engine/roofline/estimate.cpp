@@ -221,8 +221,10 @@ Capacity capacity_of(const ModelShape& m, const Workload& w, const Formats& f, d
   cap.kv_per_sequence = per_token_layer * pairs_at(m, length);
   cap.kv_needed = cap.kv_per_sequence * static_cast<double>(w.batch);
   if (cap.kv_per_sequence > 0) {
-    cap.max_batch =
-        static_cast<int64_t>(std::min(std::floor(cap.kv_budget / cap.kv_per_sequence), 1e15));
+    // Capped at the largest batch the estimator takes (a made-up chip may hold 1e20).
+    double fits = std::floor(cap.kv_budget / cap.kv_per_sequence);
+    cap.max_batch_capped = fits > static_cast<double>(kMaxBatch);
+    cap.max_batch = cap.max_batch_capped ? kMaxBatch : static_cast<int64_t>(fits);
   }
   // Longest context at batch 1: window layers stop growing at the window.
   double context = m.context_length;
@@ -235,7 +237,10 @@ Capacity capacity_of(const ModelShape& m, const Workload& w, const Formats& f, d
   }
   cap.max_context =
       cap.weights_fit ? static_cast<int64_t>(std::floor(std::min(context, m.context_length))) : 0;
-  if (!cap.weights_fit) cap.max_batch = 0;
+  if (!cap.weights_fit) {
+    cap.max_batch = 0;
+    cap.max_batch_capped = false;
+  }
   cap.batch_fits = cap.weights_fit && w.batch <= cap.max_batch;
   return cap;
 }
@@ -284,11 +289,21 @@ std::vector<Problem> check_workload(const Workload& w, const Model& model) {
   };
   if (w.batch < 1 || w.batch > kMaxBatch)
     bad("E0505", fmt::format("batch must lie in 1..{}, not {}", kMaxBatch, w.batch));
-  if (w.input < 1)
-    bad("E0505", fmt::format("input length must be at least 1 token, not {}", w.input));
-  if (w.output < 1)
-    bad("E0505", fmt::format("output length must be at least 1 token, not {}", w.output));
-  if (w.input >= 1 && w.output >= 1 && w.input + w.output > model.context_length) {
+  auto length_ok = [&](std::string_view what, int64_t n) {
+    if (n < 1) {
+      bad("E0505", fmt::format("{} length must be at least 1 token, not {}", what, n));
+      return false;
+    }
+    if (n > kMaxTokens) {
+      bad("E0505", fmt::format("{} length must be at most {} tokens, not {}", what, kMaxTokens, n));
+      return false;
+    }
+    return true;
+  };
+  bool input_ok = length_ok("input", w.input);
+  bool output_ok = length_ok("output", w.output);
+  // Both at most kMaxTokens: the sum cannot overflow.
+  if (input_ok && output_ok && w.input + w.output > model.context_length) {
     bad("E0506",
         fmt::format("input + output = {} tokens exceeds the context length of {} ({} tokens)",
                     w.input + w.output, model.id, model.context_length));
@@ -350,8 +365,8 @@ Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
   Estimate e;
   GemmFormat g = gemm_format(w.precisions);
   bool workload_ok = g.format && w.batch >= 1 && w.batch <= kMaxBatch && w.input >= 1 &&
-                     w.output >= 1 && w.tp >= 1 && w.tp <= kMaxTensorParallel && m.layers > 0 &&
-                     m.hidden > 0;
+                     w.input <= kMaxTokens && w.output >= 1 && w.output <= kMaxTokens &&
+                     w.tp >= 1 && w.tp <= kMaxTensorParallel && m.layers > 0 && m.hidden > 0;
   if (!workload_ok) {
     e.missing.push_back("a valid workload");
     return e;

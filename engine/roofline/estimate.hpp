@@ -47,6 +47,9 @@ struct Workload {
 
 inline constexpr int64_t kMaxTensorParallel = 64;
 inline constexpr int64_t kMaxBatch = 1'000'000;
+// Input and output lengths, each: the largest context length a model config may state, so
+// that input + output and every token count derived from it stay far inside int64.
+inline constexpr int64_t kMaxTokens = 1'000'000'000;
 
 // A problem with a workload as such (not with a chip): code (E0504-E0507), message, notes.
 struct Problem {
@@ -79,8 +82,10 @@ struct Capacity {
   double kv_per_token = 0;     // per chip, bytes, before sliding-window caps
   double kv_per_sequence = 0;  // per chip, bytes, at input + output tokens
   double kv_needed = 0;        // per chip, bytes, batch · kv_per_sequence
-  int64_t max_batch = 0;       // at input + output tokens; 0 when even one sequence does not fit
-  int64_t max_context = 0;     // tokens at batch 1, capped at the model's context length
+  int64_t max_batch = 0;       // at input + output tokens; 0 when even one sequence does not fit;
+                               // at most kMaxBatch
+  bool max_batch_capped = false;  // more than kMaxBatch sequences fit
+  int64_t max_context = 0;        // tokens at batch 1, capped at the model's context length
   bool weights_fit = false;
   bool batch_fits = false;
 };

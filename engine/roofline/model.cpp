@@ -1,65 +1,137 @@
 #include "engine/roofline/model.hpp"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 namespace exctl::roofline {
 namespace {
 
-int64_t gated(const Model& m) {
+// Exact integer arithmetic that remembers an overflow: a config whose counts leave int64
+// is reported (model_size_problem), never wrapped.
+struct Exact {
+  int64_t v = 0;
+  bool overflow = false;
+  Exact(int64_t x = 0) : v(x) {}  // NOLINT: implicit on purpose, for mixed expressions
+  friend Exact operator+(Exact a, Exact b) {
+    Exact r;
+    r.overflow = a.overflow || b.overflow || __builtin_add_overflow(a.v, b.v, &r.v);
+    return r;
+  }
+  friend Exact operator-(Exact a, Exact b) {
+    Exact r;
+    r.overflow = a.overflow || b.overflow || __builtin_sub_overflow(a.v, b.v, &r.v);
+    return r;
+  }
+  friend Exact operator*(Exact a, Exact b) {
+    Exact r;
+    r.overflow = a.overflow || b.overflow || __builtin_mul_overflow(a.v, b.v, &r.v);
+    return r;
+  }
+};
+
+std::string group(int64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+Exact gated(const Model& m) {
   return m.mlp_matrices;
 }
 
-int64_t mla_attention(const Model& m, const MlaConfig& a) {
-  int64_t qk = a.qk_nope_head_dim + a.qk_rope_head_dim;
-  int64_t q = a.q_lora_rank > 0 ? m.hidden * a.q_lora_rank + a.q_lora_rank * m.heads * qk
-                                : m.hidden * m.heads * qk;
-  int64_t kv_a = m.hidden * (a.kv_lora_rank + a.qk_rope_head_dim);
-  int64_t kv_b = a.kv_lora_rank * m.heads * (a.qk_nope_head_dim + a.v_head_dim);
-  int64_t o = m.heads * a.v_head_dim * m.hidden;
+Exact mla_attention(const Model& m, const MlaConfig& a) {
+  Exact qk = Exact(a.qk_nope_head_dim) + a.qk_rope_head_dim;
+  Exact q = a.q_lora_rank > 0
+                ? Exact(m.hidden) * a.q_lora_rank + Exact(a.q_lora_rank) * m.heads * qk
+                : Exact(m.hidden) * m.heads * qk;
+  Exact kv_a = Exact(m.hidden) * (Exact(a.kv_lora_rank) + a.qk_rope_head_dim);
+  Exact kv_b = Exact(a.kv_lora_rank) * m.heads * (Exact(a.qk_nope_head_dim) + a.v_head_dim);
+  Exact o = Exact(m.heads) * a.v_head_dim * m.hidden;
   return q + kv_a + kv_b + o;
 }
 
-int64_t gqa_attention(const Model& m) {
-  int64_t q = m.hidden * m.heads * m.head_dim;
-  int64_t kv = 2 * m.hidden * m.kv_heads * m.head_dim;
-  int64_t o = m.heads * m.head_dim * m.hidden;
-  int64_t bias = m.qkv_bias ? (m.heads + 2 * m.kv_heads) * m.head_dim : 0;
+Exact gqa_attention(const Model& m) {
+  Exact q = Exact(m.hidden) * m.heads * m.head_dim;
+  Exact kv = Exact(2) * m.hidden * m.kv_heads * m.head_dim;
+  Exact o = Exact(m.heads) * m.head_dim * m.hidden;
+  Exact bias = m.qkv_bias ? (Exact(m.heads) + Exact(2) * m.kv_heads) * m.head_dim : Exact(0);
   return q + kv + o + bias;
+}
+
+Exact kv_per_token_layer(const Model& m) {
+  if (m.mla) return Exact(m.mla->kv_lora_rank) + m.mla->qk_rope_head_dim;
+  return Exact(2) * m.kv_heads * m.head_dim;
 }
 
 }  // namespace
 
 ParamCounts count_params(const Model& m) {
   ParamCounts p;
-  p.attention_per_layer = m.mla ? mla_attention(m, *m.mla) : gqa_attention(m);
-  p.mlp_per_layer = gated(m) * m.hidden * m.ffn;
+  // Each count is computed exactly; the first that leaves int64 is named in p.overflow.
+  auto set = [&](int64_t& out, Exact v, std::string_view name) {
+    out = v.v;
+    if (v.overflow && !p.overflow) p.overflow = std::string(name);
+  };
+  Exact attention_per_layer = m.mla ? mla_attention(m, *m.mla) : gqa_attention(m);
+  Exact mlp_per_layer = gated(m) * m.hidden * m.ffn;
+  Exact dense_layers = m.layers, moe_layers = 0, expert = 0, shared_per_layer = 0,
+        router_per_layer = 0;
   if (m.moe) {
-    p.dense_layers = m.moe->dense_layers;
-    p.moe_layers = m.layers - m.moe->dense_layers;
-    p.expert = gated(m) * m.hidden * m.moe->expert_ffn;
-    p.shared_per_layer = m.moe->shared * gated(m) * m.hidden * m.moe->shared_ffn;
-    p.router_per_layer = m.moe->experts * m.hidden;
-  } else {
-    p.dense_layers = m.layers;
+    dense_layers = m.moe->dense_layers;
+    moe_layers = Exact(m.layers) - m.moe->dense_layers;
+    expert = gated(m) * m.hidden * m.moe->expert_ffn;
+    shared_per_layer = Exact(m.moe->shared) * gated(m) * m.hidden * m.moe->shared_ffn;
+    router_per_layer = Exact(m.moe->experts) * m.hidden;
   }
   // Two norms per layer and one final; MLA adds norms on the query and KV latents.
-  int64_t norms_per_layer = 2 * m.hidden + (m.mla ? m.mla->q_lora_rank + m.mla->kv_lora_rank : 0);
-  p.norms = m.layers * norms_per_layer + m.hidden;
+  Exact norms_per_layer =
+      Exact(2) * m.hidden + (m.mla ? Exact(m.mla->q_lora_rank) + m.mla->kv_lora_rank : Exact(0));
+  Exact norms = Exact(m.layers) * norms_per_layer + m.hidden;
 
-  p.attention = m.layers * p.attention_per_layer;
-  p.dense_mlp = p.dense_layers * p.mlp_per_layer;
-  int64_t experts = m.moe ? m.moe->experts : 0;
-  int64_t active = m.moe ? m.moe->active : 0;
-  p.routed_experts = p.moe_layers * experts * p.expert;
-  p.shared_experts = p.moe_layers * p.shared_per_layer;
-  p.routers = p.moe_layers * p.router_per_layer;
-  p.embedding = m.vocab * m.hidden;
-  p.lm_head = m.tied_embeddings ? 0 : m.vocab * m.hidden;
-  int64_t common =
-      p.attention + p.dense_mlp + p.shared_experts + p.routers + p.embedding + p.lm_head + p.norms;
-  p.total = common + p.routed_experts;
-  p.active = common + p.moe_layers * active * p.expert;
+  Exact attention = Exact(m.layers) * attention_per_layer;
+  Exact dense_mlp = dense_layers * mlp_per_layer;
+  Exact experts = m.moe ? m.moe->experts : 0;
+  Exact active = m.moe ? m.moe->active : 0;
+  Exact routed = moe_layers * experts * expert;
+  Exact shared = moe_layers * shared_per_layer;
+  Exact routers = moe_layers * router_per_layer;
+  Exact embedding = Exact(m.vocab) * m.hidden;
+  Exact lm_head = m.tied_embeddings ? Exact(0) : Exact(m.vocab) * m.hidden;
+  Exact common = attention + dense_mlp + shared + routers + embedding + lm_head + norms;
+
+  set(p.attention_per_layer, attention_per_layer, "attention");
+  set(p.mlp_per_layer, mlp_per_layer, "dense mlp");
+  set(p.expert, expert, "routed experts");
+  set(p.shared_per_layer, shared_per_layer, "shared experts");
+  set(p.router_per_layer, router_per_layer, "routers");
+  set(p.norms, norms, "norms");
+  set(p.dense_layers, dense_layers, "layers");
+  set(p.moe_layers, moe_layers, "layers");
+  set(p.attention, attention, "attention");
+  set(p.dense_mlp, dense_mlp, "dense mlp");
+  set(p.routed_experts, routed, "routed experts");
+  set(p.shared_experts, shared, "shared experts");
+  set(p.routers, routers, "routers");
+  set(p.embedding, embedding, "embedding");
+  set(p.lm_head, lm_head, "lm head");
+  set(p.total, common + routed, "total");
+  set(p.active, common + moe_layers * active * expert, "active per token");
+  // Every derived figure the estimator and the reports take from a model, in int64.
+  set(p.kv_per_token, Exact(m.layers) * kv_per_token_layer(m), "kv cache per token");
   return p;
+}
+
+std::optional<std::string> model_size_problem(const Model& m) {
+  ParamCounts p = count_params(m);
+  if (!p.overflow) return std::nullopt;
+  return fmt::format(
+      "model '{}' is too large to count: its '{}' term exceeds {} (int64); no real model "
+      "comes near (deepseek-v3 has 6.7e11 parameters): check the shape",
+      m.id, *p.overflow, group(std::numeric_limits<int64_t>::max()));
 }
 
 int64_t kv_elements_per_token_layer(const Model& m) {

@@ -75,10 +75,21 @@ struct ParamCounts {
   int64_t attention = 0, dense_mlp = 0, routed_experts = 0, shared_experts = 0, routers = 0;
   int64_t embedding = 0, lm_head = 0;  // lm_head is 0 when tied to the embedding
   int64_t total = 0;
-  int64_t active = 0;  // used per token: top-k routed experts only
+  int64_t active = 0;        // used per token: top-k routed experts only
+  int64_t kv_per_token = 0;  // KV-cache elements per token over every layer
+
+  // Set (to the name of the first count concerned) when some count leaves int64; the
+  // counts are then meaningless. Readers reject such a config (model_size_problem).
+  std::optional<std::string> overflow;
 };
 
+// Counted exactly; never wraps (see ParamCounts::overflow).
 ParamCounts count_params(const Model& model);
+
+// Why a model's parameter or KV counts cannot be represented (beyond int64), or nullopt.
+// Every reader of model configs (TOML, database) rejects such a model, so everything
+// downstream may count in int64.
+std::optional<std::string> model_size_problem(const Model& model);
 
 // KV-cache elements per token and layer: 2·kv_heads·head_dim, or kv_lora_rank +
 // qk_rope_head_dim with MLA.

@@ -208,3 +208,61 @@ TEST_CASE("a set of configs rejects duplicate ids") {
   REQUIRE(sink.error_count() == 1);
   CHECK(sink.sorted()[0].code == "E0511");
 }
+
+TEST_CASE("a shape whose counts leave int64 is rejected, not wrapped") {
+  // Every key within its range, every product of them far beyond int64 (about 4e24).
+  constexpr const char* kHuge = R"(id = "huge"
+name = "Huge"
+source = "unit test"
+context_length = 1000000000
+layers = 100000
+hidden = 10000000
+heads = 100000
+kv_heads = 100000
+head_dim = 10000000
+ffn = 10000000
+vocab = 100000000
+)";
+  auto p = parse(kHuge);
+  CHECK_FALSE(p.model);
+  CHECK(where(p.sink) == std::vector<std::string>{"1:6 E0515"});
+  CHECK(p.sink.sorted()[0].message.find("'attention' term") != std::string::npos);
+
+  // Only the routed experts overflow: the count names them, and the flag is set.
+  Model moe = *parse(kGood).model;
+  moe.ffn = 0;
+  moe.moe = roofline::MoeConfig{100000, 8, 0, 10'000'000, 0, 0};
+  moe.hidden = 100000;
+  moe.layers = 100;  // 100 x 1e5 experts x 3 x 1e5 x 1e7: 3e19
+  roofline::ParamCounts c = roofline::count_params(moe);
+  REQUIRE(c.overflow);
+  CHECK(*c.overflow == "routed experts");
+  REQUIRE(roofline::model_size_problem(moe));
+
+  // Large but representable (3.4e17): exact, no flag.
+  Model big = *parse(kGood).model;
+  big.layers = 1000;
+  big.hidden = 10'000'000;
+  big.heads = big.kv_heads = 1000;
+  big.head_dim = 1000;
+  big.ffn = 10'000'000;
+  roofline::ParamCounts b = roofline::count_params(big);
+  CHECK_FALSE(b.overflow);
+  CHECK_FALSE(roofline::model_size_problem(big));
+  // attention 1000 x 4 x 1e7 x 1e3 x 1e3, MLP 1000 x 3 x 1e7 x 1e7, embedding and head
+  // 2 x 32000 x 1e7, norms 1000 x 2e7 + 1e7.
+  CHECK(b.total ==
+        40'000'000'000'000'000 + 300'000'000'000'000'000 + 640'000'000'000 + 20'010'000'000);
+}
+
+TEST_CASE("a database model whose counts leave int64 is refused when read") {
+  TempDir tmp;
+  std::string path = (tmp.path / "m.db").string();
+  Model m = *parse(kGood).model;
+  m.layers = 100000;
+  m.hidden = 10'000'000;
+  m.ffn = 10'000'000;
+  auto db = chipdb::Database::open(path, chipdb::Database::Mode::read_write);
+  db.upsert_models({m});
+  CHECK_THROWS_AS(db.load_models(), chipdb::DatabaseError);
+}

@@ -1,5 +1,9 @@
+#include <cstdint>
+#include <limits>
+
 #include <catch2/catch.hpp>
 
+#include "engine/report/roofline_report.hpp"
 #include "engine/report/table.hpp"
 
 using namespace exctl::report;
@@ -23,7 +27,8 @@ TEST_CASE("text tables align and hide machine-only columns") {
 
 TEST_CASE("json keeps every column and writes unknown as null") {
   auto j = to_json(sample());
-  CHECK(j.dump() == R"([{"id":"a","tpp":4800,"note":"x,y"},{"id":"bb","tpp":null,"note":"say \"hi\""}])");
+  CHECK(j.dump() ==
+        R"([{"id":"a","tpp":4800,"note":"x,y"},{"id":"bb","tpp":null,"note":"say \"hi\""}])");
 }
 
 TEST_CASE("csv quotes what needs quoting and leaves unknown empty") {
@@ -39,4 +44,31 @@ TEST_CASE("markdown escapes pipes and marks numeric columns") {
 TEST_CASE("format names") {
   CHECK(parse_format("md") == Format::md);
   CHECK_FALSE(parse_format("xml"));
+}
+
+TEST_CASE("roofline numbers: never an overflowed integer, never 0 for a small value") {
+  CHECK(group_digits(70553706496) == "70,553,706,496");
+  CHECK(group_digits(-1234) == "-1,234");
+  CHECK(group_digits(std::numeric_limits<int64_t>::min()) == "-9,223,372,036,854,775,808");
+  CHECK(group_digits(std::numeric_limits<int64_t>::max()) == "9,223,372,036,854,775,807");
+  // Seconds: grouped whole seconds up to 1e15, then an exponent (was llround: INT64_MIN).
+  CHECK(format_seconds(812e-6) == "812 us");
+  CHECK(format_seconds(12.34e-3) == "12.3 ms");
+  CHECK(format_seconds(4321.4) == "4,321 s");
+  CHECK(format_seconds(4.859e12) == "4,859,000,000,000 s");
+  CHECK(format_seconds(2.08e19) == "2.08e+19 s");
+  CHECK(format_seconds(1.3e25) == "1.3e+25 s");
+  CHECK(format_seconds(1e300) == "1e+300 s");
+  CHECK(format_seconds(2.24e-18) == "2.24e-12 us");
+  // Rates: likewise, and small rates keep their digits.
+  CHECK(format_rate(28263.4) == "28,263");
+  CHECK(format_rate(5.42e19) == "5.42e+19");
+  CHECK(format_rate(4.48e-17) == "4.48e-17");
+  CHECK(format_gib(1e-18 * 1024 * 1024 * 1024) == "1e-18 GiB");
+  CHECK(format_gib(9e18 * 1024 * 1024 * 1024) == "9e+18 GiB");
+  // Not finite never prints as nan or inf.
+  CHECK(format_rate(std::numeric_limits<double>::quiet_NaN()) == "-");
+  CHECK(format_rate(std::numeric_limits<double>::infinity()) == "-");
+  CHECK(json_real(std::numeric_limits<double>::infinity()).is_null());
+  CHECK(json_real(2.08e19).get<double>() == 2.08e19);
 }

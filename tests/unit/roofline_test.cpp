@@ -215,7 +215,15 @@ TEST_CASE("bad workloads are reported with stable codes") {
   Workload narrow = workload(1, 1024, 256);
   narrow.precisions = {NumberFormat::fp16, NumberFormat::fp8, NumberFormat::fp16};
   CHECK(codes(narrow) == std::vector<std::string>{"E0504"});
+  // Lengths are bounded one by one, so input + output cannot overflow into a small sum.
+  CHECK(codes(workload(1, kMaxTokens + 1, 256)) == std::vector<std::string>{"E0505"});
+  CHECK(codes(workload(1, 1024, kMaxTokens + 1)) == std::vector<std::string>{"E0505"});
+  CHECK(codes(workload(1, INT64_MAX, 256)) == std::vector<std::string>{"E0505"});
+  CHECK(codes(workload(1, INT64_MAX, INT64_MAX)) == std::vector<std::string>{"E0505", "E0505"});
+  CHECK(codes(workload(1, INT64_MIN, 1)) == std::vector<std::string>{"E0505"});
   // An invalid workload that reaches the estimator anyway gives no number, not a wrong one.
+  CHECK(estimate(synthetic(1e12, 1e15), shape_of(m), workload(1, INT64_MAX, 256), Calibration{})
+            .status == Status::unavailable);
   Estimate e = estimate(synthetic(1e12, 1e15), shape_of(m), workload(0, 1024, 256), Calibration{});
   CHECK(e.status == Status::unavailable);
 }
@@ -366,4 +374,56 @@ TEST_CASE("reference workload ratio to the H100 SXM") {
   ReferenceRatio mlu = reference_ratio(lib().chip("cambricon-mlu590"), h100, m);
   CHECK_FALSE(mlu.ratio);
   CHECK(mlu.reason == "missing compute.fp16, memory.bandwidth_gbps, memory.capacity_gb");
+}
+
+TEST_CASE("extreme but valid chips and workloads give finite, positive numbers") {
+  // The smallest and largest figures a spec can state (exact rationals: about 1e-19 and
+  // 9.2e18, times the unit), on the shipped models at the edges of the workload ranges.
+  const double tiny = 1e-19, huge = 9.2e18;
+  struct Extreme {
+    const char* what;
+    Hardware hw;
+  };
+  std::vector<Extreme> chips = {
+      {"tiny rate", synthetic(3e12, tiny * 1e12)},
+      {"tiny bandwidth", synthetic(tiny * 1e9, 1e15)},
+      {"tiny link", synthetic(3e12, 1e15, tiny * 1e9 / 2)},
+      {"tiny everything", synthetic(tiny * 1e9, tiny * 1e12, tiny * 1e9 / 2)},
+      {"huge everything", synthetic(huge * 1e9, huge * 1e12, huge * 1e9 / 2)},
+  };
+  for (auto& c : chips)
+    *c.hw.memory_capacity = huge * 1024.0 * 1024 * 1024;  // everything fits
+  for (const auto& c : chips) {
+    for (const auto& model : lib().models) {
+      ModelShape s = shape_of(model);
+      for (Workload w :
+           {workload(1, 1, 1), workload(kMaxBatch, 1, 1),
+            workload(kMaxBatch, model.context_length - 1, 1),
+            workload(kMaxBatch, 1, model.context_length - 1), workload(7, 1024, 256, 8)}) {
+        if (!check_workload(w, model).empty()) continue;
+        INFO(c.what << " " << model.id << " batch " << w.batch << " " << w.input << "+" << w.output
+                    << " tp " << w.tp);
+        Estimate e = estimate(c.hw, s, w, Calibration{});
+        REQUIRE(e.status == Status::ok);
+        CHECK(finite_timing(e.expected));
+        CHECK(finite_timing(e.sol));
+        CHECK(std::isfinite(e.ridge_point));
+        CHECK(std::isfinite(e.decode_intensity));
+        CHECK(std::isfinite(e.prefill_intensity));
+        CHECK(e.capacity.max_batch == kMaxBatch);
+        CHECK(e.capacity.max_batch_capped);
+        CHECK(e.capacity.max_context == model.context_length);
+      }
+    }
+  }
+  // Tiny memory: nothing fits, and the capacity figures stay finite and non-negative.
+  Hardware small = synthetic(3e12, 1e15);
+  small.memory_capacity = tiny * 1024.0 * 1024 * 1024;
+  Estimate e =
+      estimate(small, shape_of(lib().model("llama-3.1-8b")), workload(1, 1024, 256), Calibration{});
+  CHECK(e.status == Status::does_not_fit);
+  CHECK(e.capacity.max_batch == 0);
+  CHECK_FALSE(e.capacity.max_batch_capped);
+  CHECK(e.capacity.max_context == 0);
+  CHECK(e.capacity.kv_budget == 0);
 }

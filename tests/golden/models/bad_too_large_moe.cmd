@@ -1,0 +1,1 @@
+models show --spec tests/bad_models/too_large_moe.toml

@@ -1,0 +1,1 @@
+roofline H100 --model tests/bad_models/too_large.toml
