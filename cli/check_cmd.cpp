@@ -1,4 +1,5 @@
 // exctl check: chips x regimes x destination -> decisions, with --explain.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -20,6 +21,7 @@ struct CheckOptions {
   std::vector<std::string> chips;
   std::vector<std::string> regimes;
   std::string to, hq, date, spec, specs, fail_on;
+  bool to_given = false, hq_given = false, date_given = false;  // given, perhaps empty
   bool explain = false;
   bool matrix = false;
   bool all = false;
@@ -32,8 +34,14 @@ struct Subject {
   eval::FieldValues values;
 };
 
-bool country_argument(const std::string& flag, std::string& code, const sema::Rulebook& book,
-                      DiagnosticSink& sink) {
+bool country_argument(const std::string& flag, std::string& code, bool given,
+                      const sema::Rulebook& book, DiagnosticSink& sink) {
+  if (given && code.empty()) {
+    sink.error("E0113", fmt::format("{} is empty; give an ISO 3166-1 alpha-2 country code such as "
+                                    "CN or DE, or leave {} out",
+                                    flag, flag));
+    return false;
+  }
   if (code.empty()) return true;
   for (auto& c : code)
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -42,6 +50,11 @@ bool country_argument(const std::string& flag, std::string& code, const sema::Ru
     sink.error("E0113",
                fmt::format("{} takes an ISO 3166-1 alpha-2 country code such as CN or DE, not '{}'",
                            flag, code));
+    return false;
+  }
+  if (!is_iso_country(code)) {
+    sink.error("E0113",
+               fmt::format("{} {} is not an assigned ISO 3166-1 alpha-2 country code", flag, code));
     return false;
   }
   if (!book.groups.is_country(code)) {
@@ -161,38 +174,310 @@ eval::Decision combine(const std::vector<eval::Decision>& parts) {
   return d;
 }
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
+// ---- --specs catalogues -----------------------------------------------------------------
+// A catalogue is streamed: each line is read, checked and decided before the next. A line
+// with an error gets a diagnostic at its line and column and no verdict; the run goes on
+// with the next line and exits 2. A line's source text is kept only when it has an error.
+
+// A line of a catalogue, for diagnostics: its SourceFile is made on the first error.
+class CatalogueLine {
+ public:
+  CatalogueLine(const std::string& path, const std::string& text, uint32_t line_no,
+                DiagnosticSink& sink)
+      : path_(path), text_(text), line_no_(line_no), sink_(sink) {}
+  void error(const std::string& message, size_t begin, size_t end) {
+    if (!file_) file_ = std::make_shared<SourceFile>(path_, text_, line_no_);
+    auto b = static_cast<uint32_t>(std::min(begin, text_.size()));
+    auto e = static_cast<uint32_t>(std::min(std::max(end, begin + 1), text_.size() + 1));
+    sink_.error("E0116", message, Span{file_, b, e});
+    ++errors_;
+  }
+  int errors() const { return errors_; }
+
+ private:
+  const std::string& path_;
+  const std::string& text_;
+  uint32_t line_no_;
+  DiagnosticSink& sink_;
+  SourcePtr file_;
+  int errors_ = 0;
+};
+
+// One value of a catalogue line and where it is: the key (a CSV header cell or a JSON key)
+// and the value's text; `kind`: what JSON gave (a CSV cell is a string, or null when empty).
+struct CatalogueCell {
+  std::string key, text;
+  size_t key_begin = 0, key_end = 0, begin = 0, end = 0;
+  enum Kind { string, number, boolean, null, nested } kind = string;
+};
+
+struct CsvCell {
+  std::string text;
+  size_t begin = 0, end = 0;
+};
+
+// RFC 4180 cells: a cell is quoted as a whole ("a, b" with "" for a quote) or not at all.
+// False, with an error on `where`, when the line is malformed.
+bool split_csv_line(const std::string& line, std::vector<CsvCell>& out, CatalogueLine& where) {
+  out.clear();
+  size_t n = line.size();
+  while (n > 0 && line[n - 1] == '\r')
+    --n;
+  size_t i = 0;
+  while (true) {
+    CsvCell cell;
+    cell.begin = i;
+    if (i < n && line[i] == '"') {
+      size_t open = i++;
+      bool closed = false;
+      while (i < n) {
+        if (line[i] == '"' && i + 1 < n && line[i + 1] == '"') {
+          cell.text += '"';
+          i += 2;
+        } else if (line[i] == '"') {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          cell.text += line[i++];
+        }
+      }
+      if (!closed) {
+        where.error("unterminated quoted cell: no closing '\"' on this line", open, n);
+        return false;
+      }
+      if (i < n && line[i] != ',') {
+        where.error(
+            "text after the closing '\"' of a quoted cell (expected ',' or the end of the line)", i,
+            i + 1);
+        return false;
+      }
+    } else {
+      while (i < n && line[i] != ',') {
+        if (line[i] == '"') {
+          where.error(
+              "a '\"' inside an unquoted cell (quote the whole cell and double the quotes inside "
+              "it)",
+              i, i + 1);
+          return false;
+        }
+        cell.text += line[i++];
+      }
+    }
+    cell.end = i;
+    out.push_back(std::move(cell));
+    if (i >= n) return true;
+    ++i;  // the comma
+  }
+}
+
+std::string trimmed(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b])))
+    ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
+    --e;
+  return s.substr(b, e - b);
+}
+
+// A flat JSON object through nlohmann's SAX interface, which hands numbers over as their
+// source text, so a decimal is taken exactly (or refused), never rounded through double.
+class FlatObject : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::vector<CatalogueCell> members;
+  std::string not_object;  // what the line holds instead of an object
+  std::string error;       // a syntax error, with `error_begin..error_end`
+  size_t error_begin = 0, error_end = 0;
+
+  bool null() override { return scalar(CatalogueCell::null, "null", "null"); }
+  bool boolean(bool v) override {
+    return scalar(CatalogueCell::boolean, v ? "true" : "false", "a boolean");
+  }
+  bool number_integer(number_integer_t v) override {
+    return scalar(CatalogueCell::number, std::to_string(v), "a number");
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    return scalar(CatalogueCell::number, std::to_string(v), "a number");
+  }
+  bool number_float(number_float_t, const string_t& text) override {
+    return scalar(CatalogueCell::number, text, "a number");
+  }
+  bool string(string_t& v) override { return scalar(CatalogueCell::string, v, "a string"); }
+  bool binary(binary_t&) override { return scalar(CatalogueCell::nested, "", "binary data"); }
+  bool start_object(std::size_t) override { return open("an object"); }
+  bool start_array(std::size_t) override { return open("an array"); }
+  bool end_object() override { return --depth_, true; }
+  bool end_array() override { return --depth_, true; }
+  bool key(string_t& k) override {
+    if (depth_ == 1) members.push_back({k, "", 0, 0, 0, 0, CatalogueCell::null});
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& e) override {
+    error_end = position;
+    error_begin = position >= last_token.size() ? position - last_token.size() : 0;
+    if (e.id == 406 && depth_ == 1 && !members.empty()) {  // a number out of double's range
+      error = fmt::format("field '{}': {} cannot be held exactly; it is not rounded",
+                          members.back().key, last_token);
+      return false;
+    }
+    std::string what = e.what();
+    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    if (what.rfind("parse error at line", 0) == 0) {
+      if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
+    }
+    error = fmt::format("not valid JSON: {}", what);
+    return false;
+  }
+
+ private:
+  int depth_ = 0;
+  bool scalar(CatalogueCell::Kind kind, const std::string& text, const char* name) {
+    if (depth_ == 0) {
+      not_object = name;
+    } else if (depth_ == 1 && !members.empty()) {
+      members.back().kind = kind;
+      members.back().text = text;
+    }
+    return true;
+  }
+  bool open(const char* name) {
+    if (depth_ == 0 && std::string(name) != "an object") not_object = name;
+    if (depth_ == 1 && !members.empty())
+      members.back().kind = CatalogueCell::nested, members.back().text = name;
+    ++depth_;
+    return true;
+  }
+};
+
+// Where each member of a flat JSON object is: the key's and the value's first token. A
+// lexical scan only; the SAX parse above says whether the line is valid.
+void locate_members(const std::string& line, std::vector<CatalogueCell>& members) {
+  size_t i = 0, member = 0;
+  int depth = 0;
+  bool expect_key = false, expect_value = false;
+  auto token_end = [&](size_t b) {
+    if (line[b] == '"') {
+      size_t e = b + 1;
+      while (e < line.size() && line[e] != '"')
+        e += line[e] == '\\' ? 2 : 1;
+      return std::min(e + 1, line.size());
+    }
+    if (line[b] == '{' || line[b] == '[') return b + 1;
+    size_t e = b;
+    while (e < line.size() && !std::isspace(static_cast<unsigned char>(line[e])) &&
+           std::string_view(",:{}[]").find(line[e]) == std::string_view::npos)
+      ++e;
+    return std::max(e, b + 1);
+  };
+  while (i < line.size() && member < members.size()) {
     char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
-        cur += '"', ++i;
-      else if (c == '"')
-        quoted = false;
-      else
-        cur += c;
-    } else if (c == '"') {
-      quoted = true;
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
+    if (depth == 1 && expect_value) {
+      members[member].begin = i;
+      members[member].end = token_end(i);
+      expect_value = false;
+      ++member;
+      if (c != '{' && c != '[') {
+        i = members[member - 1].end;
+        continue;
+      }
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+      if (depth == 1) expect_key = true;
+      ++i;
+    } else if (c == '}' || c == ']') {
+      --depth;
+      ++i;
     } else if (c == ',') {
-      out.push_back(cur);
-      cur.clear();
-    } else if (c != '\r') {
-      cur += c;
+      if (depth == 1) expect_key = true;
+      ++i;
+    } else if (c == ':') {
+      if (depth == 1) expect_value = true;
+      ++i;
+    } else {
+      size_t e = token_end(i);
+      if (depth == 1 && expect_key && c == '"') {
+        members[member].key_begin = i;
+        members[member].key_end = e;
+        expect_key = false;
+      }
+      i = e;
     }
   }
-  out.push_back(cur);
-  return out;
+}
+
+// The cells of one JSONL line; false (with an error) when it is not a flat JSON object.
+bool read_json_line(const std::string& line, std::vector<CatalogueCell>& cells,
+                    CatalogueLine& where) {
+  FlatObject obj;
+  bool ok = nlohmann::json::sax_parse(line, &obj);
+  if (!ok || !obj.error.empty()) {
+    where.error(obj.error.empty() ? "not valid JSON" : obj.error, obj.error_begin,
+                std::max(obj.error_end, obj.error_begin + 1));
+    return false;
+  }
+  if (!obj.not_object.empty()) {
+    where.error(fmt::format("a catalogue line must be a JSON object, found {}", obj.not_object), 0,
+                line.size());
+    return false;
+  }
+  locate_members(line, obj.members);
+  cells = std::move(obj.members);
+  return true;
+}
+
+// The values of one catalogue line into `s`; each problem is reported on `where`.
+void take_cells(const std::vector<CatalogueCell>& cells, Subject& s, CatalogueLine& where) {
+  // A key given twice (also as a field and its alias): the cells are few, so a scan.
+  std::vector<std::pair<std::string_view, size_t>> seen;  // canonical key, its column
+  for (const auto& c : cells) {
+    std::string_view canonical = c.key;
+    if (auto f = sema::find_field(c.key)) canonical = sema::field_info(*f).name;
+    auto first =
+        std::find_if(seen.begin(), seen.end(), [&](const auto& k) { return k.first == canonical; });
+    if (first == seen.end()) {
+      seen.emplace_back(canonical, c.key_begin + 1);
+    } else {
+      where.error(fmt::format("'{}' is given twice on this line (first at column {})", c.key,
+                              first->second),
+                  c.key_begin, c.key_end);
+      continue;
+    }
+    if (c.kind == CatalogueCell::nested) {
+      where.error(
+          fmt::format("'{}' takes a number, a string or a boolean, found {}", c.key, c.text),
+          c.begin, c.end);
+      continue;
+    }
+    if (c.kind == CatalogueCell::null) continue;  // unknown
+    if (c.key == "id" || c.key == "name") {
+      if (c.kind != CatalogueCell::string) {
+        where.error(fmt::format("'{}' must be a string", c.key), c.begin, c.end);
+        continue;
+      }
+      (c.key == "id" ? s.id : s.name) = c.text;
+      continue;
+    }
+    if (!sema::find_field(c.key)) {
+      where.error(fmt::format("unknown field '{}'", c.key), c.key_begin, c.key_end);
+      continue;
+    }
+    std::string problem = eval::set_field(s.values, c.key, c.text);
+    if (!problem.empty()) where.error(problem, c.begin, c.end);
+  }
 }
 
 int run_check(Context& ctx, CheckOptions& opt) {
-  auto date = date_argument(opt.date, ctx.sink);
+  auto date = date_argument(opt.date, opt.date_given, ctx.sink);
   auto book = ctx.load_rules();
   if (!book || !date || ctx.sink.has_errors()) return ctx.finish();
-  if (!country_argument("--to", opt.to, *book, ctx.sink) ||
-      !country_argument("--hq", opt.hq, *book, ctx.sink)) {
+  if (!country_argument("--to", opt.to, opt.to_given, *book, ctx.sink) ||
+      !country_argument("--hq", opt.hq, opt.hq_given, *book, ctx.sink)) {
     return ctx.finish();
   }
   if (!opt.fail_on.empty() && opt.fail_on != "controlled" && opt.fail_on != "indeterminate") {
@@ -215,6 +500,12 @@ int run_check(Context& ctx, CheckOptions& opt) {
   };
   // The same for every chip, so found once, not per row of a catalogue.
   const auto leaves = current ? current_regimes(*book, *date) : std::vector<const sema::Regime*>{};
+  if (current && leaves.empty()) {
+    ctx.sink.warning("W0114",
+                     fmt::format("no regime was in force on {}: 'current' applies no rule, so "
+                                 "its not_controlled means only that",
+                                 sema::date_text(*date)));
+  }
   auto decide_each = [&](const Subject& s, std::vector<report::DecisionRow>& rows) {
     for (const auto* r : regimes)
       rows.push_back({s.id, s.name, r, decide(*r, s.values)});
@@ -224,7 +515,9 @@ int run_check(Context& ctx, CheckOptions& opt) {
         parts.push_back(decide(*r, s.values));
       const sema::Regime* only = leaves.size() == 1 ? leaves.front() : nullptr;
       auto d = leaves.size() == 1 ? parts.front() : combine(parts);
-      d.regime = leaves.size() == 1 ? "current (" + leaves.front()->id + ")" : "current";
+      d.regime = leaves.size() == 1 ? "current (" + leaves.front()->id + ")"
+                 : leaves.empty()   ? "current (none in force)"
+                                    : "current";
       rows.push_back({s.id, s.name, only, d});
     }
   };
@@ -258,43 +551,68 @@ int run_check(Context& ctx, CheckOptions& opt) {
     }
     bool jsonl = opt.specs.size() > 6 && opt.specs.substr(opt.specs.size() - 6) == ".jsonl";
     std::string line;
-    std::vector<std::string> header;
+    std::vector<std::string> header;  // CSV: the field of each column
+    std::vector<CsvCell> header_cells, row;
+    std::vector<CatalogueCell> cells;
     bool header_printed = false;
-    int line_no = 0;
+    uint32_t line_no = 0;
     while (std::getline(in, line)) {
       ++line_no;
-      if (line.empty()) continue;
+      if (trimmed(line).empty()) continue;
+      CatalogueLine where(opt.specs, line, line_no, ctx.sink);
       Subject s;
-      std::vector<std::pair<std::string, std::string>> cells;
+      cells.clear();
       if (jsonl) {
-        auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-          ctx.sink.error("E0116", fmt::format("{}:{}: not a JSON object", opt.specs, line_no));
-          continue;
+        if (!read_json_line(line, cells, where)) continue;
+      } else if (header.empty()) {
+        // The header names each column once: id, name or a field. Every row depends on
+        // it, so a bad header stops the catalogue.
+        if (!split_csv_line(line, header_cells, where)) break;
+        std::map<std::string, size_t> seen;
+        for (const auto& h : header_cells) {
+          std::string name = trimmed(h.text);
+          std::string canonical = name;
+          if (auto f = sema::find_field(name)) {
+            canonical = std::string(sema::field_info(*f).name);
+          } else if (name != "id" && name != "name") {
+            where.error(name.empty()
+                            ? std::string("an empty column name in the header")
+                            : fmt::format("the header names no field '{}' (id, name or a field of "
+                                          "docs/rule-language.md)",
+                                          name),
+                        h.begin, h.end);
+          }
+          if (auto [it, fresh] = seen.emplace(canonical, h.begin + 1); !fresh && !name.empty())
+            where.error(
+                fmt::format("the header names '{}' twice (first at column {})", name, it->second),
+                h.begin, h.end);
+          header.push_back(name);
         }
-        for (auto& [k, v] : j.items()) {
-          if (v.is_null()) continue;
-          cells.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
-        }
+        if (where.errors()) break;
+        continue;
       } else {
-        auto row = split_csv_line(line);
-        if (header.empty()) {
-          header = row;
+        if (!split_csv_line(line, row, where)) continue;
+        if (row.size() > header.size()) {
+          where.error(
+              fmt::format("{} cells, but the header names {} columns", row.size(), header.size()),
+              row[header.size()].begin, line.size());
           continue;
         }
-        for (size_t i = 0; i < row.size() && i < header.size(); ++i) {
-          if (!row[i].empty()) cells.emplace_back(header[i], row[i]);
-        }
-      }
-      for (const auto& [k, v] : cells) {
-        if (k == "id" || k == "name") {
-          (k == "id" ? s.id : s.name) = v;
+        if (row.size() < header.size()) {
+          where.error(fmt::format("{} cells, but the header names {} columns (no '{}')", row.size(),
+                                  header.size(), header[row.size()]),
+                      line.size(), line.size() + 1);
           continue;
         }
-        std::string problem = eval::set_field(s.values, k, v);
-        if (!problem.empty())
-          ctx.sink.error("E0116", fmt::format("{}:{}: {}", opt.specs, line_no, problem));
+        for (size_t i = 0; i < row.size(); ++i) {
+          CatalogueCell c{header[i],    row[i].text, header_cells[i].begin, header_cells[i].end,
+                          row[i].begin, row[i].end,  CatalogueCell::string};
+          if (trimmed(c.text).empty()) c.kind = CatalogueCell::null;  // an empty cell: unknown
+          cells.push_back(std::move(c));
+        }
       }
+      take_cells(cells, s, where);
+      if (where.errors()) continue;  // no verdict for a line with an error
       if (s.id.empty()) s.id = fmt::format("line {}", line_no);
       s.values.set(sema::FieldId::export_year, Rational(*date / 10000));
       std::vector<report::DecisionRow> rows;
@@ -419,9 +737,11 @@ void register_check(CLI::App& app, Context& ctx, int& exit_code) {
   check->add_option("chips", opt->chips, "Chip ids, names or aliases");
   check->add_option("--regime", opt->regimes,
                     "Regime id, or 'current' (repeatable; default: every shipped regime)");
-  check->add_option("--to", opt->to, "Destination country (ISO 3166-1 alpha-2)");
-  check->add_option("--hq", opt->hq, "The buyer's headquarters country (ISO 3166-1 alpha-2)");
-  check->add_option("--date", opt->date, "Date of the export, YYYY-MM-DD (default: today)");
+  auto* to = check->add_option("--to", opt->to, "Destination country (ISO 3166-1 alpha-2)");
+  auto* hq =
+      check->add_option("--hq", opt->hq, "The buyer's headquarters country (ISO 3166-1 alpha-2)");
+  auto* date =
+      check->add_option("--date", opt->date, "Date of the export, YYYY-MM-DD (default: today)");
   check->add_flag("--explain", opt->explain,
                   "Print the rationale: every clause, the values used, the margins");
   check->add_flag("--matrix", opt->matrix, "One row per chip, one column per regime");
@@ -431,8 +751,12 @@ void register_check(CLI::App& app, Context& ctx, int& exit_code) {
                     "A catalogue (.csv with a header of field names, or .jsonl), streamed");
   check->add_option("--fail-on", opt->fail_on,
                     "Exit 1 when any verdict is controlled or indeterminate");
-  check->callback(
-      [&ctx, &exit_code, opt] { exit_code = ctx.prepare() ? run_check(ctx, *opt) : ctx.finish(); });
+  check->callback([&ctx, &exit_code, opt, to, hq, date] {
+    opt->to_given = to->count() > 0;
+    opt->hq_given = hq->count() > 0;
+    opt->date_given = date->count() > 0;
+    exit_code = ctx.prepare() ? run_check(ctx, *opt) : ctx.finish();
+  });
 }
 
 }  // namespace exctl::cli

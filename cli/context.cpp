@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -49,9 +50,21 @@ bool Context::prepare() {
     sink.error("E0106",
                fmt::format("unknown format '{}'; expected text, json, csv or md", format_name));
   }
+  std::map<std::string, std::string> given;  // option -> value, to refuse conflicting repeats
   for (const auto& assignment : interpret) {
     std::string problem = options.set(assignment);
-    if (!problem.empty()) sink.error("E0107", fmt::format("--interpret: {}", problem));
+    if (!problem.empty()) {
+      sink.error("E0107", fmt::format("--interpret: {}", problem));
+      continue;
+    }
+    auto eq = assignment.find('=');
+    std::string name = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+    if (auto [it, fresh] = given.emplace(name, value); !fresh && it->second != value) {
+      sink.error("E0107",
+                 fmt::format("--interpret {} is given twice with different values ({}, then {}); "
+                             "give it once",
+                             name, it->second, value));
+    }
   }
   return !sink.has_errors();
 }
@@ -117,7 +130,13 @@ std::optional<sema::Rulebook> Context::load_rules() {
   return sema::load_rulebook(files, rules::builtin_country_groups(), sink);
 }
 
-std::optional<sema::DateKey> date_argument(const std::string& text, DiagnosticSink& sink) {
+std::optional<sema::DateKey> date_argument(const std::string& text, bool given,
+                                           DiagnosticSink& sink) {
+  if (given && text.empty()) {
+    sink.error("E0112",
+               "--date is empty; give a date like 2025-06-30, or leave --date out for today");
+    return std::nullopt;
+  }
   if (text.empty()) {
     auto today = std::chrono::year_month_day(
         std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
@@ -128,6 +147,33 @@ std::optional<sema::DateKey> date_argument(const std::string& text, DiagnosticSi
   auto d = sema::parse_date(text);
   if (!d) sink.error("E0112", fmt::format("--date '{}' is not a date like 2025-06-30", text));
   return d;
+}
+
+bool is_iso_country(std::string_view code) {
+  // The officially assigned ISO 3166-1 alpha-2 codes.
+  static constexpr std::string_view kCodes =
+      "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
+      "BR BS "
+      "BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ "
+      "EC EE "
+      "EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY "
+      "HK HM "
+      "HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA "
+      "LB LC "
+      "LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY "
+      "MZ NA "
+      "NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS "
+      "RU RW "
+      "SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM "
+      "TN TO "
+      "TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+  if (code.size() != 2 || !std::isupper(static_cast<unsigned char>(code[0])) ||
+      !std::isupper(static_cast<unsigned char>(code[1])))
+    return false;
+  for (size_t i = 0; i + 1 < kCodes.size(); i += 3) {
+    if (kCodes.substr(i, 2) == code) return true;
+  }
+  return false;
 }
 
 int Context::finish() {

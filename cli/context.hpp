@@ -55,8 +55,13 @@ struct Context {
 // E0101 (unknown, with suggestions) or E0102 (ambiguous, listing the candidates).
 const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query, DiagnosticSink& sink);
 
-// Today's date as yyyymmdd, or the parsed --date (E0112 when malformed).
-std::optional<sema::DateKey> date_argument(const std::string& text, DiagnosticSink& sink);
+// Today's date as yyyymmdd when --date was not given, or the parsed --date (E0112 when
+// malformed or given empty).
+std::optional<sema::DateKey> date_argument(const std::string& text, bool given,
+                                           DiagnosticSink& sink);
+
+// An officially assigned ISO 3166-1 alpha-2 code ("CN", "BR"; not "XX" or "cn").
+bool is_iso_country(std::string_view code);
 
 // A diagnostic about a command-line argument, with a caret under `begin..end` of `text`.
 void argument_error(DiagnosticSink& sink, const std::string& code, const std::string& message,

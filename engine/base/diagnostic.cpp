@@ -38,9 +38,13 @@ void DiagnosticSink::merge(const DiagnosticSink& other) {
 }
 
 namespace {
+// By file, then line and column (not the byte offset: a streamed catalogue reports each
+// row in a source of its own, which knows its line in the file).
 auto sort_key(const Diagnostic& d) {
-  return std::make_tuple(d.span.has_file() ? d.span.file->path() : std::string(), d.span.begin,
-                         d.code, d.message);
+  SourceFile::Position pos{0, 0};
+  if (d.span.has_file()) pos = d.span.file->position(d.span.begin);
+  return std::make_tuple(d.span.has_file() ? d.span.file->path() : std::string(), pos.line,
+                         pos.column, d.code, d.message);
 }
 }  // namespace
 

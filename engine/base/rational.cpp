@@ -77,7 +77,9 @@ std::optional<Rational> Rational::parse(std::string_view text) {
   if (!digits) return std::nullopt;
   if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
     int64_t exp = 0;
-    auto [p, ec] = std::from_chars(text.data() + i + 1 + (text[i + 1] == '+'), text.data() + text.size(), exp);
+    auto [p, ec] =
+        std::from_chars(text.data() + i + 1 + (i + 1 < text.size() && text[i + 1] == '+'),
+                        text.data() + text.size(), exp);
     if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
     scale -= exp;
     i = text.size();

@@ -13,6 +13,9 @@ namespace exctl {
 class SourceFile {
  public:
   SourceFile(std::string path, std::string text);
+  // A piece of a larger file (one row of a streamed catalogue, say): its first line is
+  // line `first_line` of the file, and lines and positions are the file's.
+  SourceFile(std::string path, std::string text, uint32_t first_line);
 
   const std::string& path() const { return path_; }
   const std::string& text() const { return text_; }
@@ -32,6 +35,7 @@ class SourceFile {
   std::string path_;
   std::string text_;
   std::vector<uint32_t> line_starts_;
+  uint32_t first_line_ = 1;
 };
 
 using SourcePtr = std::shared_ptr<const SourceFile>;

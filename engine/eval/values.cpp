@@ -1,6 +1,8 @@
 #include "engine/eval/values.hpp"
 
 #include <cctype>
+#include <stdexcept>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -36,34 +38,97 @@ FieldValues chip_values(const Chip& chip, const ChipMetrics& m, sema::DateKey ex
   return v;
 }
 
-std::string set_field(FieldValues& values, const std::string& name, const std::string& text) {
+namespace {
+
+bool blank(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && blank(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && blank(s.back()))
+    s.remove_suffix(1);
+  return s;
+}
+
+// A decimal literal in form ("4799.99999999999999999", "1e400"), whether or not a Rational
+// can hold it: tells "not a number" from "a number exctl cannot hold exactly".
+bool decimal_form(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  bool digits = false, dot = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= '0' && c <= '9')
+      digits = true;
+    else if (c == '.' && !dot)
+      dot = true;
+    else if (c != '_' && c != ',')
+      break;
+  }
+  if (!digits) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (i == s.size()) return false;
+    for (; i < s.size(); ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+    }
+  }
+  return i == s.size();
+}
+
+}  // namespace
+
+std::string set_field(FieldValues& values, const std::string& name, const std::string& raw) {
   auto f = sema::find_field(name);
   if (!f) return fmt::format("unknown field '{}'", name);
   const auto& info = sema::field_info(*f);
+  std::string_view text = trim(raw);
   if (info.boolean) {
     if (text == "true")
       values.set(*f, true);
     else if (text == "false")
       values.set(*f, false);
     else
-      return fmt::format("field '{}' takes true or false, not '{}'", name, text);
+      return fmt::format("field '{}' takes true or false, not '{}'", name, raw);
     return "";
   }
-  auto space = text.find(' ');
-  std::string number = space == std::string::npos ? text : text.substr(0, space);
-  std::string unit = space == std::string::npos ? "" : text.substr(space + 1);
+  if (text.empty()) return fmt::format("field '{}': no value given", name);
+  size_t space = 0;
+  while (space < text.size() && !blank(text[space]))
+    ++space;
+  std::string_view number = text.substr(0, space);
+  std::string_view unit = trim(text.substr(space));
   auto value = Rational::parse(number);
-  if (!value) return fmt::format("field '{}': '{}' is not a number", name, number);
+  if (!value) {
+    if (decimal_form(number)) {
+      return fmt::format(
+          "field '{}': {} cannot be held exactly (exact values keep about 18 significant "
+          "digits, numerator and denominator within 64 bits); it is not rounded",
+          name, number);
+    }
+    return fmt::format("field '{}': '{}' is not a number", name, number);
+  }
   if (!unit.empty()) {
-    auto u = sema::unit_from_text(unit);
+    auto u = sema::unit_from_text(std::string(unit));
     if (!u) return fmt::format("field '{}': unknown unit '{}'", name, unit);
     if (!(u->dim == info.dim)) {
       return fmt::format("field '{}' is in {}, not {}", name,
                          sema::dim_name(info.dim).empty() ? "no unit" : sema::dim_name(info.dim),
                          unit);
     }
-    *value = *value * u->scale;
+    try {
+      *value = *value * u->scale;
+    } catch (const std::overflow_error&) {
+      return fmt::format("field '{}': {} {} cannot be held exactly", name, number, unit);
+    }
   }
+  // No field of the catalogue (engine/sema/fields.cpp) can be negative: counts, rates,
+  // areas, bandwidths, power and years.
+  if (value->is_negative())
+    return fmt::format("field '{}' cannot be negative, found {}", name, text);
   values.set(*f, *value);
   return "";
 }

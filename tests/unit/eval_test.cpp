@@ -753,6 +753,12 @@ TEST_CASE("set_field reads a decision table's values, in the field's unit") {
   CHECK(v.num(FieldId::tpp) == std::optional<Rational>(Rational(47999999, 10000)));
   CHECK(eval::set_field(v, "datacenter", "false") == "");
   CHECK(v.boolean(FieldId::datacenter) == std::optional<bool>(false));
+  CHECK(eval::set_field(v, "tpp", " 4799.9999999999999 ") == "");  // trimmed; 17 digits, exact
+  CHECK(v.num(FieldId::tpp) ==
+        std::optional<Rational>(Rational(47999999999999999, 10000000000000)));
+  CHECK(eval::set_field(v, "memory_capacity", "0") == "");  // zero is not negative
+  CHECK(eval::set_field(v, "memory_bandwidth", " 1.4   TB/s ") == "");
+  CHECK(v.num(FieldId::memory_bandwidth) == std::optional<Rational>(1400));
   CHECK(v.known(FieldId::datacenter));
   CHECK_FALSE(v.known(FieldId::has_hbm));
 
@@ -765,6 +771,12 @@ TEST_CASE("set_field reads a decision table's values, in the field's unit") {
       {"memory_bandwidth", "1400 furlongs", "unknown unit 'furlongs'"},
       {"tpp", "lots", "'lots' is not a number"},
       {"datacenter", "yes", "field 'datacenter' takes true or false, not 'yes'"},
+      {"tpp", "-4800", "field 'tpp' cannot be negative, found -4800"},
+      {"memory_bandwidth", "-1 TB/s", "field 'memory_bandwidth' cannot be negative, found -1 TB/s"},
+      {"tpp", "4799.99999999999999999", "4799.99999999999999999 cannot be held exactly"},
+      {"tpp", "1e400", "1e400 cannot be held exactly"},
+      {"tpp", "  ", "field 'tpp': no value given"},
+      {"tpp", "1e", "'1e' is not a number"},
   }));
   FieldValues w;
   CHECK_THAT(eval::set_field(w, bad.field, bad.text), Catch::Contains(bad.message));

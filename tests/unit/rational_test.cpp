@@ -12,6 +12,8 @@ TEST_CASE("decimal literals parse exactly") {
   CHECK(*Rational::parse("-1.5e3") == Rational(-1500));
   CHECK(*Rational::parse("2.5e-1") == Rational(1, 4));
   CHECK(*Rational::parse("1_000") == Rational(1000));
+  CHECK_FALSE(Rational::parse("1e"));  // an exponent without digits, not a read past the end
+  CHECK_FALSE(Rational::parse("4799.99999999999999999"));  // not held exactly: refused, not rounded
   CHECK_FALSE(Rational::parse(""));
   CHECK_FALSE(Rational::parse("abc"));
   CHECK_FALSE(Rational::parse("1.2.3"));

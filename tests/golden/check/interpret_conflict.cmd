@@ -1,0 +1,1 @@
+--interpret tf32_bits=32 --interpret tf32_bits=19 check H100 --regime us-2023-10 --date 2024-06-01

@@ -1,0 +1,1 @@
+check --specs tests/data/catalogue_bad.jsonl --regime us-2023-10 --to CN --date 2024-06-01

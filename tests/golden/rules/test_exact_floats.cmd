@@ -1,0 +1,1 @@
+test tests/data/exact_floats.cases.toml

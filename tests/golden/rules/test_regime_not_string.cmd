@@ -1,0 +1,1 @@
+test tests/bad_cases/regime_not_string.cases.toml
