@@ -264,6 +264,10 @@ int run_check(Context& ctx, CheckOptions& opt) {
     while (std::getline(in, line)) {
       ++line_no;
       if (line.empty()) continue;
+      if (!valid_utf8(line)) {  // a row that is not text cannot name a chip or give a value
+        ctx.sink.error("E0116", fmt::format("{}:{}: not valid UTF-8", opt.specs, line_no));
+        continue;
+      }
       Subject s;
       std::vector<std::pair<std::string, std::string>> cells;
       if (jsonl) {
@@ -274,7 +278,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
         }
         for (auto& [k, v] : j.items()) {
           if (v.is_null()) continue;
-          cells.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+          cells.emplace_back(k, v.is_string() ? v.get<std::string>() : dump_json(v));
         }
       } else {
         auto row = split_csv_line(line);
@@ -309,7 +313,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
         std::cout << csv.substr(header_end);
       } else {
         for (const auto& r : rows)
-          std::cout << report::decision_json(r).dump() << "\n";
+          std::cout << dump_json(report::decision_json(r)) << "\n";
       }
     }
     int code = ctx.finish();
@@ -360,7 +364,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
     auto arr = nlohmann::ordered_json::array();
     for (const auto& r : rows)
       arr.push_back(report::decision_json(r));
-    std::cout << arr.dump(2) << "\n";
+    std::cout << dump_json(arr, 2) << "\n";
   } else if (opt.explain && ctx.format == report::Format::text) {
     // The chip's speed on the reference inference workload, as a ratio to the H100 SXM:
     // what the compute thresholds do not measure.

@@ -119,7 +119,7 @@ int run_show(Context& ctx, const std::string& name, const std::string& spec) {
   ChipMetrics m = compute_metrics(*chip, ctx.options);
   switch (ctx.format) {
     case report::Format::json:
-      std::cout << report::chip_to_json(*chip, m, ctx.options).dump(2) << "\n";
+      std::cout << dump_json(report::chip_to_json(*chip, m, ctx.options), 2) << "\n";
       break;
     case report::Format::text:
       std::cout << report::chip_show_text(*chip, m, ctx.options);
@@ -179,7 +179,7 @@ int run_export(Context& ctx, const std::vector<std::string>& names, const std::s
     auto arr = nlohmann::ordered_json::array();
     for (const auto& r : rows)
       arr.push_back(report::chip_to_json(*r.chip, r.metrics, ctx.options));
-    text = arr.dump(2) + "\n";
+    text = dump_json(arr, 2) + "\n";
   } else if (format == "csv") {
     text = report::render_csv(report::chip_export_table(rows));
   } else {

@@ -133,7 +133,7 @@ std::optional<sema::DateKey> date_argument(const std::string& text, DiagnosticSi
 int Context::finish() {
   if (!sink.empty()) {
     if (format == report::Format::json)
-      std::cerr << to_json(sink).dump(2) << "\n";
+      std::cerr << dump_json(to_json(sink), 2) << "\n";
     else
       std::cerr << render_text(sink);
   }

@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "chipdb/database.hpp"
-#include "engine/sema/rulebook.hpp"
 #include "engine/base/diagnostic.hpp"
+#include "engine/base/json.hpp"
+#include "engine/base/text.hpp"
 #include "engine/metrics/metrics.hpp"
 #include "engine/report/table.hpp"
+#include "engine/sema/rulebook.hpp"
 
 namespace exctl::cli {
 

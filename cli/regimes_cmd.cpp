@@ -104,7 +104,7 @@ int run_show(Context& ctx, const std::string& id) {
                          {"source", where(x.span)}});
     }
     j["clauses"] = clauses;
-    std::cout << j.dump(2) << "\n";
+    std::cout << dump_json(j, 2) << "\n";
     return ctx.finish();
   }
   std::string out = fmt::format("{}: {}\n", r->id, r->title);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/base/json.hpp"
+
 namespace exctl::report {
 namespace {
 
@@ -20,10 +22,10 @@ std::string scalar_text(const Cell& cell) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  if (v.is_number()) return v.dump();
+  if (v.is_number()) return dump_json(v);
   if (v.is_array()) {
     std::string out;
-    for (const auto& item : v) out += (out.empty() ? "" : ";") + (item.is_string() ? item.get<std::string>() : item.dump());
+    for (const auto& item : v) out += (out.empty() ? "" : ";") + (item.is_string() ? item.get<std::string>() : dump_json(item));
     return out;
   }
   return cell.text;
@@ -134,7 +136,7 @@ nlohmann::ordered_json to_json(const Table& table) {
 std::string render(const Table& table, Format format) {
   switch (format) {
     case Format::text: return render_text(table);
-    case Format::json: return to_json(table).dump(2) + "\n";
+    case Format::json: return dump_json(to_json(table), 2) + "\n";
     case Format::csv: return render_csv(table);
     case Format::md: return render_markdown(table);
   }

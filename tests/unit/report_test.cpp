@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "engine/base/json.hpp"
+#include "engine/base/text.hpp"
 #include "engine/report/table.hpp"
 
 using namespace exctl::report;
@@ -40,3 +42,28 @@ TEST_CASE("format names") {
   CHECK(parse_format("md") == Format::md);
   CHECK_FALSE(parse_format("xml"));
 }
+
+TEST_CASE("invalid UTF-8 is written as U+FFFD in JSON, never thrown") {
+  Table t(std::vector<Column>{{"id", "ID"}});
+  t.add_row({{"\xff\xfe", "\xff\xfe"}});
+  t.add_row({{"\xc3", "a\xc3"}});
+  CHECK_NOTHROW(render(t, Format::json));
+  CHECK(exctl::dump_json(to_json(t)) ==
+        "[{\"id\":\"\xef\xbf\xbd\xef\xbf\xbd\"},{\"id\":\"a\xef\xbf\xbd\"}]");
+  nlohmann::json plain = "x\xff";
+  CHECK(exctl::dump_json(plain) == "\"x\xef\xbf\xbd\"");
+}
+
+TEST_CASE("valid_utf8 accepts well-formed text only") {
+  using exctl::valid_utf8;
+  CHECK(valid_utf8(""));
+  CHECK(valid_utf8("H100 \xc3\x97 2 \xe2\x80\x93 \xf0\x9f\x98\x80"));
+  CHECK_FALSE(valid_utf8("\xff"));
+  CHECK_FALSE(valid_utf8("\xc3"));              // truncated
+  CHECK_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(valid_utf8("\xe0\x80\xaf"));      // overlong
+  CHECK_FALSE(valid_utf8("\xed\xa0\x80"));      // a surrogate
+  CHECK_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(valid_utf8("a\x80"));             // a lone continuation byte
+}
+
