@@ -1,6 +1,7 @@
 #include "engine/report/table.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "engine/base/json.hpp"
 
@@ -22,6 +23,8 @@ std::string scalar_text(const Cell& cell) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  // A non-finite number is null in JSON, but its text ("Inf") in CSV, unlike a missing one.
+  if (v.is_number_float() && !std::isfinite(v.get<double>())) return cell.text;
   if (v.is_number()) return dump_json(v);
   if (v.is_array()) {
     std::string out;

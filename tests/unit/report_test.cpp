@@ -1,3 +1,5 @@
+#include <limits>
+
 #include <catch2/catch.hpp>
 
 #include "engine/base/json.hpp"
@@ -67,3 +69,9 @@ TEST_CASE("valid_utf8 accepts well-formed text only") {
   CHECK_FALSE(valid_utf8("a\x80"));             // a lone continuation byte
 }
 
+TEST_CASE("a non-finite number is null in JSON and its text in CSV") {
+  Table t(std::vector<Column>{{"x", "X", true}});
+  t.add_row({{"Inf", std::numeric_limits<double>::infinity()}});
+  CHECK(render_csv(t) == "x\nInf\n");
+  CHECK(exctl::dump_json(to_json(t)) == R"([{"x":null}])");
+}
