@@ -1,4 +1,5 @@
 // exctl check: chips x regimes x destination -> decisions, with --explain.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -252,8 +253,9 @@ int run_check(Context& ctx, CheckOptions& opt) {
   // A catalogue: one decision per line as it is evaluated.
   if (!opt.specs.empty()) {
     std::ifstream in(opt.specs);
-    if (!in) {
-      ctx.sink.error("E0116", fmt::format("cannot read '{}'", opt.specs));
+    if (!in || std::filesystem::is_directory(opt.specs)) {
+      ctx.sink.error("E0116",
+                     fmt::format("cannot read '{}'{}", opt.specs, in ? ": it is a directory" : ""));
       return ctx.finish();
     }
     bool jsonl = opt.specs.size() > 6 && opt.specs.substr(opt.specs.size() - 6) == ".jsonl";

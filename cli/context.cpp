@@ -12,6 +12,7 @@
 
 #include "chipdb/builtin_db.hpp"
 #include "chipdb/spec_toml.hpp"
+#include "chipdb/toml_reader.hpp"
 #include "rules/builtin_rules.hpp"
 
 namespace exctl::cli {
@@ -104,17 +105,15 @@ std::optional<Chip> Context::load_spec(const std::string& path) {
 std::optional<sema::Rulebook> Context::load_rules() {
   std::vector<SourcePtr> files = rules::builtin_rule_sources();
   for (const auto& path : rule_files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      sink.error("E0302", fmt::format("cannot read rule file '{}'", path));
-      continue;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    files.push_back(std::make_shared<SourceFile>(path, text.str()));
+    if (auto source = read_rule_file(path, sink)) files.push_back(std::move(source));
   }
   if (sink.has_errors()) return std::nullopt;
   return sema::load_rulebook(files, rules::builtin_country_groups(), sink);
+}
+
+SourcePtr read_rule_file(const std::string& path, DiagnosticSink& sink) {
+  // E0302 with the reason: no such file, it is a directory, permission denied...
+  return chipdb::read_source(path, "rule file", "E0302", sink);
 }
 
 std::optional<sema::DateKey> date_argument(const std::string& text, DiagnosticSink& sink) {

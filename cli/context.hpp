@@ -57,6 +57,9 @@ struct Context {
 // E0101 (unknown, with suggestions) or E0102 (ambiguous, listing the candidates).
 const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query, DiagnosticSink& sink);
 
+// The text of a rule file; nullptr with E0302 when it cannot be read (missing, a directory).
+SourcePtr read_rule_file(const std::string& path, DiagnosticSink& sink);
+
 // Today's date as yyyymmdd, or the parsed --date (E0112 when malformed).
 std::optional<sema::DateKey> date_argument(const std::string& text, DiagnosticSink& sink);
 
