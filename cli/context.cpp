@@ -25,14 +25,9 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// Letters and digits only, lowercased: "H100-SXM" and "h100 sxm" both give "h100sxm".
+// Names compare as chipdb's set check compares them (E0209): squash_name.
 std::string squash(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c)))
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
+  return squash_name(s);
 }
 
 std::vector<std::string> names_of(const Chip& c) {

@@ -19,6 +19,29 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+namespace {
+// 0: dropped, else the byte it becomes.
+constexpr char squashed(char c) {
+  auto u = static_cast<unsigned char>(c);
+  if (u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9')) return c;
+  if (u >= 'A' && u <= 'Z') return static_cast<char>(u - 'A' + 'a');
+  return 0;
+}
+}  // namespace
+
+std::string squash_name(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (char k = squashed(c)) out += k;
+  }
+  return out;
+}
+
+bool is_squashed_name(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return squashed(c) == c; });
+}
+
 bool valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {

@@ -75,3 +75,16 @@ TEST_CASE("a non-finite number is null in JSON and its text in CSV") {
   CHECK(render_csv(t) == "x\nInf\n");
   CHECK(exctl::dump_json(to_json(t)) == R"([{"x":null}])");
 }
+
+TEST_CASE("squash_name: the form names are looked up and checked in") {
+  using exctl::is_squashed_name;
+  using exctl::squash_name;
+  CHECK(squash_name("H100-SXM") == "h100sxm");
+  CHECK(squash_name("h 100 sxm") == "h100sxm");
+  CHECK(squash_name("--") == "");
+  CHECK(squash_name("") == "");
+  CHECK(squash_name("\xe6\x98\x87\xe8\x85\xbe 910C") == "\xe6\x98\x87\xe8\x85\xbe" "910c");  // kept
+  CHECK(is_squashed_name("h100sxm"));
+  CHECK_FALSE(is_squashed_name("h100-sxm"));
+  CHECK_FALSE(is_squashed_name("H100"));
+}
