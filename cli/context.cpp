@@ -79,6 +79,9 @@ std::optional<std::vector<Chip>> Context::load_chips() {
   if (!db) return std::nullopt;
   try {
     return db->load_all();
+  } catch (const chipdb::DatabaseError& e) {
+    sink.error("E0104", e.what());
+    return std::nullopt;
   } catch (const sqlite::SqliteError& e) {
     sink.error("E0104",
                fmt::format("cannot read chips from '{}': {}", db->description(), e.what()));
