@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <sstream>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
+
+#include "engine/metrics/metrics.hpp"
 
 namespace exctl::chipdb {
 namespace {
@@ -223,11 +227,122 @@ std::optional<std::string> exact(const std::optional<Rational>& r) {
   return r ? std::optional<std::string>(r->exact_text()) : std::nullopt;
 }
 
-// REAL columns hold the values the specs wrote in decimal; the shortest round-trip text
-// gives the exact decimal back.
-std::optional<Rational> rational(const sqlite::Statement& st, int col) {
-  if (st.is_null(col)) return std::nullopt;
-  return Rational::from_double(st.real(col));
+// Reading chips back: a value a spec could not have given (a file changed by hand or by
+// another program) is refused, naming the chip and the column, rather than read as 0,
+// negative or unknown. `where` is the database's description.
+// More processing units than any spec has: a unit index beyond it is damage.
+constexpr int64_t kMaxUnits = 1024;
+
+struct RowReader {
+  const sqlite::Statement& st;
+  const std::string& where;
+  std::string_view table;
+  std::string_view chip;
+
+  [[noreturn]] void refuse(int col, std::string_view problem) const {
+    throw DatabaseError(fmt::format("database '{}' is damaged: chip '{}', {}.{}: {}", where, chip,
+                                    table, st.column_name(col), problem));
+  }
+  std::string shown(int col) const {
+    switch (st.column_type(col)) {
+      case SQLITE_TEXT:
+        return fmt::format("'{}'", st.text(col));
+      case SQLITE_BLOB:
+        return "a blob";
+      default:
+        return st.text(col);
+    }
+  }
+  // REAL columns hold the values the specs wrote in decimal; the shortest round-trip text
+  // gives the exact decimal back. A finite, non-negative number that Rational holds, or NULL.
+  std::optional<Rational> number(int col) const {
+    switch (st.column_type(col)) {
+      case SQLITE_NULL:
+        return std::nullopt;
+      case SQLITE_INTEGER:
+      case SQLITE_FLOAT:
+        break;
+      default:
+        refuse(col, fmt::format("{} is not a number", shown(col)));
+    }
+    double x = st.real(col);
+    if (!std::isfinite(x)) refuse(col, fmt::format("{} is not a finite number", x));
+    if (x < 0) refuse(col, fmt::format("{} is negative", shown(col)));
+    std::optional<Rational> r = st.column_type(col) == SQLITE_INTEGER
+                                    ? std::optional<Rational>(Rational(st.integer(col)))
+                                    : Rational::from_double(x);
+    if (!r) refuse(col, fmt::format("{} is out of the range exctl represents exactly", x));
+    return r;
+  }
+  // An INTEGER column within min..max, or NULL when `nullable`.
+  std::optional<int64_t> integer(int col, int64_t min, int64_t max, bool nullable = false) const {
+    if (nullable && st.is_null(col)) return std::nullopt;
+    if (st.column_type(col) != SQLITE_INTEGER)
+      refuse(col, fmt::format("{} is not an integer", st.is_null(col) ? "NULL" : shown(col)));
+    int64_t v = st.integer(col);
+    if (v < min || v > max) refuse(col, fmt::format("{} is outside {}..{}", v, min, max));
+    return v;
+  }
+  // A name from a closed set (kind, status, role, confidence).
+  template <typename T>
+  T name(int col, std::optional<T> (*from_name)(std::string_view)) const {
+    if (auto v = from_name(st.text(col))) return *v;
+    refuse(col, fmt::format("{} is not a known value", shown(col)));
+  }
+};
+
+// The chip a child row belongs to; a row of no chip means a damaged file.
+Chip& owner(std::vector<Chip>& chips, const std::map<std::string, size_t>& index,
+            const sqlite::Statement& st, const std::string& where, std::string_view table) {
+  auto it = index.find(st.text(0));
+  if (it == index.end())
+    throw DatabaseError(fmt::format("database '{}' is damaged: a row of {} names no chip ('{}')",
+                                    where, table, st.text(0)));
+  return chips[it->second];
+}
+
+// The metrics must be computable exactly: a value that overflows them (9e17 TFLOPS) is
+// refused here, where the column can be named, not later as an internal error. The column
+// named is the first whose removal lets the metrics be computed.
+void check_metrics(Chip& c, const std::string& where) {
+  try {
+    (void)compute_metrics(c, MetricOptions{});
+    return;
+  } catch (const std::overflow_error&) {
+  }
+  std::vector<std::pair<std::string, std::optional<Rational>*>> values = {
+      {"chips.memory_bandwidth_gbps", &c.memory_bandwidth_gbps},
+      {"chips.hbm_stack_bandwidth_gbps", &c.hbm_stack_bandwidth_gbps},
+      {"chips.hbm_stack_footprint_mm2", &c.hbm_stack_footprint_mm2}};
+  for (size_t u = 0; u < c.units.size(); ++u) {
+    for (size_t i = 0; i < kPrecisionCount; ++i) {
+      values.emplace_back(
+          fmt::format("chip_units.{} (unit {})", precision_key(kAllPrecisions[i]), u),
+          &c.units[u].peak[i]);
+    }
+  }
+  for (size_t d = 0; d < c.dies.size(); ++d)
+    values.emplace_back(fmt::format("chip_dies.area_mm2 (die {})", d), &c.dies[d].area_mm2);
+  std::string culprit = "its figures";
+  for (auto& [name, value] : values) {
+    if (!*value) continue;
+    std::optional<Rational> kept = std::exchange(*value, std::nullopt);
+    bool fixed = true;
+    try {
+      (void)compute_metrics(c, MetricOptions{});
+    } catch (const std::overflow_error&) {
+      fixed = false;
+    }
+    *value = kept;
+    if (fixed) {
+      culprit = fmt::format("{} = {}", name, kept->exact_text());
+      break;
+    }
+  }
+  throw DatabaseError(fmt::format(
+      "database '{}' is damaged: chip '{}', {}: its metrics are beyond exact arithmetic "
+      "(about 9.2e18)",
+      where, c.id, culprit));
 }
 
 std::optional<std::string> nonempty(const std::string& s) {
@@ -560,27 +675,28 @@ std::vector<Chip> Database::load_all() {
   while (st.step()) {
     Chip c;
     c.id = st.text(0);
+    const RowReader row{st, description_, "chips", c.id};
     c.vendor = st.text(1);
     c.name = st.text(2);
-    c.year = static_cast<int>(st.integer(3));
-    if (auto dc = st.opt_integer(4)) c.datacenter = *dc != 0;
+    c.year = static_cast<int>(*row.integer(3, 1990, 2100));
+    if (auto dc = row.integer(4, 0, 1, true)) c.datacenter = *dc != 0;
     c.origin = st.text(5);
-    c.kind = chip_kind_from_name(st.text(6)).value_or(ChipKind::accelerator);
-    c.status = chip_status_from_name(st.text(7)).value_or(ChipStatus::released);
+    c.kind = row.name<ChipKind>(6, chip_kind_from_name);
+    c.status = row.name<ChipStatus>(7, chip_status_from_name);
     c.notes = st.text(8);
     c.memory_type = st.text(9);
-    c.memory_gb = rational(st, 10);
-    c.memory_bandwidth_gbps = rational(st, 11);
-    c.chip_to_chip_gbps = rational(st, 12);
+    c.memory_gb = row.number(10);
+    c.memory_bandwidth_gbps = row.number(11);
+    c.chip_to_chip_gbps = row.number(12);
     c.chip_to_chip_name = st.text(13);
-    c.host_link_gbps = rational(st, 14);
+    c.host_link_gbps = row.number(14);
     c.host_link_name = st.text(15);
-    c.transistors_billion = rational(st, 16);
-    c.tdp_w = rational(st, 17);
-    if (auto s = st.opt_integer(18)) c.hbm_stacks = static_cast<int>(*s);
-    c.hbm_stack_bandwidth_gbps = rational(st, 19);
-    c.hbm_stack_footprint_mm2 = rational(st, 20);
-    c.explicit_units = st.integer(21) != 0;
+    c.transistors_billion = row.number(16);
+    c.tdp_w = row.number(17);
+    if (auto s = row.integer(18, 1, 64, true)) c.hbm_stacks = static_cast<int>(*s);
+    c.hbm_stack_bandwidth_gbps = row.number(19);
+    c.hbm_stack_footprint_mm2 = row.number(20);
+    c.explicit_units = *row.integer(21, 0, 1) != 0;
     if (v3) {
       auto provenance = provenances(c);
       for (size_t g = 0; g < provenance.size(); ++g) {
@@ -589,7 +705,7 @@ std::vector<Chip> Database::load_all() {
         Provenance& p = *provenance[g];
         p.present = true;
         p.source = st.text(column);
-        p.confidence = confidence_from_name(st.text(column + 1)).value_or(Confidence::medium);
+        p.confidence = row.name<Confidence>(column + 1, confidence_from_name);
         p.estimated = split(st.text(column + 2));
         p.notes = st.text(column + 3);
       }
@@ -600,18 +716,19 @@ std::vector<Chip> Database::load_all() {
   }
   auto alias = conn_.prepare("SELECT chip_id, alias FROM chip_aliases ORDER BY chip_id, position");
   while (alias.step())
-    chips[index.at(alias.text(0))].aliases.push_back(alias.text(1));
+    owner(chips, index, alias, description_, "chip_aliases").aliases.push_back(alias.text(1));
 
   if (v3) {
     auto units = conn_.prepare("SELECT * FROM chip_units ORDER BY chip_id, unit");
     while (units.step()) {
-      Chip& c = chips[index.at(units.text(0))];
-      auto u = static_cast<size_t>(units.integer(1));
+      Chip& c = owner(chips, index, units, description_, "chip_units");
+      const RowReader row{units, description_, "chip_units", c.id};
+      auto u = static_cast<size_t>(*row.integer(1, 0, kMaxUnits - 1));
       if (c.units.size() <= u) c.units.resize(u + 1);
       ProcessingUnit& unit = c.units[u];
       unit.name = units.text(2);
       for (size_t i = 0; i < kPrecisionCount; ++i)
-        unit.peak[i] = rational(units, 3 + static_cast<int>(i));
+        unit.peak[i] = row.number(3 + static_cast<int>(i));
       for (const auto& key : split(units.text(3 + static_cast<int>(kPrecisionCount)))) {
         if (auto p = precision_from_key(key)) unit.sparse[static_cast<size_t>(*p)] = true;
       }
@@ -621,12 +738,13 @@ std::vector<Chip> Database::load_all() {
         "SELECT chip_id, unit, unit_name, precision, tflops, sparse FROM chip_throughput ORDER BY "
         "chip_id, unit");
     while (tp.step()) {
-      Chip& c = chips[index.at(tp.text(0))];
-      auto u = static_cast<size_t>(tp.integer(1));
+      Chip& c = owner(chips, index, tp, description_, "chip_throughput");
+      const RowReader row{tp, description_, "chip_throughput", c.id};
+      auto u = static_cast<size_t>(*row.integer(1, 0, kMaxUnits - 1));
       if (c.units.size() <= u) c.units.resize(u + 1);
       c.units[u].name = tp.text(2);
       if (auto p = precision_from_key(tp.text(3))) {
-        c.units[u].peak[static_cast<size_t>(*p)] = rational(tp, 4);
+        c.units[u].peak[static_cast<size_t>(*p)] = row.number(4);
         c.units[u].sparse[static_cast<size_t>(*p)] = tp.integer(5) != 0;
       }
     }
@@ -635,31 +753,40 @@ std::vector<Chip> Database::load_all() {
       "SELECT chip_id, name, role, count, area_mm2, process, planar, estimated FROM chip_dies "
       "ORDER BY chip_id, position");
   while (dies.step()) {
+    Chip& c = owner(chips, index, dies, description_, "chip_dies");
+    const RowReader row{dies, description_, "chip_dies", c.id};
     Die d;
     d.name = dies.text(1);
-    d.role = die_role_from_name(dies.text(2)).value_or(DieRole::compute);
-    d.count = static_cast<int>(dies.integer(3));
-    d.area_mm2 = rational(dies, 4);
+    d.role = row.name<DieRole>(2, die_role_from_name);
+    d.count = static_cast<int>(*row.integer(3, 1, 1000));
+    d.area_mm2 = row.number(4);
     d.process = dies.text(5);
-    d.planar = dies.integer(6) != 0;
+    d.planar = *row.integer(6, 0, 1) != 0;
     d.estimated = split(dies.text(7));
-    chips[index.at(dies.text(0))].dies.push_back(std::move(d));
+    c.dies.push_back(std::move(d));
   }
-  if (v3) return chips;
+  if (v3) {
+    for (auto& c : chips)
+      check_metrics(c, description_);
+    return chips;
+  }
   auto src =
       conn_.prepare("SELECT chip_id, grp, source, confidence, estimated, notes FROM chip_sources");
   while (src.step()) {
-    Chip& c = chips[index.at(src.text(0))];
+    Chip& c = owner(chips, index, src, description_, "chip_sources");
+    const RowReader row{src, description_, "chip_sources", c.id};
     auto provenance = provenances(c);
     auto g = std::find(kGroups.begin(), kGroups.end(), src.text(1));
     if (g == kGroups.end()) continue;
     Provenance& p = *provenance[static_cast<size_t>(g - kGroups.begin())];
     p.present = true;
     p.source = src.text(2);
-    p.confidence = confidence_from_name(src.text(3)).value_or(Confidence::medium);
+    p.confidence = row.name<Confidence>(3, confidence_from_name);
     p.estimated = split(src.text(4));
     p.notes = src.text(5);
   }
+  for (auto& c : chips)
+    check_metrics(c, description_);
   return chips;
 }
 

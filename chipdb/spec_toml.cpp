@@ -19,6 +19,7 @@
 #include <toml++/toml.h>
 
 #include "chipdb/toml_reader.hpp"
+#include "engine/base/text.hpp"
 
 namespace exctl::chipdb {
 namespace {
@@ -291,17 +292,6 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
-
-namespace {
-
 // The check over any record with the names of a Chip (Chip, ChipNames).
 template <typename Record>
 void check_names(std::vector<const Record*> order, DiagnosticSink& sink) {
@@ -322,28 +312,40 @@ void check_names(std::vector<const Record*> order, DiagnosticSink& sink) {
                    {fmt::format("first defined in {}", it->second->origin_file)}});
     }
   }
-  // A name a user may type (id, name, alias; ignoring case) must lead to one chip. Ids and
-  // names are claimed first; an alias that takes another chip's id or name is the alias's fault.
-  // The keys are the names themselves when already in lowercase (every id is), else lowered
-  // copies kept in `lowered`, whose strings do not move.
-  std::unordered_map<std::string_view, const Record*> owner;
+  // A name a user may type (id, name, alias; ignoring case and punctuation, as lookup
+  // compares them: squash_name) must lead to one chip. Ids and names are claimed first; an
+  // alias that takes another chip's id or name is the alias's fault. The keys are the names
+  // themselves when already squashed, else squashed copies kept in `squashed`, whose
+  // strings do not move.
+  struct Claim {
+    const Record* chip;
+    std::string_view name;  // as the chip wrote it
+  };
+  std::unordered_map<std::string_view, Claim> owner;
   owner.reserve(order.size() * 3);
-  std::deque<std::string> lowered;
+  std::deque<std::string> squashed;
   auto claim = [&](const Record* chip, const std::string& name, const Span& span,
                    std::string_view what) {
     std::string_view key = name;
-    if (std::any_of(name.begin(), name.end(), [](char c) {
-          return std::tolower(static_cast<unsigned char>(c)) != static_cast<unsigned char>(c);
-        }))
-      key = lowered.emplace_back(lower(name));
-    auto [it, inserted] = owner.emplace(key, chip);
-    if (inserted || it->second->id == chip->id) return;
+    if (!is_squashed_name(name)) key = squashed.emplace_back(squash_name(name));
+    const Span& where = span.has_file() ? span : chip->id_span;
+    if (key.empty()) {
+      sink.report({Severity::error,
+                   "E0207",
+                   fmt::format("{} '{}' of chip '{}' has no letter or digit", what, name, chip->id),
+                   where,
+                   {"names are looked up ignoring case, spaces and punctuation"}});
+      return;
+    }
+    auto [it, inserted] = owner.emplace(key, Claim{chip, name});
+    if (inserted || it->second.chip->id == chip->id) return;
     sink.report({Severity::error,
                  "E0209",
-                 fmt::format("{} '{}' of chip '{}' already names chip '{}'", what, name, chip->id,
-                             it->second->id),
-                 span.has_file() ? span : chip->id_span,
-                 {"every id, name and alias must lead to one chip, ignoring case"}});
+                 fmt::format("{} '{}' of chip '{}' already names chip '{}' (as '{}')", what, name,
+                             chip->id, it->second.chip->id, it->second.name),
+                 where,
+                 {"every id, name and alias must lead to one chip, ignoring case, spaces and "
+                  "punctuation"}});
   };
   for (const Record* chip : order)
     claim(chip, chip->id, chip->id_span, "id");

@@ -1,5 +1,7 @@
 #include "chipdb/sqlite.hpp"
 
+#include <algorithm>
+
 namespace exctl::sqlite {
 
 Connection Connection::open(const std::string& path, int flags) {
@@ -61,6 +63,18 @@ Statement Connection::prepare(std::string_view sql) {
   return Statement(db_, stmt);
 }
 
+Statement Connection::prepare_first(std::string_view sql, std::string_view& rest) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail) !=
+      SQLITE_OK) {
+    throw SqliteError(error_message());
+  }
+  size_t used = tail ? static_cast<size_t>(tail - sql.data()) : sql.size();
+  rest = sql.substr(std::min(used, sql.size()));
+  return Statement(db_, stmt);
+}
+
 int64_t Connection::pragma_int(std::string_view name) {
   Statement st = prepare("PRAGMA " + std::string(name));
   return st.step() ? st.integer(0) : 0;
@@ -110,6 +124,11 @@ void Statement::reset() {
 std::string Statement::text(int i) const {
   auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
+}
+std::string_view Statement::blob(int i) const {
+  auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
+  return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
+           : std::string_view();
 }
 std::optional<std::string> Statement::opt_text(int i) const {
   return is_null(i) ? std::nullopt : std::optional<std::string>(text(i));

@@ -37,6 +37,9 @@ class Connection {
   sqlite3* get() const { return db_; }
   void exec(const std::string& sql);
   Statement prepare(std::string_view sql);
+  // Prepares the first statement of `sql` and sets `rest` to the text after it. The
+  // statement is empty() when `sql` holds only whitespace, semicolons and comments.
+  Statement prepare_first(std::string_view sql, std::string_view& rest);
   int64_t pragma_int(std::string_view name);
   std::string error_message() const { return db_ ? sqlite3_errmsg(db_) : "no database"; }
 
@@ -77,12 +80,14 @@ class Statement {
   int column_type(int i) const { return sqlite3_column_type(stmt_, i); }
   bool is_null(int i) const { return column_type(i) == SQLITE_NULL; }
   std::string text(int i) const;
+  std::string_view blob(int i) const;  // valid until the next step
   int64_t integer(int i) const { return sqlite3_column_int64(stmt_, i); }
   double real(int i) const { return sqlite3_column_double(stmt_, i); }
   std::optional<std::string> opt_text(int i) const;
   std::optional<int64_t> opt_integer(int i) const;
   std::optional<double> opt_real(int i) const;
   bool read_only() const { return sqlite3_stmt_readonly(stmt_) != 0; }
+  bool empty() const { return stmt_ == nullptr; }
 
  private:
   sqlite3* db_;

@@ -1,5 +1,6 @@
 // exctl check: chips x regimes x destination -> decisions, with --explain.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -545,8 +546,9 @@ int run_check(Context& ctx, CheckOptions& opt) {
   // A catalogue: one decision per line as it is evaluated.
   if (!opt.specs.empty()) {
     std::ifstream in(opt.specs);
-    if (!in) {
-      ctx.sink.error("E0116", fmt::format("cannot read '{}'", opt.specs));
+    if (!in || std::filesystem::is_directory(opt.specs)) {
+      ctx.sink.error("E0116",
+                     fmt::format("cannot read '{}'{}", opt.specs, in ? ": it is a directory" : ""));
       return ctx.finish();
     }
     bool jsonl = opt.specs.size() > 6 && opt.specs.substr(opt.specs.size() - 6) == ".jsonl";
@@ -559,6 +561,10 @@ int run_check(Context& ctx, CheckOptions& opt) {
     while (std::getline(in, line)) {
       ++line_no;
       if (trimmed(line).empty()) continue;
+      if (!valid_utf8(line)) {  // a row that is not text cannot name a chip or give a value
+        ctx.sink.error("E0116", fmt::format("{}:{}: not valid UTF-8", opt.specs, line_no));
+        continue;
+      }
       CatalogueLine where(opt.specs, line, line_no, ctx.sink);
       Subject s;
       cells.clear();
@@ -627,7 +633,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
         std::cout << csv.substr(header_end);
       } else {
         for (const auto& r : rows)
-          std::cout << report::decision_json(r).dump() << "\n";
+          std::cout << dump_json(report::decision_json(r)) << "\n";
       }
     }
     int code = ctx.finish();
@@ -678,7 +684,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
     auto arr = nlohmann::ordered_json::array();
     for (const auto& r : rows)
       arr.push_back(report::decision_json(r));
-    std::cout << arr.dump(2) << "\n";
+    std::cout << dump_json(arr, 2) << "\n";
   } else if (opt.explain && ctx.format == report::Format::text) {
     // The chip's speed on the reference inference workload, as a ratio to the H100 SXM:
     // what the compute thresholds do not measure.

@@ -1,6 +1,7 @@
 // exctl chips list | show | export | import | query
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -119,7 +120,7 @@ int run_show(Context& ctx, const std::string& name, const std::string& spec) {
   ChipMetrics m = compute_metrics(*chip, ctx.options);
   switch (ctx.format) {
     case report::Format::json:
-      std::cout << report::chip_to_json(*chip, m, ctx.options).dump(2) << "\n";
+      std::cout << dump_json(report::chip_to_json(*chip, m, ctx.options), 2) << "\n";
       break;
     case report::Format::text:
       std::cout << report::chip_show_text(*chip, m, ctx.options);
@@ -179,7 +180,7 @@ int run_export(Context& ctx, const std::vector<std::string>& names, const std::s
     auto arr = nlohmann::ordered_json::array();
     for (const auto& r : rows)
       arr.push_back(report::chip_to_json(*r.chip, r.metrics, ctx.options));
-    text = arr.dump(2) + "\n";
+    text = dump_json(arr, 2) + "\n";
   } else if (format == "csv") {
     text = report::render_csv(report::chip_export_table(rows));
   } else {
@@ -280,8 +281,20 @@ report::Cell sql_cell(const sqlite::Statement& st, int i) {
     case SQLITE_INTEGER:
       return {std::to_string(st.integer(i)), st.integer(i)};
     case SQLITE_FLOAT: {
-      auto r = Rational::from_double(st.real(i));
-      return {r ? r->exact_text() : fmt::format("{}", st.real(i)), st.real(i)};
+      double x = st.real(i);
+      if (x == 0) return {"0", 0};  // -0.0 too: a sign on zero is noise here
+      // SQLite's own spelling of an overflow (1e308*10); JSON has no infinity: null there.
+      if (std::isinf(x)) return {x > 0 ? "Inf" : "-Inf", x};
+      auto r = Rational::from_double(x);
+      return {r ? r->exact_text() : fmt::format("{}", x), x};
+    }
+    case SQLITE_BLOB: {
+      // Bytes, not text: as an SQL blob literal, so nothing is lost or mistaken for text.
+      std::string hex = "x'";
+      for (char c : st.blob(i))
+        hex += fmt::format("{:02x}", static_cast<unsigned char>(c));
+      hex += "'";
+      return {hex, hex};
     }
     default:
       return {st.text(i), st.text(i)};
@@ -292,7 +305,27 @@ int run_query(Context& ctx, const std::string& sql) {
   auto db = ctx.open_database(chipdb::Database::Mode::read_only);
   if (!db) return ctx.finish();
   try {
-    auto st = db->connection().prepare(sql);
+    std::string_view rest;
+    auto st = db->connection().prepare_first(sql, rest);
+    if (st.empty()) {
+      ctx.sink.error("E0111", "no SQL statement given (only spaces, semicolons or comments)");
+      return ctx.finish();
+    }
+    // One statement only: a second one would otherwise be ignored without a word. What
+    // follows the first may be spaces, semicolons and comments.
+    for (std::string_view tail = rest; !tail.empty();) {
+      std::string_view after;
+      auto next = db->connection().prepare_first(tail, after);
+      if (!next.empty()) {
+        auto begin = static_cast<uint32_t>(sql.size() - tail.size());
+        while (begin < sql.size() && std::isspace(static_cast<unsigned char>(sql[begin])))
+          ++begin;
+        argument_error(ctx.sink, "E0111", "chips query runs one SQL statement; found a second",
+                       "sql", sql, begin, static_cast<uint32_t>(sql.size() - after.size()));
+        return ctx.finish();
+      }
+      tail = after;
+    }
     if (!st.read_only()) {
       ctx.sink.error(
           "E0105",

@@ -13,6 +13,7 @@
 
 #include "chipdb/builtin_db.hpp"
 #include "chipdb/spec_toml.hpp"
+#include "chipdb/toml_reader.hpp"
 #include "rules/builtin_rules.hpp"
 
 namespace exctl::cli {
@@ -25,14 +26,9 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// Letters and digits only, lowercased: "H100-SXM" and "h100 sxm" both give "h100sxm".
+// Names compare as chipdb's set check compares them (E0209): squash_name.
 std::string squash(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c)))
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
+  return squash_name(s);
 }
 
 std::vector<std::string> names_of(const Chip& c) {
@@ -96,6 +92,9 @@ std::optional<std::vector<Chip>> Context::load_chips() {
   if (!db) return std::nullopt;
   try {
     return db->load_all();
+  } catch (const chipdb::DatabaseError& e) {
+    sink.error("E0104", e.what());
+    return std::nullopt;
   } catch (const sqlite::SqliteError& e) {
     sink.error("E0104",
                fmt::format("cannot read chips from '{}': {}", db->description(), e.what()));
@@ -117,17 +116,15 @@ std::optional<Chip> Context::load_spec(const std::string& path) {
 std::optional<sema::Rulebook> Context::load_rules() {
   std::vector<SourcePtr> files = rules::builtin_rule_sources();
   for (const auto& path : rule_files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      sink.error("E0302", fmt::format("cannot read rule file '{}'", path));
-      continue;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    files.push_back(std::make_shared<SourceFile>(path, text.str()));
+    if (auto source = read_rule_file(path, sink)) files.push_back(std::move(source));
   }
   if (sink.has_errors()) return std::nullopt;
   return sema::load_rulebook(files, rules::builtin_country_groups(), sink);
+}
+
+SourcePtr read_rule_file(const std::string& path, DiagnosticSink& sink) {
+  // E0302 with the reason: no such file, it is a directory, permission denied...
+  return chipdb::read_source(path, "rule file", "E0302", sink);
 }
 
 std::optional<sema::DateKey> date_argument(const std::string& text, bool given,
@@ -179,7 +176,7 @@ bool is_iso_country(std::string_view code) {
 int Context::finish() {
   if (!sink.empty()) {
     if (format == report::Format::json)
-      std::cerr << to_json(sink).dump(2) << "\n";
+      std::cerr << dump_json(to_json(sink), 2) << "\n";
     else
       std::cerr << render_text(sink);
   }

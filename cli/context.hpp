@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "chipdb/database.hpp"
-#include "engine/sema/rulebook.hpp"
 #include "engine/base/diagnostic.hpp"
+#include "engine/base/json.hpp"
+#include "engine/base/text.hpp"
 #include "engine/metrics/metrics.hpp"
 #include "engine/report/table.hpp"
+#include "engine/sema/rulebook.hpp"
 
 namespace exctl::cli {
 
@@ -54,6 +56,9 @@ struct Context {
 // Finds a chip by id, name or alias (case-insensitive; then unique substring). Reports
 // E0101 (unknown, with suggestions) or E0102 (ambiguous, listing the candidates).
 const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query, DiagnosticSink& sink);
+
+// The text of a rule file; nullptr with E0302 when it cannot be read (missing, a directory).
+SourcePtr read_rule_file(const std::string& path, DiagnosticSink& sink);
 
 // Today's date as yyyymmdd when --date was not given, or the parsed --date (E0112 when
 // malformed or given empty).

@@ -34,7 +34,7 @@ int run_show(Context& ctx, const std::string& name, const std::string& spec) {
   if (!model) return ctx.finish();
   switch (ctx.format) {
     case report::Format::json:
-      std::cout << report::model_to_json(*model).dump(2) << "\n";
+      std::cout << dump_json(report::model_to_json(*model), 2) << "\n";
       break;
     case report::Format::text:
       std::cout << report::model_show_text(*model);

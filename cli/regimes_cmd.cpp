@@ -106,7 +106,7 @@ int run_show(Context& ctx, const std::string& id) {
                          {"source", where(x.span)}});
     }
     j["clauses"] = clauses;
-    std::cout << j.dump(2) << "\n";
+    std::cout << dump_json(j, 2) << "\n";
     return ctx.finish();
   }
   std::string out = fmt::format("{}: {}\n", r->id, r->title);
@@ -172,15 +172,9 @@ int run_lint(Context& ctx, const std::vector<std::string>& files) {
 int run_fmt(Context& ctx, const std::vector<std::string>& files, bool write, bool check) {
   int unformatted = 0;
   for (const auto& path : files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      ctx.sink.error("E0302", fmt::format("cannot read rule file '{}'", path));
-      continue;
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
-    auto source = std::make_shared<SourceFile>(path, text);
+    auto source = read_rule_file(path, ctx.sink);
+    if (!source) continue;
+    const std::string& text = source->text();
     DiagnosticSink parse_sink;
     if (!syntax::parse(source, parse_sink)) {  // never reformat what does not parse
       ctx.sink.merge(parse_sink);

@@ -296,7 +296,7 @@ int run_estimate(Context& ctx, const Options& opt) {
     }
     switch (ctx.format) {
       case report::Format::json:
-        std::cout << report::roofline_to_json(p).dump(2) << "\n";
+        std::cout << dump_json(report::roofline_to_json(p), 2) << "\n";
         break;
       case report::Format::text:
         std::cout << report::roofline_text(p, *model, s->default_calib);
@@ -310,7 +310,7 @@ int run_estimate(Context& ctx, const Options& opt) {
     auto arr = nlohmann::ordered_json::array();
     for (const auto& p : points)
       arr.push_back(report::roofline_to_json(p));
-    std::cout << arr.dump(2) << "\n";
+    std::cout << dump_json(arr, 2) << "\n";
     return ctx.finish();
   }
   std::cout << report::render(report::roofline_table(points, compare), ctx.format);

@@ -1,12 +1,24 @@
-// Small text helpers shared by every diagnostic that suggests a nearest name.
+// Small text helpers: the nearest-name suggestions of diagnostics, UTF-8 checks.
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace exctl {
 
 // Levenshtein distance: insertions, deletions and substitutions each cost one.
 size_t edit_distance(std::string_view a, std::string_view b);
+
+// The form under which chip names are compared, at lookup and at import alike: ASCII
+// letters and digits lowercased, the rest of ASCII (spaces, punctuation) dropped, the bytes
+// of other characters kept. "H100-SXM" and "h100 sxm" both give "h100sxm"; "--" gives "".
+std::string squash_name(std::string_view s);
+// True when squash_name(s) == s (no allocation).
+bool is_squashed_name(std::string_view s);
+
+// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above
+// U+10FFFF).
+bool valid_utf8(std::string_view s);
 
 }  // namespace exctl

@@ -1,6 +1,9 @@
 #include "engine/report/table.hpp"
 
 #include <algorithm>
+#include <cmath>
+
+#include "engine/base/json.hpp"
 
 namespace exctl::report {
 namespace {
@@ -20,10 +23,12 @@ std::string scalar_text(const Cell& cell) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  if (v.is_number()) return v.dump();
+  // A non-finite number is null in JSON, but its text ("Inf") in CSV, unlike a missing one.
+  if (v.is_number_float() && !std::isfinite(v.get<double>())) return cell.text;
+  if (v.is_number()) return dump_json(v);
   if (v.is_array()) {
     std::string out;
-    for (const auto& item : v) out += (out.empty() ? "" : ";") + (item.is_string() ? item.get<std::string>() : item.dump());
+    for (const auto& item : v) out += (out.empty() ? "" : ";") + (item.is_string() ? item.get<std::string>() : dump_json(item));
     return out;
   }
   return cell.text;
@@ -134,7 +139,7 @@ nlohmann::ordered_json to_json(const Table& table) {
 std::string render(const Table& table, Format format) {
   switch (format) {
     case Format::text: return render_text(table);
-    case Format::json: return to_json(table).dump(2) + "\n";
+    case Format::json: return dump_json(to_json(table), 2) + "\n";
     case Format::csv: return render_csv(table);
     case Format::md: return render_markdown(table);
   }

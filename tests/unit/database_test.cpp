@@ -120,3 +120,51 @@ TEST_CASE("foreign, newer and non-database files are refused") {
   CHECK_THROWS_AS(chipdb::Database::open((tmp.path / "missing.db").string(), chipdb::Database::Mode::read_only),
                   chipdb::DatabaseError);
 }
+
+TEST_CASE("a tampered value is refused with the chip and the column, never read as another") {
+  TempDir tmp;
+  std::string path = (tmp.path / "tampered.db").string();
+  {
+    auto builtin =
+        chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
+    auto db = chipdb::Database::open(path, chipdb::Database::Mode::read_write);
+    chipdb::import_chips(db, builtin);
+  }
+  auto message_after = [&](const std::string& sql) -> std::string {
+    fs::copy_file(path, tmp.path / "t.db", fs::copy_options::overwrite_existing);
+    auto db =
+        chipdb::Database::open((tmp.path / "t.db").string(), chipdb::Database::Mode::read_write);
+    db.connection().exec(sql);
+    try {
+      db.load_all();
+    } catch (const chipdb::DatabaseError& e) {
+      return e.what();
+    }
+    return "read without complaint";
+  };
+  const std::string h100 = " WHERE chip_id = 'nvidia-h100-sxm'";
+  CHECK_THAT(message_after("UPDATE chip_units SET fp16 = 'abc'" + h100),
+             Catch::Contains("chip 'nvidia-h100-sxm', chip_units.fp16: 'abc' is not a number"));
+  CHECK_THAT(message_after("UPDATE chip_units SET fp16 = -5" + h100),
+             Catch::Contains("chip 'nvidia-h100-sxm', chip_units.fp16: -5.0 is negative"));
+  CHECK_THAT(message_after("UPDATE chip_units SET fp16 = 1e308" + h100),
+             Catch::Contains("chip_units.fp16: 1e+308 is out of the range"));
+  CHECK_THAT(message_after("UPDATE chip_units SET fp16 = 1e999" + h100),
+             Catch::Contains("chip_units.fp16: inf is not a finite number"));
+  CHECK_THAT(
+      message_after("UPDATE chip_units SET fp16 = 9e17" + h100),
+      Catch::Contains("chip 'nvidia-h100-sxm', chip_units.fp16 (unit 0) = 900000000000000000: "
+                      "its metrics are beyond exact arithmetic"));
+  CHECK_THAT(message_after("UPDATE chip_dies SET area_mm2 = x'00'" + h100),
+             Catch::Contains("chip_dies.area_mm2: a blob is not a number"));
+  CHECK_THAT(message_after("UPDATE chips SET year = 'x' WHERE id = 'nvidia-h20'"),
+             Catch::Contains("chip 'nvidia-h20', chips.year: 'x' is not an integer"));
+  CHECK_THAT(message_after("UPDATE chips SET kind = 'gpu' WHERE id = 'nvidia-h20'"),
+             Catch::Contains("chips.kind: 'gpu' is not a known value"));
+  CHECK_THAT(message_after("UPDATE chip_units SET unit = 1000000" + h100),
+             Catch::Contains("chip_units.unit: 1000000 is outside 0..1023"));
+  CHECK_THAT(
+      message_after("PRAGMA foreign_keys = OFF; INSERT INTO chip_aliases VALUES ('nope', 0, 'x')"),
+      Catch::Contains("a row of chip_aliases names no chip ('nope')"));
+  CHECK(message_after("UPDATE chip_units SET fp16 = 1979" + h100) == "read without complaint");
+}

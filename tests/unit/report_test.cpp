@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "engine/base/json.hpp"
+#include "engine/base/text.hpp"
 #include "engine/report/roofline_report.hpp"
 #include "engine/report/table.hpp"
 
@@ -71,4 +73,48 @@ TEST_CASE("roofline numbers: never an overflowed integer, never 0 for a small va
   CHECK(format_rate(std::numeric_limits<double>::infinity()) == "-");
   CHECK(json_real(std::numeric_limits<double>::infinity()).is_null());
   CHECK(json_real(2.08e19).get<double>() == 2.08e19);
+}
+
+TEST_CASE("invalid UTF-8 is written as U+FFFD in JSON, never thrown") {
+  Table t(std::vector<Column>{{"id", "ID"}});
+  t.add_row({{"\xff\xfe", "\xff\xfe"}});
+  t.add_row({{"\xc3", "a\xc3"}});
+  CHECK_NOTHROW(render(t, Format::json));
+  CHECK(exctl::dump_json(to_json(t)) ==
+        "[{\"id\":\"\xef\xbf\xbd\xef\xbf\xbd\"},{\"id\":\"a\xef\xbf\xbd\"}]");
+  nlohmann::json plain = "x\xff";
+  CHECK(exctl::dump_json(plain) == "\"x\xef\xbf\xbd\"");
+}
+
+TEST_CASE("valid_utf8 accepts well-formed text only") {
+  using exctl::valid_utf8;
+  CHECK(valid_utf8(""));
+  CHECK(valid_utf8("H100 \xc3\x97 2 \xe2\x80\x93 \xf0\x9f\x98\x80"));
+  CHECK_FALSE(valid_utf8("\xff"));
+  CHECK_FALSE(valid_utf8("\xc3"));              // truncated
+  CHECK_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(valid_utf8("\xe0\x80\xaf"));      // overlong
+  CHECK_FALSE(valid_utf8("\xed\xa0\x80"));      // a surrogate
+  CHECK_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(valid_utf8("a\x80"));             // a lone continuation byte
+}
+
+TEST_CASE("a non-finite number is null in JSON and its text in CSV") {
+  Table t(std::vector<Column>{{"x", "X", true}});
+  t.add_row({{"Inf", std::numeric_limits<double>::infinity()}});
+  CHECK(render_csv(t) == "x\nInf\n");
+  CHECK(exctl::dump_json(to_json(t)) == R"([{"x":null}])");
+}
+
+TEST_CASE("squash_name: the form names are looked up and checked in") {
+  using exctl::is_squashed_name;
+  using exctl::squash_name;
+  CHECK(squash_name("H100-SXM") == "h100sxm");
+  CHECK(squash_name("h 100 sxm") == "h100sxm");
+  CHECK(squash_name("--") == "");
+  CHECK(squash_name("") == "");
+  CHECK(squash_name("\xe6\x98\x87\xe8\x85\xbe 910C") == "\xe6\x98\x87\xe8\x85\xbe" "910c");  // kept
+  CHECK(is_squashed_name("h100sxm"));
+  CHECK_FALSE(is_squashed_name("h100-sxm"));
+  CHECK_FALSE(is_squashed_name("H100"));
 }

@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/alias_no_letters.toml

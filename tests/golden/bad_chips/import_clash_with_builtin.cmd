@@ -1,0 +1,1 @@
+--db "$(mktemp -u /tmp/exctl-golden-XXXXXX.db)" chips import tests/bad_chips/h-100.toml

@@ -1,0 +1,1 @@
+--format json check H100 --to $'\xff'

@@ -1,0 +1,1 @@
+--rules tests/bad_rules check H100 --regime us-2023-10 --to CN

@@ -1,0 +1,1 @@
+check --specs tests/data --regime us-2023-10

@@ -1,0 +1,1 @@
+chips query $'SELECT 1 AS one ; -- done\n ;'

@@ -1,0 +1,1 @@
+chips query 'SELECT 1; SELECT 2'

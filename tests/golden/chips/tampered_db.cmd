@@ -1,0 +1,1 @@
+--db tests/data/tampered-fp16.db chips list

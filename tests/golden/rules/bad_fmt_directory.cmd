@@ -1,0 +1,1 @@
+fmt --write tests/bad_rules

@@ -1,0 +1,1 @@
+--format json lint tests/bad_rules/invalid_utf8.rules

@@ -1,0 +1,1 @@
+lint tests/bad_rules
