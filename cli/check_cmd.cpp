@@ -561,11 +561,11 @@ int run_check(Context& ctx, CheckOptions& opt) {
     while (std::getline(in, line)) {
       ++line_no;
       if (trimmed(line).empty()) continue;
+      CatalogueLine where(opt.specs, line, line_no, ctx.sink);
       if (!valid_utf8(line)) {  // a row that is not text cannot name a chip or give a value
-        ctx.sink.error("E0116", fmt::format("{}:{}: not valid UTF-8", opt.specs, line_no));
+        where.error("not valid UTF-8", 0, line.size());
         continue;
       }
-      CatalogueLine where(opt.specs, line, line_no, ctx.sink);
       Subject s;
       cells.clear();
       if (jsonl) {

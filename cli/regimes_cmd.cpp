@@ -539,10 +539,11 @@ int run_tests(Context& ctx, std::vector<std::string> files) {
       try {
         decided = eval::decide(*regime, values, q);
       } catch (const eval::ArithmeticOverflow& e) {
-        res.problems.push_back(
-            e.diagnostic(chip_node ? *chip_node->value<std::string>() : "spec").message);
+        // Bad input, not a failing expectation: E0421 at the rule expression, exit 2.
+        ctx.sink.report(e.diagnostic(chip_node ? *chip_node->value<std::string>() : "spec"));
+        continue;
       }
-      if (decided) {
+      {
         const eval::Decision& d = *decided;
         auto expect = [&](const char* key, const std::optional<std::string>& w,
                           const std::string& got) {
