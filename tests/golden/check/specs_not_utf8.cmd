@@ -1,1 +1,0 @@
---format csv check --specs tests/data/catalogue_not_utf8.csv --regime us-2023-10 --date 2024-06-01
