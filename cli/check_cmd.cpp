@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
+#include "engine/base/text.hpp"
 #include "engine/eval/compiled.hpp"
 #include "engine/report/decision_report.hpp"
 #include "engine/roofline/reference.hpp"
@@ -270,15 +271,6 @@ bool split_csv_line(const std::string& line, std::vector<CsvCell>& out, Catalogu
     if (i >= n) return true;
     ++i;  // the comma
   }
-}
-
-std::string trimmed(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b])))
-    ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
-    --e;
-  return s.substr(b, e - b);
 }
 
 // A flat JSON object through nlohmann's SAX interface, which hands numbers over as their
@@ -560,7 +552,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
     uint32_t line_no = 0;
     while (std::getline(in, line)) {
       ++line_no;
-      if (trimmed(line).empty()) continue;
+      if (trim(line).empty()) continue;
       CatalogueLine where(opt.specs, line, line_no, ctx.sink);
       if (!valid_utf8(line)) {  // a row that is not text cannot name a chip or give a value
         where.error("not valid UTF-8", 0, line.size());
@@ -576,7 +568,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
         if (!split_csv_line(line, header_cells, where)) break;
         std::map<std::string, size_t> seen;
         for (const auto& h : header_cells) {
-          std::string name = trimmed(h.text);
+          std::string name(trim(h.text));
           std::string canonical = name;
           if (auto f = sema::find_field(name)) {
             canonical = std::string(sema::field_info(*f).name);
@@ -613,7 +605,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
         for (size_t i = 0; i < row.size(); ++i) {
           CatalogueCell c{header[i],    row[i].text, header_cells[i].begin, header_cells[i].end,
                           row[i].begin, row[i].end,  CatalogueCell::string};
-          if (trimmed(c.text).empty()) c.kind = CatalogueCell::null;  // an empty cell: unknown
+          if (trim(c.text).empty()) c.kind = CatalogueCell::null;  // an empty cell: unknown
           cells.push_back(std::move(c));
         }
       }

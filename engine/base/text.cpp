@@ -1,6 +1,7 @@
 #include "engine/base/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace exctl {
@@ -40,6 +41,15 @@ std::string squash_name(std::string_view s) {
 
 bool is_squashed_name(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return squashed(c) == c; });
+}
+
+std::string_view trim(std::string_view s) {
+  auto blank = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  while (!s.empty() && blank(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && blank(s.back()))
+    s.remove_suffix(1);
+  return s;
 }
 
 bool valid_utf8(std::string_view s) {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/text.hpp"
+
 namespace exctl::eval {
 
 using sema::FieldId;
@@ -42,14 +44,6 @@ namespace {
 
 bool blank(char c) {
   return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && blank(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && blank(s.back()))
-    s.remove_suffix(1);
-  return s;
 }
 
 // A decimal literal in form ("4799.99999999999999999", "1e400"), whether or not a Rational
