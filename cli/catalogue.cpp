@@ -1,0 +1,397 @@
+#include "cli/catalogue.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/base/text.hpp"
+#include "engine/sema/fields.hpp"
+
+namespace exctl::cli {
+
+// One value of a catalogue line and where it is: the key (a CSV header cell or a JSON key)
+// and the value's text; `kind`: what JSON gave (a CSV cell is a string, or null when empty).
+struct CatalogueCell {
+  std::string key, text;
+  size_t key_begin = 0, key_end = 0, begin = 0, end = 0;
+  enum Kind { string, number, boolean, null, nested } kind = string;
+};
+
+struct CsvCell {
+  std::string text;
+  size_t begin = 0, end = 0;
+};
+
+namespace {
+
+// A line of a catalogue, for diagnostics: its SourceFile is made on the first error.
+class CatalogueLine {
+ public:
+  CatalogueLine(const std::string& path, const std::string& text, uint32_t line_no,
+                DiagnosticSink& sink)
+      : path_(path), text_(text), line_no_(line_no), sink_(sink) {}
+  void error(const std::string& message, size_t begin, size_t end) {
+    if (!file_) file_ = std::make_shared<SourceFile>(path_, text_, line_no_);
+    auto b = static_cast<uint32_t>(std::min(begin, text_.size()));
+    auto e = static_cast<uint32_t>(std::min(std::max(end, begin + 1), text_.size() + 1));
+    sink_.error("E0116", message, Span{file_, b, e});
+    ++errors_;
+  }
+  int errors() const { return errors_; }
+
+ private:
+  const std::string& path_;
+  const std::string& text_;
+  uint32_t line_no_;
+  DiagnosticSink& sink_;
+  SourcePtr file_;
+  int errors_ = 0;
+};
+
+// RFC 4180 cells: a cell is quoted as a whole ("a, b" with "" for a quote) or not at all.
+// False, with an error on `where`, when the line is malformed.
+bool split_csv_line(const std::string& line, std::vector<CsvCell>& out, CatalogueLine& where) {
+  out.clear();
+  size_t n = line.size();
+  while (n > 0 && line[n - 1] == '\r')
+    --n;
+  size_t i = 0;
+  while (true) {
+    CsvCell cell;
+    cell.begin = i;
+    if (i < n && line[i] == '"') {
+      size_t open = i++;
+      bool closed = false;
+      while (i < n) {
+        if (line[i] == '"' && i + 1 < n && line[i + 1] == '"') {
+          cell.text += '"';
+          i += 2;
+        } else if (line[i] == '"') {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          cell.text += line[i++];
+        }
+      }
+      if (!closed) {
+        where.error("unterminated quoted cell: no closing '\"' on this line", open, n);
+        return false;
+      }
+      if (i < n && line[i] != ',') {
+        where.error(
+            "text after the closing '\"' of a quoted cell (expected ',' or the end of the line)", i,
+            i + 1);
+        return false;
+      }
+    } else {
+      while (i < n && line[i] != ',') {
+        if (line[i] == '"') {
+          where.error(
+              "a '\"' inside an unquoted cell (quote the whole cell and double the quotes inside "
+              "it)",
+              i, i + 1);
+          return false;
+        }
+        cell.text += line[i++];
+      }
+    }
+    cell.end = i;
+    out.push_back(std::move(cell));
+    if (i >= n) return true;
+    ++i;  // the comma
+  }
+}
+
+// A flat JSON object through nlohmann's SAX interface, which hands numbers over as their
+// source text, so a decimal is taken exactly (or refused), never rounded through double.
+class FlatObject : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::vector<CatalogueCell> members;
+  std::string not_object;  // what the line holds instead of an object
+  std::string error;       // a syntax error, with `error_begin..error_end`
+  size_t error_begin = 0, error_end = 0;
+
+  bool null() override { return scalar(CatalogueCell::null, "null", "null"); }
+  bool boolean(bool v) override {
+    return scalar(CatalogueCell::boolean, v ? "true" : "false", "a boolean");
+  }
+  bool number_integer(number_integer_t v) override {
+    return scalar(CatalogueCell::number, std::to_string(v), "a number");
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    return scalar(CatalogueCell::number, std::to_string(v), "a number");
+  }
+  bool number_float(number_float_t, const string_t& text) override {
+    return scalar(CatalogueCell::number, text, "a number");
+  }
+  bool string(string_t& v) override { return scalar(CatalogueCell::string, v, "a string"); }
+  bool binary(binary_t&) override { return scalar(CatalogueCell::nested, "", "binary data"); }
+  bool start_object(std::size_t) override { return open("an object"); }
+  bool start_array(std::size_t) override { return open("an array"); }
+  bool end_object() override { return --depth_, true; }
+  bool end_array() override { return --depth_, true; }
+  bool key(string_t& k) override {
+    if (depth_ == 1) members.push_back({k, "", 0, 0, 0, 0, CatalogueCell::null});
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& e) override {
+    error_end = position;
+    error_begin = position >= last_token.size() ? position - last_token.size() : 0;
+    if (e.id == 406 && depth_ == 1 && !members.empty()) {  // a number out of double's range
+      error = fmt::format("field '{}': {} cannot be held exactly; it is not rounded",
+                          members.back().key, last_token);
+      return false;
+    }
+    std::string what = e.what();
+    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    if (what.rfind("parse error at line", 0) == 0) {
+      if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
+    }
+    error = fmt::format("not valid JSON: {}", what);
+    return false;
+  }
+
+ private:
+  int depth_ = 0;
+  bool scalar(CatalogueCell::Kind kind, const std::string& text, const char* name) {
+    if (depth_ == 0) {
+      not_object = name;
+    } else if (depth_ == 1 && !members.empty()) {
+      members.back().kind = kind;
+      members.back().text = text;
+    }
+    return true;
+  }
+  bool open(const char* name) {
+    if (depth_ == 0 && std::string(name) != "an object") not_object = name;
+    if (depth_ == 1 && !members.empty())
+      members.back().kind = CatalogueCell::nested, members.back().text = name;
+    ++depth_;
+    return true;
+  }
+};
+
+// Where each member of a flat JSON object is: the key's and the value's first token. A
+// lexical scan only; the SAX parse above says whether the line is valid.
+void locate_members(const std::string& line, std::vector<CatalogueCell>& members) {
+  size_t i = 0, member = 0;
+  int depth = 0;
+  bool expect_key = false, expect_value = false;
+  auto token_end = [&](size_t b) {
+    if (line[b] == '"') {
+      size_t e = b + 1;
+      while (e < line.size() && line[e] != '"')
+        e += line[e] == '\\' ? 2 : 1;
+      return std::min(e + 1, line.size());
+    }
+    if (line[b] == '{' || line[b] == '[') return b + 1;
+    size_t e = b;
+    while (e < line.size() && !std::isspace(static_cast<unsigned char>(line[e])) &&
+           std::string_view(",:{}[]").find(line[e]) == std::string_view::npos)
+      ++e;
+    return std::max(e, b + 1);
+  };
+  while (i < line.size() && member < members.size()) {
+    char c = line[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
+    if (depth == 1 && expect_value) {
+      members[member].begin = i;
+      members[member].end = token_end(i);
+      expect_value = false;
+      ++member;
+      if (c != '{' && c != '[') {
+        i = members[member - 1].end;
+        continue;
+      }
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+      if (depth == 1) expect_key = true;
+      ++i;
+    } else if (c == '}' || c == ']') {
+      --depth;
+      ++i;
+    } else if (c == ',') {
+      if (depth == 1) expect_key = true;
+      ++i;
+    } else if (c == ':') {
+      if (depth == 1) expect_value = true;
+      ++i;
+    } else {
+      size_t e = token_end(i);
+      if (depth == 1 && expect_key && c == '"') {
+        members[member].key_begin = i;
+        members[member].key_end = e;
+        expect_key = false;
+      }
+      i = e;
+    }
+  }
+}
+
+// The cells of one JSONL line; false (with an error) when it is not a flat JSON object.
+bool read_json_line(const std::string& line, std::vector<CatalogueCell>& cells,
+                    CatalogueLine& where) {
+  FlatObject obj;
+  bool ok = nlohmann::json::sax_parse(line, &obj);
+  if (!ok || !obj.error.empty()) {
+    where.error(obj.error.empty() ? "not valid JSON" : obj.error, obj.error_begin,
+                std::max(obj.error_end, obj.error_begin + 1));
+    return false;
+  }
+  if (!obj.not_object.empty()) {
+    where.error(fmt::format("a catalogue line must be a JSON object, found {}", obj.not_object), 0,
+                line.size());
+    return false;
+  }
+  locate_members(line, obj.members);
+  cells = std::move(obj.members);
+  return true;
+}
+
+// The values of one catalogue line into `s`; each problem is reported on `where`.
+void take_cells(const std::vector<CatalogueCell>& cells, CatalogueEntry& s, CatalogueLine& where) {
+  // A key given twice (also as a field and its alias): the cells are few, so a scan.
+  std::vector<std::pair<std::string_view, size_t>> seen;  // canonical key, its column
+  for (const auto& c : cells) {
+    std::string_view canonical = c.key;
+    if (auto f = sema::find_field(c.key)) canonical = sema::field_info(*f).name;
+    auto first =
+        std::find_if(seen.begin(), seen.end(), [&](const auto& k) { return k.first == canonical; });
+    if (first == seen.end()) {
+      seen.emplace_back(canonical, c.key_begin + 1);
+    } else {
+      where.error(fmt::format("'{}' is given twice on this line (first at column {})", c.key,
+                              first->second),
+                  c.key_begin, c.key_end);
+      continue;
+    }
+    if (c.kind == CatalogueCell::nested) {
+      where.error(
+          fmt::format("'{}' takes a number, a string or a boolean, found {}", c.key, c.text),
+          c.begin, c.end);
+      continue;
+    }
+    if (c.kind == CatalogueCell::null) continue;  // unknown
+    if (c.key == "id" || c.key == "name") {
+      if (c.kind != CatalogueCell::string) {
+        where.error(fmt::format("'{}' must be a string", c.key), c.begin, c.end);
+        continue;
+      }
+      (c.key == "id" ? s.id : s.name) = c.text;
+      continue;
+    }
+    if (!sema::find_field(c.key)) {
+      where.error(fmt::format("unknown field '{}'", c.key), c.key_begin, c.key_end);
+      continue;
+    }
+    std::string problem = eval::set_field(s.values, c.key, c.text);
+    if (!problem.empty()) where.error(problem, c.begin, c.end);
+  }
+}
+
+}  // namespace
+
+std::optional<CatalogueReader> CatalogueReader::open(const std::string& path,
+                                                     DiagnosticSink& sink) {
+  std::ifstream in(path);
+  if (!in || std::filesystem::is_directory(path)) {
+    sink.error("E0116", fmt::format("cannot read '{}'{}", path, in ? ": it is a directory" : ""));
+    return std::nullopt;
+  }
+  return CatalogueReader(path, std::move(in), sink);
+}
+
+CatalogueReader::CatalogueReader(CatalogueReader&&) noexcept = default;
+CatalogueReader::~CatalogueReader() = default;
+
+CatalogueReader::CatalogueReader(const std::string& path, std::ifstream in, DiagnosticSink& sink)
+    : path_(path), in_(std::move(in)), sink_(&sink) {
+  jsonl_ = path.size() > 6 && path.substr(path.size() - 6) == ".jsonl";
+}
+
+bool CatalogueReader::next(CatalogueEntry& out) {
+  std::string line;
+  std::vector<CsvCell> header_cells;
+  while (!stopped_ && std::getline(in_, line)) {
+    ++line_no_;
+    if (trim(line).empty()) continue;
+    CatalogueLine where(path_, line, line_no_, *sink_);
+    if (!valid_utf8(line)) {  // a line that is not text cannot name a chip or give a value
+      where.error("not valid UTF-8", 0, line.size());
+      continue;
+    }
+    cells_.clear();
+    if (jsonl_) {
+      if (!read_json_line(line, cells_, where)) continue;
+    } else if (header_.empty()) {
+      // The header names each column once: id, name or a field. Every row depends on it,
+      // so a bad header stops the catalogue.
+      if (!split_csv_line(line, header_cells, where)) {
+        stopped_ = true;
+        break;
+      }
+      std::map<std::string, size_t> seen;
+      for (const auto& h : header_cells) {
+        std::string name(trim(h.text));
+        std::string canonical = name;
+        if (auto f = sema::find_field(name)) {
+          canonical = std::string(sema::field_info(*f).name);
+        } else if (name != "id" && name != "name") {
+          where.error(name.empty()
+                          ? std::string("an empty column name in the header")
+                          : fmt::format("the header names no field '{}' (id, name or a field of "
+                                        "docs/rule-language.md)",
+                                        name),
+                      h.begin, h.end);
+        }
+        if (auto [it, fresh] = seen.emplace(canonical, h.begin + 1); !fresh && !name.empty())
+          where.error(
+              fmt::format("the header names '{}' twice (first at column {})", name, it->second),
+              h.begin, h.end);
+        header_.push_back(name);
+        header_spans_.emplace_back(h.begin, h.end);
+      }
+      if (where.errors()) stopped_ = true;
+      continue;
+    } else {
+      if (!split_csv_line(line, row_, where)) continue;
+      if (row_.size() > header_.size()) {
+        where.error(
+            fmt::format("{} cells, but the header names {} columns", row_.size(), header_.size()),
+            row_[header_.size()].begin, line.size());
+        continue;
+      }
+      if (row_.size() < header_.size()) {
+        where.error(fmt::format("{} cells, but the header names {} columns (no '{}')", row_.size(),
+                                header_.size(), header_[row_.size()]),
+                    line.size(), line.size() + 1);
+        continue;
+      }
+      for (size_t i = 0; i < row_.size(); ++i) {
+        CatalogueCell c{
+            header_[i],    row_[i].text, header_spans_[i].first, header_spans_[i].second,
+            row_[i].begin, row_[i].end,  CatalogueCell::string};
+        if (trim(c.text).empty()) c.kind = CatalogueCell::null;  // an empty cell: unknown
+        cells_.push_back(std::move(c));
+      }
+    }
+    out = CatalogueEntry{};
+    out.line = line_no_;
+    take_cells(cells_, out, where);
+    if (where.errors()) continue;  // no entry for a line with an error
+    return true;
+  }
+  return false;
+}
+
+}  // namespace exctl::cli
