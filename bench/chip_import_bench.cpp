@@ -145,9 +145,10 @@ void BM_ReadChipSpecs(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
-// (b1) Writing already-validated chips into a fresh on-disk database: open (creates the
-// schema), import_chips (derives metrics, one transaction), close.
-void BM_ImportChips(benchmark::State& state) {
+// Times `write(db, chips)` into a fresh on-disk database per iteration, over the first
+// state.range(0) generated chips, already parsed; the file is removed between iterations.
+template <typename Write>
+void time_fresh_writes(benchmark::State& state, Write write) {
   auto n = static_cast<size_t>(state.range(0));
   const auto& chips = parsed_chips(n);
   if (chips.size() != n) {
@@ -159,8 +160,7 @@ void BM_ImportChips(benchmark::State& state) {
   for (auto _ : state) {
     {
       Database db = Database::open(path, Database::Mode::read_write);
-      auto result = chipdb::import_chips(db, chips);
-      benchmark::DoNotOptimize(result.added);
+      write(db, chips);
     }
     state.PauseTiming();
     fs::remove(path);
@@ -169,33 +169,27 @@ void BM_ImportChips(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+// (b1) Writing already-validated chips into a fresh on-disk database: open (creates the
+// schema), import_chips (derives metrics, one transaction), close.
+void BM_ImportChips(benchmark::State& state) {
+  time_fresh_writes(state, [](Database& db, const std::vector<Chip>& chips) {
+    auto result = chipdb::import_chips(db, chips);
+    benchmark::DoNotOptimize(result.added);
+  });
+}
+
 // (b1') The writing half of `chips import` into a new file: open (creates the schema),
 // relaxed durability, one transaction of ChipWriter::write calls with metrics, commit.
 void BM_WriteNewDatabase(benchmark::State& state) {
-  auto n = static_cast<size_t>(state.range(0));
-  const auto& chips = parsed_chips(n);
-  if (chips.size() != n) {
-    state.SkipWithError("generated specs do not validate");
-    return;
-  }
-  TempDir dir;
-  std::string path = (dir.path() / "fresh.db").string();
-  for (auto _ : state) {
-    {
-      Database db = Database::open(path, Database::Mode::read_write);
-      db.relax_durability_for_new_file();
-      std::vector<chipdb::MetricsRow> metrics = chipdb::derive_metrics(chips, MetricOptions{});
-      sqlite::Transaction tx(db.connection());
-      chipdb::ChipWriter writer(db, false);
-      for (size_t i = 0; i < n; ++i)
-        writer.write(chips[i], metrics[i]);
-      tx.commit();
-    }
-    state.PauseTiming();
-    fs::remove(path);
-    state.ResumeTiming();
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  time_fresh_writes(state, [](Database& db, const std::vector<Chip>& chips) {
+    db.relax_durability_for_new_file();
+    std::vector<chipdb::MetricsRow> metrics = chipdb::derive_metrics(chips, MetricOptions{});
+    sqlite::Transaction tx(db.connection());
+    chipdb::ChipWriter writer(db, false);
+    for (size_t i = 0; i < chips.size(); ++i)
+      writer.write(chips[i], metrics[i]);
+    tx.commit();
+  });
 }
 
 // (b2) The whole in-process import: spec texts to a fresh on-disk database. This is
