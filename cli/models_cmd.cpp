@@ -4,14 +4,15 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "cli/model_source.hpp"
+#include "engine/app/lookup.hpp"
+#include "engine/base/json.hpp"
 #include "engine/report/roofline_report.hpp"
 
 namespace exctl::cli {
 namespace {
 
 int run_list(Context& ctx) {
-  auto models = load_models(ctx);
+  auto models = ctx.session.load_models();
   if (!models) return ctx.finish();
   std::cout << report::render(report::model_list_table(*models), ctx.format);
   if (ctx.format == report::Format::text) {
@@ -24,13 +25,13 @@ int run_list(Context& ctx) {
 
 int run_show(Context& ctx, const std::string& name, const std::string& spec) {
   if (name.empty() == spec.empty()) {
-    ctx.sink.error("E0514",
-                   name.empty()
-                       ? "name a model (an id such as llama-3.1-8b), or give --spec FILE.toml"
-                       : "give a model name or --spec FILE, not both");
+    ctx.session.sink.error(
+        "E0514", name.empty()
+                     ? "name a model (an id such as llama-3.1-8b), or give --spec FILE.toml"
+                     : "give a model name or --spec FILE, not both");
     return ctx.finish();
   }
-  auto model = model_argument(ctx, spec.empty() ? name : spec);
+  auto model = app::model_argument(ctx.session, spec.empty() ? name : spec);
   if (!model) return ctx.finish();
   switch (ctx.format) {
     case report::Format::json:

@@ -209,20 +209,6 @@ bool targets_include(const std::vector<std::string>& targets, const std::string&
   return targets.empty() || std::find(targets.begin(), targets.end(), paragraph) != targets.end();
 }
 
-int policy_rank(sema::Policy p) {
-  switch (p) {
-    case sema::Policy::presumption_of_denial:
-      return 3;
-    case sema::Policy::case_by_case:
-      return 2;
-    case sema::Policy::presumption_of_approval:
-      return 1;
-    case sema::Policy::none:
-      return 0;
-  }
-  return 0;
-}
-
 // Every clause of the regime, then the verdict and licence folded from their truths.
 Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& query) {
   Decision d;
@@ -342,9 +328,6 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
     if (applies == Truth::unknown) collect_missing(t);
     d.trace.push_back(std::move(t));
   }
-  auto stricter = [](sema::Policy a, sema::Policy b) {
-    return policy_rank(a) > policy_rank(b) ? a : b;
-  };
   lic.policy = stricter(hq_policy, dest_policy);
   // The policies each side could end with; when the final one could differ, it is not
   // stated: a missing value must not settle it silently.
@@ -405,6 +388,24 @@ Decision decide_with(const sema::Regime& regime, const ComparisonOracle& oracle,
                      const Query& query) {
   Evaluator ev(regime, oracle);
   return decide_clauses(regime, ev, query);
+}
+
+int policy_rank(sema::Policy p) {
+  switch (p) {
+    case sema::Policy::presumption_of_denial:
+      return 3;
+    case sema::Policy::case_by_case:
+      return 2;
+    case sema::Policy::presumption_of_approval:
+      return 1;
+    case sema::Policy::none:
+      return 0;
+  }
+  return 0;
+}
+
+sema::Policy stricter(sema::Policy a, sema::Policy b) {
+  return policy_rank(a) > policy_rank(b) ? a : b;
 }
 
 }  // namespace exctl::eval

@@ -97,6 +97,12 @@ class ArithmeticOverflow : public std::runtime_error {
 
 Decision decide(const sema::Regime& regime, const FieldValues& values, const Query& query);
 
+// How strict a review policy is: presumption of denial, then case by case, then presumption
+// of approval, then none. Where several rules (or several regimes in force) set a policy,
+// the strictest holds.
+int policy_rank(sema::Policy p);
+sema::Policy stricter(sema::Policy a, sema::Policy b);
+
 // The truths of a regime's comparisons given directly instead of computed from values: the
 // compiled form (compiled.hpp) decides each cell of its grid this way.
 class ComparisonOracle {

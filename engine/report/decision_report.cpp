@@ -21,7 +21,9 @@ std::optional<Rational> margin_of(const eval::Comparison& c) {
   }
 }
 
-std::string truth_word(Truth t) { return t == Truth::yes ? "yes" : t == Truth::no ? "no" : "unknown"; }
+std::string truth_word(Truth t) {
+  return t == Truth::yes ? "yes" : t == Truth::no ? "no" : "unknown";
+}
 
 std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
   return fmt::format("{}", fmt::join(v, sep));
@@ -29,7 +31,8 @@ std::string join(const std::vector<std::string>& v, std::string_view sep = ", ")
 
 std::vector<std::string> exception_names(const eval::LicenceOutcome& l) {
   std::vector<std::string> out;
-  for (const auto& x : l.exceptions) out.push_back(x.name);
+  for (const auto& x : l.exceptions)
+    out.push_back(x.name);
   return out;
 }
 
@@ -54,17 +57,22 @@ Table decision_table(const std::vector<DecisionRow>& rows) {
     const auto& d = r.decision;
     std::string paragraphs = join(d.paragraphs);
     if (d.verdict == eval::Verdict::excluded) paragraphs = "(" + join(d.excluded_by) + ")";
-    std::string policy = d.licence.policy == sema::Policy::none ? "" : std::string(sema::policy_name(d.licence.policy));
+    std::string policy = d.licence.policy == sema::Policy::none
+                             ? ""
+                             : std::string(sema::policy_name(d.licence.policy));
     auto ex = exception_names(d.licence);
-    nlohmann::ordered_json licence = d.licence.required ? nlohmann::ordered_json(*d.licence.required) : nullptr;
-    t.add_row({{r.chip, r.chip},
-               {d.regime, d.regime},
-               {std::string(eval::verdict_name(d.verdict)), std::string(eval::verdict_name(d.verdict))},
-               {paragraphs.empty() ? "-" : paragraphs, d.paragraphs},
-               {licence_text(d.licence), licence},
-               {policy.empty() ? "-" : policy, policy.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(policy)},
-               {ex.empty() ? "-" : join(ex), ex},
-               {d.missing.empty() ? "" : join(d.missing), d.missing}});
+    nlohmann::ordered_json licence =
+        d.licence.required ? nlohmann::ordered_json(*d.licence.required) : nullptr;
+    t.add_row(
+        {{r.chip, r.chip},
+         {d.regime, d.regime},
+         {std::string(eval::verdict_name(d.verdict)), std::string(eval::verdict_name(d.verdict))},
+         {paragraphs.empty() ? "-" : paragraphs, d.paragraphs},
+         {licence_text(d.licence), licence},
+         {policy.empty() ? "-" : policy,
+          policy.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(policy)},
+         {ex.empty() ? "-" : join(ex), ex},
+         {d.missing.empty() ? "" : join(d.missing), d.missing}});
   }
   return t;
 }
@@ -72,27 +80,40 @@ Table decision_table(const std::vector<DecisionRow>& rows) {
 Table decision_matrix(const std::vector<DecisionRow>& rows) {
   std::vector<std::string> regimes, chips;
   for (const auto& r : rows) {
-    if (std::find(regimes.begin(), regimes.end(), r.decision.regime) == regimes.end()) regimes.push_back(r.decision.regime);
+    if (std::find(regimes.begin(), regimes.end(), r.decision.regime) == regimes.end())
+      regimes.push_back(r.decision.regime);
     if (std::find(chips.begin(), chips.end(), r.chip) == chips.end()) chips.push_back(r.chip);
   }
   std::vector<Column> cols = {{"chip", "Chip"}};
-  for (const auto& id : regimes) cols.push_back({id, id});
+  for (const auto& id : regimes)
+    cols.push_back({id, id});
   Table t(cols);
   for (const auto& chip : chips) {
     std::vector<Cell> cells(cols.size(), Cell{"", nullptr});
     cells[0] = {chip, chip};
     for (const auto& r : rows) {
       if (r.chip != chip) continue;
-      auto col = static_cast<size_t>(std::find(regimes.begin(), regimes.end(), r.decision.regime) - regimes.begin()) + 1;
+      auto col = static_cast<size_t>(std::find(regimes.begin(), regimes.end(), r.decision.regime) -
+                                     regimes.begin()) +
+                 1;
       const auto& d = r.decision;
       std::string text;
       switch (d.verdict) {
-        case eval::Verdict::controlled: text = join(d.paragraphs); break;
-        case eval::Verdict::not_controlled: text = "-"; break;
-        case eval::Verdict::excluded: text = "excluded (" + join(d.excluded_by) + ")"; break;
-        case eval::Verdict::indeterminate: text = "?"; break;
+        case eval::Verdict::controlled:
+          text = join(d.paragraphs);
+          break;
+        case eval::Verdict::not_controlled:
+          text = "-";
+          break;
+        case eval::Verdict::excluded:
+          text = "excluded (" + join(d.excluded_by) + ")";
+          break;
+        case eval::Verdict::indeterminate:
+          text = "?";
+          break;
       }
-      cells[col] = {text, {{"verdict", eval::verdict_name(d.verdict)}, {"paragraphs", d.paragraphs}}};
+      cells[col] = {text,
+                    {{"verdict", eval::verdict_name(d.verdict)}, {"paragraphs", d.paragraphs}}};
     }
     t.add_row(std::move(cells));
   }
@@ -109,7 +130,8 @@ nlohmann::ordered_json decision_json(const DecisionRow& row) {
   j["excluded_by"] = d.excluded_by;
   j["end_items"] = d.end_items;
   nlohmann::ordered_json lic;
-  lic["required"] = d.licence.required ? nlohmann::ordered_json(*d.licence.required) : nlohmann::ordered_json();
+  lic["required"] =
+      d.licence.required ? nlohmann::ordered_json(*d.licence.required) : nlohmann::ordered_json();
   auto exceptions = nlohmann::ordered_json::array();
   for (const auto& x : d.licence.exceptions) {
     nlohmann::ordered_json e;
@@ -120,8 +142,9 @@ nlohmann::ordered_json decision_json(const DecisionRow& row) {
     exceptions.push_back(e);
   }
   lic["exceptions"] = exceptions;
-  lic["review_policy"] = d.licence.policy == sema::Policy::none ? nlohmann::ordered_json()
-                                                                : nlohmann::ordered_json(sema::policy_name(d.licence.policy));
+  lic["review_policy"] = d.licence.policy == sema::Policy::none
+                             ? nlohmann::ordered_json()
+                             : nlohmann::ordered_json(sema::policy_name(d.licence.policy));
   lic["reasons"] = d.licence.reasons;
   j["licence"] = lic;
   auto trace = nlohmann::ordered_json::array();
@@ -142,8 +165,10 @@ nlohmann::ordered_json decision_json(const DecisionRow& row) {
       k["test"] = cmp.text;
       k["lhs"] = json_number(cmp.lhs);
       k["rhs"] = json_number(cmp.rhs);
-      k["lhs_exact"] = cmp.lhs ? nlohmann::ordered_json(cmp.lhs->exact_text()) : nlohmann::ordered_json();
-      k["rhs_exact"] = cmp.rhs ? nlohmann::ordered_json(cmp.rhs->exact_text()) : nlohmann::ordered_json();
+      k["lhs_exact"] =
+          cmp.lhs ? nlohmann::ordered_json(cmp.lhs->exact_text()) : nlohmann::ordered_json();
+      k["rhs_exact"] =
+          cmp.rhs ? nlohmann::ordered_json(cmp.rhs->exact_text()) : nlohmann::ordered_json();
       k["unit"] = sema::dim_name(cmp.dim);
       auto margin = margin_of(cmp);
       k["margin"] = margin ? json_number(*margin) : nlohmann::ordered_json();
@@ -180,31 +205,49 @@ std::string margin_text(const eval::Comparison& c) {
   const Rational& diff = *margin;
   if (diff == 0) return fmt::format("{} equals {}", l, r);
   Rational mag = diff.is_negative() ? Rational(0) - diff : diff;
-  return fmt::format("{} is {} {} {}", l, eval::format_value(mag, c.dim), diff.is_negative() ? "below" : "above", r);
+  return fmt::format("{} is {} {} {}", l, eval::format_value(mag, c.dim),
+                     diff.is_negative() ? "below" : "above", r);
 }
 
-std::string mark(Truth t) { return t == Truth::yes ? "yes" : t == Truth::no ? "no " : "?  "; }
+std::string mark(Truth t) {
+  return t == Truth::yes ? "yes" : t == Truth::no ? "no " : "?  ";
+}
 
 // Where a field's value comes from in a chip record.
 std::string field_source(const Chip& chip, sema::FieldId f) {
   using F = sema::FieldId;
   const Provenance* p = nullptr;
   switch (f) {
-    case F::tpp: p = &chip.compute; break;
+    case F::tpp:
+      p = &chip.compute;
+      break;
     case F::performance_density:
     case F::die_area:
-    case F::transistors: p = &chip.silicon; break;
+    case F::transistors:
+      p = &chip.silicon;
+      break;
     case F::memory_bandwidth:
     case F::memory_capacity:
-    case F::has_hbm: p = &chip.memory; break;
+    case F::has_hbm:
+      p = &chip.memory;
+      break;
     case F::interconnect_bandwidth:
-    case F::host_link_bandwidth: p = &chip.interconnect; break;
-    case F::tdp: p = &chip.power; break;
-    case F::memory_bandwidth_density: p = &chip.hbm; break;
+    case F::host_link_bandwidth:
+      p = &chip.interconnect;
+      break;
+    case F::tdp:
+      p = &chip.power;
+      break;
+    case F::memory_bandwidth_density:
+      p = &chip.hbm;
+      break;
     case F::datacenter:
     case F::release_year:
-    case F::is_hbm_item: p = &chip.identity; break;
-    case F::export_year: return "the --date of the check";
+    case F::is_hbm_item:
+      p = &chip.identity;
+      break;
+    case F::export_year:
+      return "the --date of the check";
   }
   if (!p || !p->present) return "not in the spec";
   return fmt::format("{} (confidence {})", p->source, confidence_name(p->confidence));
@@ -215,15 +258,17 @@ std::string field_source(const Chip& chip, sema::FieldId f) {
 std::string explain_text(const DecisionRow& row, const ExplainContext& ctx) {
   const auto& d = row.decision;
   std::string out;
-  std::string head = fmt::format("{} under {}", row.chip_name.empty() ? row.chip : row.chip_name, d.regime);
+  std::string head =
+      fmt::format("{} under {}", row.chip_name.empty() ? row.chip : row.chip_name, d.regime);
   if (row.regime) {
     const auto& r = *row.regime;
-    std::string window = r.effective ? fmt::format(", effective {}", sema::date_text(r.effective)) : "";
+    std::string window =
+        r.effective ? fmt::format(", effective {}", sema::date_text(r.effective)) : "";
     if (r.ends) window += fmt::format(" to {}", sema::date_text(r.ends));
     // Title and citation are optional in a draft: say only what the regime has.
     out += r.title.empty() ? head + "\n" : fmt::format("{}: {}\n", head, r.title);
-    out += fmt::format("  {}[{}{}]\n", r.citation.empty() ? "" : r.citation + " ", sema::status_name(r.status),
-                       window);
+    out += fmt::format("  {}[{}{}]\n", r.citation.empty() ? "" : r.citation + " ",
+                       sema::status_name(r.status), window);
     if (!ctx.date.empty()) {
       out += fmt::format("  {} on {}\n", d.in_force ? "in force" : "not in force", ctx.date);
     }
@@ -234,32 +279,44 @@ std::string explain_text(const DecisionRow& row, const ExplainContext& ctx) {
   if (!d.paragraphs.empty()) verdict += " (" + join(d.paragraphs) + ")";
   if (d.verdict == eval::Verdict::excluded) verdict += " by " + join(d.excluded_by);
   out += fmt::format("  verdict: {}\n", verdict);
-  if (!d.missing.empty()) out += fmt::format("  missing: {} (unknown, so the clauses using them are undecided)\n", join(d.missing));
-  if (!d.end_items.empty()) out += fmt::format("  end items containing it: {}\n", join(d.end_items, "; "));
+  if (!d.missing.empty())
+    out += fmt::format("  missing: {} (unknown, so the clauses using them are undecided)\n",
+                       join(d.missing));
+  if (!d.end_items.empty())
+    out += fmt::format("  end items containing it: {}\n", join(d.end_items, "; "));
   if (d.licence.asked) {
     std::string lic = licence_text(d.licence);
-    if (d.licence.policy != sema::Policy::none) lic += fmt::format(", review {}", sema::policy_name(d.licence.policy));
+    if (d.licence.policy != sema::Policy::none)
+      lic += fmt::format(", review {}", sema::policy_name(d.licence.policy));
     out += fmt::format("  licence: {}\n", lic);
-    for (const auto& reason : d.licence.reasons) out += fmt::format("    because {}\n", reason);
+    for (const auto& reason : d.licence.reasons)
+      out += fmt::format("    because {}\n", reason);
     for (const auto& x : d.licence.exceptions) {
       out += fmt::format("    exception {} available{}: {}\n", x.name,
-                         x.limit ? fmt::format(" up to {} per {}", x.limit->format(0), x.per) : "", x.cite);
+                         x.limit ? fmt::format(" up to {} per {}", x.limit->format(0), x.per) : "",
+                         x.cite);
     }
   }
-  for (const auto& f : d.flags) out += fmt::format("  flag: {}\n", f);
+  for (const auto& f : d.flags)
+    out += fmt::format("  flag: {}\n", f);
 
   out += "\n";
   for (const auto& c : d.trace) {
     if (c.kind == "flag") continue;
     std::string where;
-    if (c.span.has_file()) where = fmt::format("  [{}:{}]", c.span.file->path(), c.span.file->position(c.span.begin).line);
-    out += fmt::format("  {} {} {}: {}{}\n", mark(c.result), c.kind, c.id, c.cite.empty() ? "-" : c.cite, where);
+    if (c.span.has_file())
+      where =
+          fmt::format("  [{}:{}]", c.span.file->path(), c.span.file->position(c.span.begin).line);
+    out += fmt::format("  {} {} {}: {}{}\n", mark(c.result), c.kind, c.id,
+                       c.cite.empty() ? "-" : c.cite, where);
     size_t width = 0;
-    for (const auto& cmp : c.comparisons) width = std::max(width, cmp.text.size());
+    for (const auto& cmp : c.comparisons)
+      width = std::max(width, cmp.text.size());
     for (const auto& cmp : c.comparisons) {
       std::string text = cmp.text;
       std::replace(text.begin(), text.end(), '\n', ' ');
-      out += fmt::format("      {} {:<{}}  {}\n", mark(cmp.result), text, std::min<size_t>(width, 48), margin_text(cmp));
+      out += fmt::format("      {} {:<{}}  {}\n", mark(cmp.result), text,
+                         std::min<size_t>(width, 48), margin_text(cmp));
     }
     for (const auto& k : c.consulted) {
       out += fmt::format("      {} consulted {} {}{}\n", mark(k.result), k.regime, k.paragraph,
@@ -294,8 +351,23 @@ std::string explain_text(const DecisionRow& row, const ExplainContext& ctx) {
     }
   }
   if (!ctx.inference.empty()) out += fmt::format("  inference: {}\n", ctx.inference);
-  if (!ctx.interpretation.empty()) out += fmt::format("  interpretation: {}\n", join(ctx.interpretation, " "));
+  if (!ctx.interpretation.empty())
+    out += fmt::format("  interpretation: {}\n", join(ctx.interpretation, " "));
   return out;
+}
+
+std::string query_footer(const std::string& date, const std::string& to, const std::string& to_name,
+                         const std::string& hq, const std::string& hq_name) {
+  std::string out = fmt::format("as of {}", date);
+  if (!to.empty()) out += fmt::format(", export to {} ({})", to, to_name);
+  if (!hq.empty()) out += fmt::format(", buyer headquartered in {} ({})", hq, hq_name);
+  if (to.empty() && hq.empty()) out += "; give --to CC (and --hq CC) for the licence question";
+  return out + "\n";
+}
+
+std::string matrix_footer(const std::string& date) {
+  return fmt::format("as of {}; '-' not controlled, '?' indeterminate (a spec value is missing)\n",
+                     date);
 }
 
 }  // namespace exctl::report

@@ -13,7 +13,7 @@
 namespace exctl::report {
 
 struct DecisionRow {
-  std::string chip;          // id
+  std::string chip;  // id
   std::string chip_name;
   const sema::Regime* regime;  // nullptr for the combined "current"
   eval::Decision decision;
@@ -36,5 +36,12 @@ struct ExplainContext {
 std::string explain_text(const DecisionRow& row, const ExplainContext& ctx);
 
 std::string licence_text(const eval::LicenceOutcome& l);
+
+// The line under a decision table: the date, and the destination and headquarters asked
+// about (each code with its country's name), or a hint to ask.
+std::string query_footer(const std::string& date, const std::string& to, const std::string& to_name,
+                         const std::string& hq, const std::string& hq_name);
+// The line under a decision matrix: the date and what '-' and '?' mean.
+std::string matrix_footer(const std::string& date);
 
 }  // namespace exctl::report

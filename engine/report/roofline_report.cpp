@@ -661,4 +661,16 @@ Table reference_table(const std::vector<ReferenceRow>& rows) {
   return t;
 }
 
+std::string roofline_table_footer(const std::string& model_id, const roofline::Workload& w,
+                                  bool default_calibration) {
+  return fmt::format(
+             "{}: {} in / {} out, tensor parallel {}, weights {}, activations {}, KV {}; expected "
+             "values{}, SOL = speed of light\n",
+             model_id, w.input, w.output, w.tp, roofline::format_key(w.precisions.weights),
+             roofline::format_key(w.precisions.activations), roofline::format_key(w.precisions.kv),
+             default_calibration ? "" : " (with --calib overrides)") +
+         "tok/s/chip: steady decode per chip; FLOP/B: decode arithmetic intensity against the "
+         "chip's ridge point\n";
+}
+
 }  // namespace exctl::report

@@ -42,6 +42,9 @@ nlohmann::ordered_json roofline_to_json(const RooflinePoint& point);
 Table roofline_table(const std::vector<RooflinePoint>& points, bool compare);
 // The memory arithmetic of a point that does not fit, one line each.
 std::vector<std::string> capacity_notes(const RooflinePoint& point);
+// The lines under a table of points: the workload, and what the columns mean.
+std::string roofline_table_footer(const std::string& model_id, const roofline::Workload& w,
+                                  bool default_calibration);
 
 // ---- calibration ----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@
 #include "engine/base/diagnostic.hpp"
 #include "engine/eval/values.hpp"
 
-namespace exctl::cli {
+namespace exctl::app {
 
 // One line of a catalogue without errors.
 struct CatalogueEntry {
@@ -54,4 +54,4 @@ class CatalogueReader {
   std::vector<CatalogueCell> cells_;
 };
 
-}  // namespace exctl::cli
+}  // namespace exctl::app

@@ -1,4 +1,4 @@
-#include "cli/catalogue.hpp"
+#include "engine/app/catalogue.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -11,7 +11,7 @@
 #include "engine/base/text.hpp"
 #include "engine/sema/fields.hpp"
 
-namespace exctl::cli {
+namespace exctl::app {
 
 // One value of a catalogue line and where it is: the key (a CSV header cell or a JSON key)
 // and the value's text; `kind`: what JSON gave (a CSV cell is a string, or null when empty).
@@ -394,4 +394,4 @@ bool CatalogueReader::next(CatalogueEntry& out) {
   return false;
 }
 
-}  // namespace exctl::cli
+}  // namespace exctl::app

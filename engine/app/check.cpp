@@ -1,0 +1,280 @@
+#include "engine/app/check.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "engine/app/catalogue.hpp"
+#include "engine/app/lookup.hpp"
+#include "engine/roofline/reference.hpp"
+
+namespace exctl::app {
+namespace {
+
+// The regimes asked for; "current" stands for the leaf regimes in force on the date.
+std::vector<const sema::Regime*> select_regimes(const sema::Rulebook& book,
+                                                const std::vector<std::string>& ids, bool& current,
+                                                DiagnosticSink& sink) {
+  std::vector<const sema::Regime*> out;
+  current = false;
+  if (ids.empty()) {
+    for (const auto& r : book.regimes)
+      out.push_back(&r);
+    return out;
+  }
+  for (const auto& id : ids) {
+    if (id == "current") {
+      current = true;
+      continue;
+    }
+    if (const auto* r = book.find(id)) {
+      out.push_back(r);
+    } else {
+      std::vector<std::string> names;
+      for (const auto& r2 : book.regimes)
+        names.push_back(r2.id);
+      sink.report({Severity::error,
+                   "E0114",
+                   fmt::format("no regime is named '{}'", id),
+                   {},
+                   {fmt::format("regimes: {}, current", fmt::join(names, ", "))}});
+    }
+  }
+  return out;
+}
+
+int verdict_rank(eval::Verdict v) {
+  switch (v) {
+    case eval::Verdict::controlled:
+      return 3;
+    case eval::Verdict::indeterminate:
+      return 2;
+    case eval::Verdict::excluded:
+      return 1;
+    case eval::Verdict::not_controlled:
+      return 0;
+  }
+  return 0;
+}
+
+void add_new(std::vector<std::string>& into, const std::vector<std::string>& from) {
+  for (const auto& x : from) {
+    if (std::find(into.begin(), into.end(), x) == into.end()) into.push_back(x);
+  }
+}
+
+// The chip's speed on the reference inference workload, as a ratio to the H100 SXM: what
+// the compute thresholds do not measure.
+void estimate_inference(Session& session, const std::optional<std::vector<Chip>>& chips,
+                        std::vector<Subject>& subjects) {
+  auto models = session.load_models();
+  const roofline::Model* model = nullptr;
+  const Chip* baseline = nullptr;
+  if (models && chips) {
+    DiagnosticSink quiet;
+    model = find_model(*models, std::string(roofline::kReferenceModelId), quiet);
+    baseline = resolve_chip(*chips, std::string(roofline::kReferenceBaselineId), quiet);
+  }
+  for (auto& s : subjects) {
+    if (!model || !baseline || !s.chip) {
+      s.inference =
+          "not estimated: the reference model or the H100 SXM is not in the database in use";
+      continue;
+    }
+    auto r = roofline::reference_ratio(*s.chip, *baseline, *model);
+    s.inference = r.ratio ? fmt::format("{:.2f} x the H100 SXM on {} ({:.0f} vs {:.0f})", *r.ratio,
+                                        roofline::reference_description(), r.tokens_per_s,
+                                        r.baseline_tokens_per_s)
+                          : fmt::format("not estimated: {}", r.reason);
+  }
+}
+
+}  // namespace
+
+std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sema::DateKey date) {
+  std::vector<const sema::Regime*> in_force;
+  for (const auto& r : book.regimes) {
+    if (r.in_force_on(date) && r.applies_to.empty()) in_force.push_back(&r);
+  }
+  std::set<std::string> folded;
+  for (const auto* r : in_force) {
+    // Every ancestor of an in-force regime is folded into it.
+    for (const sema::Regime* a = book.find(r->parent); a; a = book.find(a->parent))
+      folded.insert(a->id);
+    if (!r->supersedes.empty()) folded.insert(r->supersedes);
+  }
+  std::vector<const sema::Regime*> out;
+  for (const auto* r : in_force) {
+    if (!folded.count(r->id)) out.push_back(r);
+  }
+  return out;
+}
+
+eval::Decision combine(const std::vector<eval::Decision>& parts) {
+  eval::Decision d;
+  d.regime = "current";
+  d.in_force = true;
+  d.verdict = eval::Verdict::not_controlled;
+  Truth licence = Truth::no;
+  bool asked = false;
+  for (const auto& p : parts) {
+    if (verdict_rank(p.verdict) > verdict_rank(d.verdict)) d.verdict = p.verdict;
+    add_new(d.paragraphs, p.paragraphs);
+    add_new(d.excluded_by, p.excluded_by);
+    add_new(d.end_items, p.end_items);
+    add_new(d.missing, p.missing);
+    add_new(d.flags, p.flags);
+    add_new(d.licence.reasons, p.licence.reasons);
+    for (auto& t : p.trace) {
+      auto copy = t;
+      copy.id = p.regime + ": " + t.id;
+      d.trace.push_back(copy);
+    }
+    licence = truth_or(licence, p.licence.truth);
+    asked = asked || p.licence.asked;
+    d.licence.policy = eval::stricter(d.licence.policy, p.licence.policy);
+    d.licence.exceptions.insert(d.licence.exceptions.end(), p.licence.exceptions.begin(),
+                                p.licence.exceptions.end());
+  }
+  d.licence.asked = asked;
+  d.licence.truth = licence;
+  if (asked && licence != Truth::unknown) d.licence.required = licence == Truth::yes;
+  return d;
+}
+
+std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
+  std::unique_ptr<Check> c(new Check(session, std::move(request)));
+  DiagnosticSink& sink = session.sink;
+  auto date = date_argument(c->request_.date, sink);
+  auto book = session.load_rules();
+  if (!book || !date || sink.has_errors()) return nullptr;
+  c->book_ = std::make_unique<sema::Rulebook>(std::move(*book));
+  if (!country_argument("--to", c->request_.to, *c->book_, sink) ||
+      !country_argument("--hq", c->request_.hq, *c->book_, sink)) {
+    return nullptr;
+  }
+  const std::string& fail_on = c->request_.fail_on;
+  if (!fail_on.empty() && fail_on != "controlled" && fail_on != "indeterminate") {
+    sink.error("E0115",
+               fmt::format("--fail-on takes controlled or indeterminate, not '{}'", fail_on));
+    return nullptr;
+  }
+  c->regimes_ = select_regimes(*c->book_, c->request_.regimes, c->current_, sink);
+  if (sink.has_errors()) return nullptr;
+  c->query_ = {c->request_.to.text, c->request_.hq.text, *date};
+  // The same for every chip, so found once, not per row of a catalogue.
+  if (c->current_) c->leaves_ = current_regimes(*c->book_, *date);
+  if (c->current_ && c->leaves_.empty()) {
+    sink.warning("W0114", fmt::format("no regime was in force on {}: 'current' applies no rule, so "
+                                      "its not_controlled means only that",
+                                      sema::date_text(*date)));
+  }
+  return c;
+}
+
+const eval::Decision& Check::decide_one(const sema::Regime& r, const eval::FieldValues& values) {
+  if (!request_.compiled) return scratch_ = eval::decide(r, values, query_);
+  return compiled_.try_emplace(&r, r, query_).first->second.decide(values, scratch_);
+}
+
+std::vector<report::DecisionRow> Check::decide(const Subject& s) {
+  std::vector<report::DecisionRow> rows;
+  try {
+    for (const auto* r : regimes_)
+      rows.push_back({s.id, s.name, r, decide_one(*r, s.values)});
+    if (current_) {
+      std::vector<eval::Decision> parts;
+      for (const auto* r : leaves_)
+        parts.push_back(decide_one(*r, s.values));
+      const sema::Regime* only = leaves_.size() == 1 ? leaves_.front() : nullptr;
+      auto d = leaves_.size() == 1 ? parts.front() : combine(parts);
+      d.regime = leaves_.size() == 1 ? "current (" + leaves_.front()->id + ")"
+                 : leaves_.empty()   ? "current (none in force)"
+                                     : "current";
+      rows.push_back({s.id, s.name, only, d});
+    }
+  } catch (const eval::ArithmeticOverflow& e) {
+    // Every decision on the subject, or none.
+    session_.sink.report(e.diagnostic(s.id));
+    rows.clear();
+  }
+  return rows;
+}
+
+int Check::failures(const std::vector<report::DecisionRow>& rows) const {
+  int n = 0;
+  for (const auto& r : rows) {
+    if (request_.fail_on == "controlled" && r.decision.verdict == eval::Verdict::controlled) ++n;
+    if (request_.fail_on == "indeterminate" && r.decision.verdict == eval::Verdict::indeterminate)
+      ++n;
+  }
+  return n;
+}
+
+std::optional<CheckRun> check_chips(Session& session, CheckRequest request) {
+  CheckRun run;
+  run.check = Check::prepare(session, std::move(request));
+  if (!run.check) return std::nullopt;
+  const CheckRequest& req = run.check->request();
+  DiagnosticSink& sink = session.sink;
+  std::optional<std::vector<Chip>> chips;  // loaded once, for names and the inference baseline
+  if (!req.spec.empty()) {
+    if (auto chip = session.load_spec(req.spec))
+      run.subjects.push_back({chip->id, chip->name, chip, {}, {}});
+  }
+  if (!req.chips.empty() || req.all || req.inference) {
+    chips = session.load_chips();
+    if (!chips) return std::nullopt;
+    for (const auto& name : req.chips) {
+      if (const Chip* c = resolve_chip(*chips, name, sink))
+        run.subjects.push_back({c->id, c->name, *c, {}, {}});
+    }
+    if (req.all) {
+      for (const auto& c : *chips)
+        run.subjects.push_back({c.id, c.name, c, {}, {}});
+    }
+  }
+  if (run.subjects.empty() && !sink.has_errors()) {
+    sink.error("E0109",
+               "name a chip, or give --all, --spec FILE.toml or --specs FILE.csv|FILE.jsonl");
+  }
+  if (sink.has_errors()) return std::nullopt;
+  for (size_t i = 0; i < run.subjects.size(); ++i) {
+    auto& s = run.subjects[i];
+    s.values =
+        eval::chip_values(*s.chip, compute_metrics(*s.chip, session.options), run.check->date());
+    auto rows = run.check->decide(s);
+    run.rows.insert(run.rows.end(), std::make_move_iterator(rows.begin()),
+                    std::make_move_iterator(rows.end()));
+    run.subject_of_row.resize(run.rows.size(), i);
+  }
+  run.failures = run.check->failures(run.rows);
+  if (req.inference) estimate_inference(session, chips, run.subjects);
+  return run;
+}
+
+std::optional<int> check_catalogue(
+    Session& session, CheckRequest request,
+    const std::function<void(const std::vector<report::DecisionRow>&)>& each) {
+  auto check = Check::prepare(session, std::move(request));
+  if (!check) return std::nullopt;
+  auto catalogue = CatalogueReader::open(check->request().specs, session.sink);
+  if (!catalogue) return std::nullopt;
+  int failures = 0;
+  CatalogueEntry entry;
+  while (catalogue->next(entry)) {
+    Subject s{entry.id.empty() ? fmt::format("line {}", entry.line) : std::move(entry.id),
+              std::move(entry.name),
+              std::nullopt,
+              entry.values,
+              {}};
+    s.values.set(sema::FieldId::export_year, Rational(check->date() / 10000));
+    auto rows = check->decide(s);
+    failures += check->failures(rows);
+    each(rows);
+  }
+  return failures;
+}
+
+}  // namespace exctl::app

@@ -1,0 +1,97 @@
+// `check`: chips x regimes x destination -> decisions. The chips come from the database, a
+// spec file, or a catalogue streamed line by line; "current" stands for the regimes in
+// force on the date, combined into one decision.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/app/inputs.hpp"
+#include "engine/app/session.hpp"
+#include "engine/eval/compiled.hpp"
+#include "engine/report/decision_report.hpp"
+
+namespace exctl::app {
+
+struct CheckRequest {
+  std::vector<std::string> chips;    // ids, names or aliases
+  bool all = false;                  // every chip of the database
+  std::string spec;                  // a chip spec file not in the database
+  std::string specs;                 // a catalogue (.csv or .jsonl), streamed
+  std::vector<std::string> regimes;  // ids, or "current"; empty: every regime
+  Given to, hq, date;
+  std::string fail_on;     // "", "controlled" or "indeterminate"
+  bool inference = false;  // estimate each chip on the reference workload (for --explain)
+  bool compiled = false;   // decide a catalogue through the compiled form (no traces)
+};
+
+// A chip checked: a record (from the database or a spec file), or a row of a catalogue.
+struct Subject {
+  std::string id, name;
+  std::optional<Chip> chip;
+  eval::FieldValues values;
+  std::string inference;  // the reference-workload line, when asked for
+};
+
+// A check with its arguments validated, its rules loaded and its regimes chosen.
+class Check {
+ public:
+  // nullptr, with diagnostics, when an argument or the rules are unusable.
+  static std::unique_ptr<Check> prepare(Session& session, CheckRequest request);
+
+  // Every decision on one subject: one row per regime asked for, then the combined
+  // "current" row. None, with E0421 reported, when the subject's values carry an
+  // expression past exact arithmetic.
+  std::vector<report::DecisionRow> decide(const Subject& subject);
+  // How many of `rows` match --fail-on.
+  int failures(const std::vector<report::DecisionRow>& rows) const;
+
+  const CheckRequest& request() const { return request_; }
+  const sema::Rulebook& book() const { return *book_; }
+  sema::DateKey date() const { return query_.date; }
+
+ private:
+  Check(Session& session, CheckRequest request) : session_(session), request_(std::move(request)) {}
+  const eval::Decision& decide_one(const sema::Regime& r, const eval::FieldValues& values);
+
+  Session& session_;
+  CheckRequest request_;
+  std::unique_ptr<sema::Rulebook> book_;
+  std::vector<const sema::Regime*> regimes_;
+  bool current_ = false;
+  std::vector<const sema::Regime*> leaves_;  // in force on the date, for "current"
+  eval::Query query_;
+  std::map<const sema::Regime*, eval::CompiledRegime> compiled_;
+  eval::Decision scratch_;
+};
+
+// Chips of the database or a spec file, checked. Owns what its rows point into.
+struct CheckRun {
+  std::unique_ptr<Check> check;
+  std::vector<Subject> subjects;
+  std::vector<report::DecisionRow> rows;
+  std::vector<size_t> subject_of_row;
+  int failures = 0;
+};
+std::optional<CheckRun> check_chips(Session& session, CheckRequest request);
+
+// A catalogue, checked line by line: `each` gets the rows of one line as they are decided.
+// Lines with errors are reported (E0116) and skipped. Returns the --fail-on count, or
+// nullopt when the check could not start.
+std::optional<int> check_catalogue(
+    Session& session, CheckRequest request,
+    const std::function<void(const std::vector<report::DecisionRow>&)>& each);
+
+// The leaf regimes in force on `date`: a regime that another in-force regime extends or
+// supersedes is folded into it; regimes that bind only some exporters are left out.
+std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sema::DateKey date);
+
+// The decisions of several regimes in force together as one: the most severe verdict, every
+// paragraph, note, exception and reason, a licence when any regime requires one, and the
+// strictest review policy (eval::stricter, as within one regime).
+eval::Decision combine(const std::vector<eval::Decision>& parts);
+
+}  // namespace exctl::app

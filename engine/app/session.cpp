@@ -1,0 +1,116 @@
+#include "engine/app/session.hpp"
+
+#include <cstdlib>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "chipdb/builtin_db.hpp"
+#include "chipdb/spec_toml.hpp"
+#include "chipdb/toml_reader.hpp"
+#include "rules/builtin_rules.hpp"
+
+namespace exctl::app {
+
+bool Session::prepare() {
+  std::map<std::string, std::string> given;  // option -> value, to refuse conflicting repeats
+  bool ok = true;
+  for (const auto& assignment : interpret) {
+    std::string problem = options.set(assignment);
+    if (!problem.empty()) {
+      sink.error("E0107", fmt::format("--interpret: {}", problem));
+      ok = false;
+      continue;
+    }
+    auto eq = assignment.find('=');
+    std::string name = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+    if (auto [it, fresh] = given.emplace(name, value); !fresh && it->second != value) {
+      sink.error("E0107",
+                 fmt::format("--interpret {} is given twice with different values ({}, then {}); "
+                             "give it once",
+                             name, it->second, value));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+std::string Session::database_path() const {
+  if (!db_path.empty()) return db_path;
+  if (const char* env = std::getenv("EXCTL_DB"); env && *env) return env;
+  return "";
+}
+
+std::unique_ptr<chipdb::Database> Session::open_database(chipdb::Database::Mode mode) {
+  try {
+    std::string path = database_path();
+    if (path.empty()) {
+      return std::make_unique<chipdb::Database>(
+          chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize));
+    }
+    return std::make_unique<chipdb::Database>(chipdb::Database::open(path, mode));
+  } catch (const chipdb::DatabaseError& e) {
+    sink.error("E0104", e.what());
+  } catch (const sqlite::SqliteError& e) {
+    sink.error("E0104", fmt::format("database error: {}", e.what()));
+  }
+  return nullptr;
+}
+
+std::optional<std::vector<Chip>> Session::load_chips() {
+  auto db = open_database(chipdb::Database::Mode::read_only);
+  if (!db) return std::nullopt;
+  try {
+    return db->load_all();
+  } catch (const chipdb::DatabaseError& e) {
+    sink.error("E0104", e.what());
+  } catch (const sqlite::SqliteError& e) {
+    sink.error("E0104",
+               fmt::format("cannot read chips from '{}': {}", db->description(), e.what()));
+  }
+  return std::nullopt;
+}
+
+std::optional<Chip> Session::load_spec(const std::string& path) {
+  auto chips = chipdb::read_chip_specs({path}, sink);
+  if (sink.has_errors()) return std::nullopt;
+  if (chips.size() != 1) {
+    sink.error("E0109",
+               fmt::format("--spec takes one chip spec file; '{}' holds {}", path, chips.size()));
+    return std::nullopt;
+  }
+  return chips.front();
+}
+
+std::optional<sema::Rulebook> Session::load_rules() {
+  std::vector<SourcePtr> files = rules::builtin_rule_sources();
+  for (const auto& path : rule_files) {
+    if (auto source = read_rule_file(path, sink)) files.push_back(std::move(source));
+  }
+  if (sink.has_errors()) return std::nullopt;
+  return sema::load_rulebook(files, rules::builtin_country_groups(), sink);
+}
+
+std::optional<std::vector<roofline::Model>> Session::load_models() {
+  auto db = open_database(chipdb::Database::Mode::read_only);
+  if (!db) return std::nullopt;
+  try {
+    auto models = db->load_models();
+    if (models.empty() && !database_path().empty()) {
+      models =
+          chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_models();
+    }
+    return models;
+  } catch (const std::exception& e) {
+    sink.error("E0104",
+               fmt::format("cannot read models from '{}': {}", db->description(), e.what()));
+    return std::nullopt;
+  }
+}
+
+SourcePtr read_rule_file(const std::string& path, DiagnosticSink& sink) {
+  // E0302 with the reason: no such file, it is a directory, permission denied...
+  return chipdb::read_source(path, "rule file", "E0302", sink);
+}
+
+}  // namespace exctl::app

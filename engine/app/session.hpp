@@ -1,0 +1,51 @@
+// What one run of an operation works on: the chip database in use, the rule files beside
+// the shipped regimes, the metric interpretation options, and the sink its diagnostics go
+// to. The CLI fills one from its global options; `serve` would fill one per request.
+// Every failure below (an unreadable database, a malformed file) becomes a diagnostic here:
+// nothing thrown by chipdb or SQLite crosses this layer.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chipdb/database.hpp"
+#include "engine/base/diagnostic.hpp"
+#include "engine/metrics/metrics.hpp"
+#include "engine/roofline/model.hpp"
+#include "engine/sema/rulebook.hpp"
+
+namespace exctl::app {
+
+struct Session {
+  std::string db_path;                  // empty: $EXCTL_DB, else the built-in database
+  std::vector<std::string> interpret;   // metric interpretation options, "name=value"
+  std::vector<std::string> rule_files;  // extra rule files (drafts) beside the shipped ones
+
+  MetricOptions options;  // set by prepare()
+  DiagnosticSink sink;
+
+  // Validates the interpretation options into `options`; false (with E0107) when any is bad
+  // or given twice with different values.
+  bool prepare();
+  // The path of the database file in use, or "" for the built-in one.
+  std::string database_path() const;
+  // Opens the database in use; nullptr (with E0104) on failure.
+  std::unique_ptr<chipdb::Database> open_database(chipdb::Database::Mode mode);
+  // Every chip of the database in use; nullopt (with E0104) on failure.
+  std::optional<std::vector<Chip>> load_chips();
+  // Reads an ad-hoc spec file that is not in the database (E0109 unless it holds one chip).
+  std::optional<Chip> load_spec(const std::string& path);
+  // The shipped regimes plus the rule files; nullopt (with diagnostics) when unusable.
+  // Regimes with errors are reported and left out.
+  std::optional<sema::Rulebook> load_rules();
+  // The models of the database in use. A database that holds none (schema version 1, or one
+  // created by `chips import`) gets the built-in models, which ship with the executable.
+  std::optional<std::vector<roofline::Model>> load_models();
+};
+
+// The text of a rule file; nullptr with E0302 when it cannot be read (missing, a directory).
+SourcePtr read_rule_file(const std::string& path, DiagnosticSink& sink);
+
+}  // namespace exctl::app

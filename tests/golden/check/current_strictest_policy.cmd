@@ -1,0 +1,1 @@
+--rules tests/data/lenient_in_force.rules check H100 --regime current --to CN --date 2025-06-30
