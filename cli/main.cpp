@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   try {
     register_check(app, ctx, exit_code);
     register_regimes(app, ctx, exit_code);
+    register_diff(app, ctx, exit_code);
     register_chips(app, ctx, exit_code);
     register_models(app, ctx, exit_code);
     register_roofline(app, ctx, exit_code);

@@ -10,10 +10,11 @@ declare -A allowed=(
   [engine/syntax]="engine/base"
   [engine/sema]="engine/base engine/metrics engine/syntax"
   [engine/eval]="engine/base engine/metrics engine/syntax engine/sema"
-  [engine/report]="engine/base engine/metrics engine/roofline engine/syntax engine/sema engine/eval"
+  [engine/draft]="engine/base engine/metrics engine/syntax engine/sema engine/eval"
+  [engine/report]="engine/base engine/metrics engine/roofline engine/syntax engine/sema engine/eval engine/draft"
   [chipdb]="engine/base engine/metrics engine/roofline"
   [rules]="engine/base"
-  [engine/app]="engine/base engine/metrics engine/roofline engine/syntax engine/sema engine/eval engine/report chipdb rules"
+  [engine/app]="engine/base engine/metrics engine/roofline engine/syntax engine/sema engine/eval engine/draft engine/report chipdb rules"
   [cli]="engine/base engine/report engine/app"
 )
 status=0

@@ -259,7 +259,12 @@ std::optional<int> check_catalogue(
     const std::function<void(const std::vector<report::DecisionRow>&)>& each) {
   auto check = Check::prepare(session, std::move(request));
   if (!check) return std::nullopt;
-  auto catalogue = CatalogueReader::open(check->request().specs, session.sink);
+  return decide_catalogue(*check, each);
+}
+
+std::optional<int> decide_catalogue(
+    Check& check, const std::function<void(const std::vector<report::DecisionRow>&)>& each) {
+  auto catalogue = CatalogueReader::open(check.request().specs, check.session().sink);
   if (!catalogue) return std::nullopt;
   int failures = 0;
   CatalogueEntry entry;
@@ -269,9 +274,9 @@ std::optional<int> check_catalogue(
               std::nullopt,
               entry.values,
               {}};
-    s.values.set(sema::FieldId::export_year, Rational(check->date() / 10000));
-    auto rows = check->decide(s);
-    failures += check->failures(rows);
+    s.values.set(sema::FieldId::export_year, Rational(check.date() / 10000));
+    auto rows = check.decide(s);
+    failures += check.failures(rows);
     each(rows);
   }
   return failures;

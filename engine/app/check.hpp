@@ -50,6 +50,7 @@ class Check {
   int failures(const std::vector<report::DecisionRow>& rows) const;
 
   const CheckRequest& request() const { return request_; }
+  Session& session() const { return session_; }
   const sema::Rulebook& book() const { return *book_; }
   sema::DateKey date() const { return query_.date; }
 
@@ -84,6 +85,10 @@ std::optional<CheckRun> check_chips(Session& session, CheckRequest request);
 std::optional<int> check_catalogue(
     Session& session, CheckRequest request,
     const std::function<void(const std::vector<report::DecisionRow>&)>& each);
+
+// The same with the check already prepared.
+std::optional<int> decide_catalogue(
+    Check& check, const std::function<void(const std::vector<report::DecisionRow>&)>& each);
 
 // The leaf regimes in force on `date`: a regime that another in-force regime extends or
 // supersedes is folded into it; regimes that bind only some exporters are left out.

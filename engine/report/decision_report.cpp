@@ -120,6 +120,46 @@ Table decision_matrix(const std::vector<DecisionRow>& rows) {
   return t;
 }
 
+nlohmann::ordered_json clause_json(const eval::ClauseTrace& c) {
+  nlohmann::ordered_json t;
+  t["kind"] = c.kind;
+  t["id"] = c.id;
+  t["result"] = truth_word(c.result);
+  t["cite"] = c.cite;
+  t["defined_in"] = c.defined_in;
+  if (c.span.has_file()) {
+    auto pos = c.span.file->position(c.span.begin);
+    t["source"] = fmt::format("{}:{}", c.span.file->path(), pos.line);
+  }
+  auto comparisons = nlohmann::ordered_json::array();
+  for (const auto& cmp : c.comparisons) {
+    nlohmann::ordered_json k;
+    k["test"] = cmp.text;
+    k["lhs"] = json_number(cmp.lhs);
+    k["rhs"] = json_number(cmp.rhs);
+    k["lhs_exact"] =
+        cmp.lhs ? nlohmann::ordered_json(cmp.lhs->exact_text()) : nlohmann::ordered_json();
+    k["rhs_exact"] =
+        cmp.rhs ? nlohmann::ordered_json(cmp.rhs->exact_text()) : nlohmann::ordered_json();
+    k["unit"] = sema::dim_name(cmp.dim);
+    auto margin = margin_of(cmp);
+    k["margin"] = margin ? json_number(*margin) : nlohmann::ordered_json();
+    k["result"] = truth_word(cmp.result);
+    comparisons.push_back(k);
+  }
+  t["comparisons"] = comparisons;
+  auto consulted = nlohmann::ordered_json::array();
+  for (const auto& k : c.consulted) {
+    consulted.push_back({{"regime", k.regime},
+                         {"paragraph", k.paragraph},
+                         {"result", truth_word(k.result)},
+                         {"excluded_by", k.excluded_by}});
+  }
+  t["consulted"] = consulted;
+  t["missing"] = c.missing;
+  return t;
+}
+
 nlohmann::ordered_json decision_json(const DecisionRow& row) {
   const auto& d = row.decision;
   nlohmann::ordered_json j;
@@ -148,53 +188,14 @@ nlohmann::ordered_json decision_json(const DecisionRow& row) {
   lic["reasons"] = d.licence.reasons;
   j["licence"] = lic;
   auto trace = nlohmann::ordered_json::array();
-  for (const auto& c : d.trace) {
-    nlohmann::ordered_json t;
-    t["kind"] = c.kind;
-    t["id"] = c.id;
-    t["result"] = truth_word(c.result);
-    t["cite"] = c.cite;
-    t["defined_in"] = c.defined_in;
-    if (c.span.has_file()) {
-      auto pos = c.span.file->position(c.span.begin);
-      t["source"] = fmt::format("{}:{}", c.span.file->path(), pos.line);
-    }
-    auto comparisons = nlohmann::ordered_json::array();
-    for (const auto& cmp : c.comparisons) {
-      nlohmann::ordered_json k;
-      k["test"] = cmp.text;
-      k["lhs"] = json_number(cmp.lhs);
-      k["rhs"] = json_number(cmp.rhs);
-      k["lhs_exact"] =
-          cmp.lhs ? nlohmann::ordered_json(cmp.lhs->exact_text()) : nlohmann::ordered_json();
-      k["rhs_exact"] =
-          cmp.rhs ? nlohmann::ordered_json(cmp.rhs->exact_text()) : nlohmann::ordered_json();
-      k["unit"] = sema::dim_name(cmp.dim);
-      auto margin = margin_of(cmp);
-      k["margin"] = margin ? json_number(*margin) : nlohmann::ordered_json();
-      k["result"] = truth_word(cmp.result);
-      comparisons.push_back(k);
-    }
-    t["comparisons"] = comparisons;
-    auto consulted = nlohmann::ordered_json::array();
-    for (const auto& k : c.consulted) {
-      consulted.push_back({{"regime", k.regime},
-                           {"paragraph", k.paragraph},
-                           {"result", truth_word(k.result)},
-                           {"excluded_by", k.excluded_by}});
-    }
-    t["consulted"] = consulted;
-    t["missing"] = c.missing;
-    trace.push_back(t);
-  }
+  for (const auto& c : d.trace)
+    trace.push_back(clause_json(c));
   j["trace"] = trace;
   j["missing"] = d.missing;
   j["flags"] = d.flags;
   j["in_force"] = d.in_force;
   return j;
 }
-
-namespace {
 
 // "2,368 is 32 below 2,400" / "4,000 GB/s is 2,600 GB/s above 1,400 GB/s".
 std::string margin_text(const eval::Comparison& c) {
@@ -208,6 +209,8 @@ std::string margin_text(const eval::Comparison& c) {
   return fmt::format("{} is {} {} {}", l, eval::format_value(mag, c.dim),
                      diff.is_negative() ? "below" : "above", r);
 }
+
+namespace {
 
 std::string mark(Truth t) {
   return t == Truth::yes ? "yes" : t == Truth::no ? "no " : "?  ";

@@ -24,6 +24,11 @@ Table decision_table(const std::vector<DecisionRow>& rows);
 // controlled), "excluded (Note 2)" or "? (missing ...)". JSON cells carry the verdict.
 Table decision_matrix(const std::vector<DecisionRow>& rows);
 nlohmann::ordered_json decision_json(const DecisionRow& row);
+// One clause of a trace as `check --format json` writes it: kind, id, result, cite,
+// source, comparisons with exact values and margins, regimes consulted, missing fields.
+nlohmann::ordered_json clause_json(const eval::ClauseTrace& clause);
+// A comparison's values and margin for people: "2,368 is 32 below 2,400".
+std::string margin_text(const eval::Comparison& c);
 
 // What `--explain` adds: where each value came from and which options were used.
 struct ExplainContext {

@@ -1,0 +1,53 @@
+#include "engine/app/diff.hpp"
+
+#include <fmt/format.h>
+
+namespace exctl::app {
+
+std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& request) {
+  for (const auto& id : {request.before, request.after}) {
+    if (id == "current") {
+      session.sink.error("E0114", "diff compares two named regimes; 'current' may be several");
+      return std::nullopt;
+    }
+  }
+  CheckRequest check;
+  check.regimes = {request.before, request.after};
+  check.chips = request.chips;
+  check.spec = request.spec;
+  check.specs = request.specs;
+  check.to = request.to;
+  check.hq = request.hq;
+  check.date = request.date;
+  check.all =
+      request.all || (request.chips.empty() && request.spec.empty() && request.specs.empty());
+
+  DiffResult result;
+  auto add = [&](const std::vector<report::DecisionRow>& rows) {
+    if (rows.size() != 2) return;  // no verdict for this chip (E0421, reported)
+    auto d = draft::diff_outcomes(rows[0].decision, rows[1].decision);
+    ++result.counts[static_cast<size_t>(d.change)];
+    if (d.change != draft::OutcomeChange::unchanged)
+      result.changed.push_back({rows[0].chip, rows[0].chip_name, std::move(d)});
+  };
+  if (request.rules_only) {
+    result.check = Check::prepare(session, check);
+    if (!result.check) return std::nullopt;
+  } else if (!request.specs.empty()) {
+    result.check = Check::prepare(session, check);
+    if (!result.check) return std::nullopt;
+    if (!decide_catalogue(*result.check, add)) return std::nullopt;
+  } else {
+    auto run = check_chips(session, check);
+    if (!run) return std::nullopt;
+    for (size_t i = 0; i + 1 < run->rows.size(); i += 2)
+      add({run->rows[i], run->rows[i + 1]});
+    result.check = std::move(run->check);
+  }
+  result.before = result.check->book().find(request.before);
+  result.after = result.check->book().find(request.after);
+  result.rules = draft::diff_rules(*result.before, *result.after);
+  return result;
+}
+
+}  // namespace exctl::app

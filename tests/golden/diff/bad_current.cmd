@@ -1,0 +1,1 @@
+diff current us-2023-10 --to CN

@@ -1,0 +1,1 @@
+diff us-2022-10 us-2023-10 NoSuchChip --to CN

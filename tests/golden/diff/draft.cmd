@@ -1,0 +1,1 @@
+--rules examples/draft-bandwidth-cap.rules diff us-2024-12 draft-bandwidth-cap --to CN --date 2025-06-30
