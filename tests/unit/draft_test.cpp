@@ -146,3 +146,148 @@ TEST_CASE("clause text is one line without comments, strings kept as written") {
   Span all{file, 0, static_cast<uint32_t>(file->text().size())};
   CHECK(draft::clause_text(all) == "control \"A  B\" when tpp >= 4800 cite \"x # y\"");
 }
+
+// ---- threshold search ----------------------------------------------------------------------
+
+#include <random>
+
+#include "engine/draft/threshold.hpp"
+
+namespace {
+
+using draft::Direction;
+using draft::End;
+
+bool catches(Direction d, const Rational& x, const Rational& t) {
+  return d == Direction::at_least ? x >= t : x <= t;
+}
+
+// Every threshold worth trying for brute force: each value and each half step between.
+std::vector<Rational> trial_thresholds() {
+  std::vector<Rational> out;
+  for (int twice = -2; twice <= 22; ++twice)
+    out.push_back(Rational(twice, 2));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("round thresholds: the fewest significant digits, nearest the middle") {
+  CHECK(draft::round_in({Rational(1400), false}, {Rational(4000), true}) == Rational(3000));
+  CHECK(draft::round_in({Rational(4799), false}, {Rational(4800), true}) == Rational(4800));
+  CHECK(draft::round_in({Rational(4799), false}, {Rational(4800), false}) == Rational(47995, 10));
+  CHECK(draft::round_in({Rational(592, 100), true}, {Rational(6), false}) == Rational(596, 100));
+  CHECK(draft::round_in({Rational(0), false}, {Rational(1), true}) == Rational(1));
+  CHECK(draft::round_in({Rational(2), true}, {Rational(2), true}) == Rational(2));
+}
+
+TEST_CASE("one metric: the exact interval, its ends, the suggestion inside, the margins") {
+  draft::Chips chips{{"a", "b", "c", "d", "e"}, {true, true, false, false, true}};
+  draft::MetricValues bw{"memory_bandwidth", "GB/s",
+                         {Rational(4000), Rational(3350), Rational(1400), Rational(900),
+                          std::nullopt}};
+  auto s = draft::separate(chips, {bw}).front();
+  REQUIRE(s.separates);
+  CHECK(s.direction == Direction::at_least);
+  CHECK(s.lo.value == Rational(1400));
+  CHECK_FALSE(s.lo.closed);
+  CHECK(s.hi.value == Rational(3350));
+  CHECK(s.hi.closed);
+  CHECK(s.suggested == Rational(2000));
+  CHECK(s.nearest_caught == "b");
+  CHECK(s.nearest_spared == "c");
+  CHECK(s.caught_margin == Rational(1350));
+  CHECK(s.spared_margin == Rational(600));
+  CHECK(s.unknown == std::vector<std::string>{"e"});
+
+  // Reversed: the spared chips are the high ones.
+  draft::Chips low{{"a", "b", "c"}, {true, false, false}};
+  auto r = draft::separate(low, {{"x", "", {Rational(1), Rational(5), Rational(9)}}}).front();
+  REQUIRE(r.separates);
+  CHECK(r.direction == Direction::at_most);
+  CHECK(r.lo.closed);
+  CHECK_FALSE(r.hi.closed);
+}
+
+TEST_CASE("threshold search agrees with brute force on random sets, separable or not") {
+  std::mt19937 rng(20261202);
+  for (int trial = 0; trial < 300; ++trial) {
+    size_t n = 2 + rng() % 9;
+    draft::Chips chips;
+    std::vector<draft::MetricValues> metrics(3);
+    for (size_t i = 0; i < n; ++i) {
+      chips.ids.push_back("c" + std::to_string(i));
+      chips.caught.push_back(i == 0 || (i != 1 && rng() % 2));  // both sets non-empty
+    }
+    for (size_t m = 0; m < metrics.size(); ++m) {
+      metrics[m].name = "m" + std::to_string(m);
+      for (size_t i = 0; i < n; ++i)
+        metrics[m].values.push_back(Rational(static_cast<int64_t>(rng() % 10)));
+    }
+    INFO("trial " << trial);
+    // Single metrics: separable iff some threshold gets nothing wrong.
+    auto singles = draft::separate(chips, metrics);
+    for (size_t m = 0; m < metrics.size(); ++m) {
+      size_t best = n + 1;
+      for (const auto& t : trial_thresholds()) {
+        for (Direction d : {Direction::at_least, Direction::at_most}) {
+          size_t wrong = 0, caught = 0;
+          for (size_t i = 0; i < n; ++i) {
+            bool c = catches(d, *metrics[m].values[i], t);
+            wrong += c != chips.caught[i];
+            caught += c;
+          }
+          // The best single threshold reported is a real cut: it catches some, spares some.
+          if (wrong == 0 || (caught > 0 && caught < n)) best = std::min(best, wrong);
+        }
+      }
+      CHECK(singles[m].separates == (best == 0));
+      if (singles[m].separates) {
+        for (size_t i = 0; i < n; ++i)
+          CHECK(catches(singles[m].direction, *metrics[m].values[i], singles[m].suggested) ==
+                chips.caught[i]);
+      } else {
+        std::string dump;
+        for (size_t i = 0; i < n; ++i)
+          dump += metrics[m].values[i]->exact_text() + (chips.caught[i] ? "c " : "s ");
+        INFO(dump);
+        CHECK(singles[m].no_cut == (best == n + 1));
+        if (!singles[m].no_cut) CHECK(singles[m].wrong.size() == best);
+      }
+    }
+    // Pairs: the best rule found gets as few wrong as the best of all thresholds.
+    size_t best = n;
+    auto thresholds = trial_thresholds();
+    for (size_t a = 0; a < metrics.size(); ++a)
+      for (size_t b = a + 1; b < metrics.size(); ++b)
+        for (const auto& ta : thresholds)
+          for (const auto& tb : thresholds)
+            for (Direction da : {Direction::at_least, Direction::at_most})
+              for (Direction db : {Direction::at_least, Direction::at_most})
+                for (bool conj : {true, false}) {
+                  size_t wrong = 0;
+                  for (size_t i = 0; i < n; ++i) {
+                    bool pa = catches(da, *metrics[a].values[i], ta);
+                    bool pb = catches(db, *metrics[b].values[i], tb);
+                    wrong += (conj ? pa && pb : pa || pb) != chips.caught[i];
+                  }
+                  best = std::min(best, wrong);
+                }
+    auto pairs = draft::best_pairs(chips, metrics, 5);
+    REQUIRE_FALSE(pairs.empty());
+    CHECK(pairs.front().wrong.size() == best);
+    for (size_t k = 1; k < pairs.size(); ++k)
+      CHECK(pairs[k - 1].wrong.size() <= pairs[k].wrong.size());
+    // What a rule says it gets wrong is what it gets wrong.
+    for (const auto& p : pairs) {
+      size_t wrong = 0;
+      for (size_t i = 0; i < n; ++i) {
+        bool pa = catches(p.first.direction, *metrics[p.first.metric].values[i], p.first.suggested);
+        bool pb =
+            catches(p.second.direction, *metrics[p.second.metric].values[i], p.second.suggested);
+        wrong += (p.conjunction ? pa && pb : pa || pb) != chips.caught[i];
+      }
+      CHECK(wrong == p.wrong.size());
+    }
+  }
+}
