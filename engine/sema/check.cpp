@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -40,6 +44,275 @@ std::string nearest(const std::string& word, const std::vector<std::string>& can
   return best;
 }
 
+// Whether an expression is a constant: numbers and parameters joined by arithmetic.
+bool is_constant(const Regime& r, int index) {
+  const Node& n = r.nodes[static_cast<size_t>(index)];
+  switch (n.kind) {
+    case Node::Kind::number:
+    case Node::Kind::param:
+      return true;
+    case Node::Kind::add:
+    case Node::Kind::sub:
+    case Node::Kind::mul:
+    case Node::Kind::div:
+      return is_constant(r, n.lhs) && is_constant(r, n.rhs);
+    default:
+      return false;
+  }
+}
+
+// A constant's value with the parameters' values as they stand, while a regime is built;
+// nullopt when it is not one, divides by zero or leaves exact arithmetic. Reports nothing:
+// the fold of the finished chain does.
+std::optional<Rational> current_value(const Regime& r, int index) {
+  const Node& n = r.nodes[static_cast<size_t>(index)];
+  switch (n.kind) {
+    case Node::Kind::number:
+      return n.number;
+    case Node::Kind::param:
+      return r.params[static_cast<size_t>(n.ref)].value;
+    case Node::Kind::add:
+    case Node::Kind::sub:
+    case Node::Kind::mul:
+    case Node::Kind::div: {
+      auto a = current_value(r, n.lhs), b = current_value(r, n.rhs);
+      if (!a || !b) return std::nullopt;
+      try {
+        return arithmetic(n.kind, *a, *b);
+      } catch (const std::overflow_error&) {
+        return std::nullopt;
+      }
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+// The text of an operand with the parentheses around it, if it has them: "(2 - 2)".
+Span parenthesized(Span s) {
+  if (!s.file) return s;
+  const std::string& text = s.file->text();
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  size_t begin = s.begin, end = s.end;
+  while (begin > 0 && is_space(text[begin - 1]))
+    --begin;
+  while (end < text.size() && is_space(text[end]))
+    ++end;
+  if (begin > 0 && text[begin - 1] == '(' && end < text.size() && text[end] == ')') {
+    s.begin = static_cast<uint32_t>(begin - 1);
+    s.end = static_cast<uint32_t>(end + 1);
+  }
+  return s;
+}
+
+// What a fold of a regime's constants may report, and where.
+struct FoldScope {
+  std::set<int>* reported = nullptr;  // nodes reported already (by the fold of an ancestor)
+  // A node of text whose values changed since it was written (an ancestor's, or any once
+  // parameters are set): its diagnostics say which parameter values make it fail.
+  std::function<bool(int node)> inherited;
+  // A parameter whose definition is new here: a cycle is reported where it is closed.
+  std::function<bool(int param)> defined_here;
+};
+
+// Folds a regime's constants from their definitions: each parameter from its expression,
+// in dependency order, so that one derived from an overridden parameter follows the
+// override; then the exceptions' limits; and checks every constant divisor of a clause.
+// Reports E0423 at a divisor that is zero, E0406 for a value beyond exact arithmetic and
+// E0424 for a parameter that depends on itself, each node once.
+class ConstantFolder {
+ public:
+  ConstantFolder(Regime& r, DiagnosticSink& sink, FoldScope scope)
+      : r_(r), sink_(sink), scope_(std::move(scope)) {}
+
+  void run() {
+    size_t count = r_.params.size();
+    values_.assign(count, std::nullopt);
+    state_.assign(count, State::unvisited);
+    // In definition order: a parameter's first definition uses only earlier ones, so the
+    // recursion goes deep only along overrides that use later parameters.
+    for (size_t i = 0; i < count; ++i)
+      param_value(static_cast<int>(i), -1);
+    for (size_t i = 0; i < count; ++i) {
+      if (values_[i]) r_.params[i].value = *values_[i];
+    }
+    // Constant zero divisors outside the values folded (`param p = tpp >= 1 / 0` is not a
+    // constant, but its divisor is).
+    for (const auto& p : r_.params)
+      walk(p.root);
+    for (auto& x : r_.exceptions) {
+      if (x.limit_root < 0) continue;
+      x.limit = value(x.limit_root);
+      walk(x.limit_root);
+    }
+    for (const auto& m : r_.metrics)
+      walk(m.root);
+    for (const auto& c : r_.controls)
+      walk(c.condition);
+    for (const auto& x : r_.exclusions)
+      walk(x.condition);
+    for (const auto& l : r_.licences)
+      walk(l.condition);
+    for (const auto& x : r_.exceptions)
+      walk(x.condition);
+    for (const auto& f : r_.flags)
+      walk(f.condition);
+  }
+
+ private:
+  enum class State { unvisited, folding, folded };
+
+  const Node& node(int index) const { return r_.nodes[static_cast<size_t>(index)]; }
+
+  // Reports at most once per node (and per chain of regimes built).
+  bool first_report(int index) { return scope_.reported->insert(index).second; }
+
+  // "in regime 'c', where a = 1000": for the text of an ancestor, the parameters that make
+  // its expression fail here.
+  std::vector<std::string> why(int index) {
+    if (!scope_.inherited || !scope_.inherited(index)) return {};
+    std::set<int> params;
+    std::vector<int> stack = {index};
+    while (!stack.empty()) {
+      const Node& n = node(stack.back());
+      stack.pop_back();
+      if (n.kind == Node::Kind::param) params.insert(n.ref);
+      if (n.lhs >= 0) stack.push_back(n.lhs);
+      if (n.rhs >= 0) stack.push_back(n.rhs);
+    }
+    std::vector<std::string> values;
+    for (int p : params) {
+      const Param& param = r_.params[static_cast<size_t>(p)];
+      const auto& folded = values_[static_cast<size_t>(p)];
+      std::string unit = dim_name(param.dim);
+      values.push_back(fmt::format("{} = {}{}", param.name,
+                                   (folded ? *folded : param.value).format(4, false),
+                                   unit.empty() ? "" : " " + unit));
+    }
+    if (values.empty()) return {fmt::format("in regime '{}'", r_.id)};
+    return {fmt::format("in regime '{}', where {}", r_.id, fmt::join(values, ", "))};
+  }
+
+  std::optional<Rational> value(int index) {
+    const Node& n = node(index);
+    switch (n.kind) {
+      case Node::Kind::number:
+        return n.number;
+      case Node::Kind::param:
+        return param_value(n.ref, index);
+      case Node::Kind::add:
+      case Node::Kind::sub:
+      case Node::Kind::mul:
+      case Node::Kind::div: {
+        auto a = value(n.lhs), b = value(n.rhs);
+        if (n.kind == Node::Kind::div && b && *b == 0) {
+          zero_divisor(index);
+          return std::nullopt;
+        }
+        if (!a || !b) return std::nullopt;
+        try {
+          return arithmetic(n.kind, *a, *b);
+        } catch (const std::overflow_error&) {
+          if (first_report(index)) {
+            sink_.report(
+                {Severity::error, "E0406",
+                 "this value is too large for exact arithmetic (64-bit numerator and denominator)",
+                 n.span, why(index)});
+          }
+          return std::nullopt;
+        }
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
+  void zero_divisor(int div) {
+    if (!first_report(div)) return;
+    int divisor = node(div).rhs;
+    sink_.report({Severity::error, "E0423", "division by zero", parenthesized(node(divisor).span),
+                  why(divisor)});
+  }
+
+  // A parameter's value from its expression; `via` is the node that asks for it.
+  std::optional<Rational> param_value(int p, int via) {
+    auto i = static_cast<size_t>(p);
+    if (state_[i] == State::folded) return values_[i];
+    if (state_[i] == State::folding) {
+      cycle(p, via);
+      return std::nullopt;
+    }
+    state_[i] = State::folding;
+    path_.push_back({p, via});
+    int root = r_.params[i].root;
+    std::optional<Rational> v = root >= 0 ? value(root) : r_.params[i].value;
+    path_.pop_back();
+    state_[i] = State::folded;
+    values_[i] = v;
+    return v;
+  }
+
+  // `via`, in the expression of the parameter folded last, asks for `p`, which is being
+  // folded: E0424 at the reference that closes the cycle in a definition new here.
+  void cycle(int p, int via) {
+    size_t start = 0;
+    while (path_[start].param != p)
+      ++start;
+    size_t n = path_.size() - start;
+    // The reference each parameter of the cycle makes to the next one.
+    auto reference = [&](size_t k) {
+      size_t at = start + k;
+      return at + 1 < path_.size() ? path_[at + 1].via : via;
+    };
+    auto name = [&](size_t k) {
+      return r_.params[static_cast<size_t>(path_[start + k % n].param)].name;
+    };
+    for (size_t k = 0; k < n; ++k) {
+      if (!scope_.defined_here || !scope_.defined_here(path_[start + k].param)) continue;
+      if (!first_report(reference(k))) return;
+      std::vector<std::string> steps, notes;
+      for (size_t j = 0; j <= n; ++j)
+        steps.push_back(name(k + j));
+      for (size_t j = 0; j < n; ++j)
+        notes.push_back(fmt::format("'{}' uses '{}'", name(k + j), name(k + j + 1)));
+      sink_.report(
+          {Severity::error, "E0424",
+           fmt::format("parameter '{}' depends on itself: {}", name(k), fmt::join(steps, " -> ")),
+           node(reference(k)).span, notes});
+      return;
+    }
+  }
+
+  // Every constant divisor under `index` (without recursion: a condition may be a chain
+  // of a thousand `or`s); metrics are walked where they are defined.
+  void walk(int index) {
+    if (index < 0) return;
+    std::vector<int> stack = {index};
+    while (!stack.empty()) {
+      int at = stack.back();
+      stack.pop_back();
+      const Node& n = node(at);
+      if (n.kind == Node::Kind::div && is_constant(r_, n.rhs)) {
+        if (auto divisor = value(n.rhs); divisor && *divisor == 0) zero_divisor(at);
+      }
+      if (n.kind == Node::Kind::metric || n.kind == Node::Kind::classified) continue;
+      if (n.lhs >= 0) stack.push_back(n.lhs);
+      if (n.rhs >= 0) stack.push_back(n.rhs);
+    }
+  }
+
+  struct Step {
+    int param;
+    int via;
+  };
+  Regime& r_;
+  DiagnosticSink& sink_;
+  FoldScope scope_;
+  std::vector<std::optional<Rational>> values_;
+  std::vector<State> state_;
+  std::vector<Step> path_;  // the parameters being folded, outermost first
+};
+
 // Compiles the items of one regime and its ancestors into a Regime.
 class Builder {
  public:
@@ -57,6 +330,7 @@ class Builder {
     own_paragraphs_.clear();
     for (const auto& item : ast.items)
       boost::apply_visitor([&](const auto& x) { this->item(x); }, item);
+    fold();
   }
 
  private:
@@ -80,6 +354,8 @@ class Builder {
     if (n.kind == Node::Kind::metric) below = depth_of(out_.metrics[n.ref].root);
     depth_.resize(out_.nodes.size(), 0);  // nodes added before, or by another pass
     depth_.push_back(below + 1);
+    node_level_.resize(out_.nodes.size(), 0);
+    node_level_.push_back(level_);
     if (below + 1 > kMaxDepth && !too_deep_) {
       too_deep_ = true;
       error("E0422",
@@ -99,19 +375,8 @@ class Builder {
   // trace quotes is balanced: "(tpp + 100) >= 4800", not "tpp + 100) >= 4800".
   Span outer_span(const Operand& op, int index) const {
     Span s = out_.nodes[static_cast<size_t>(index)].span;
-    if (!boost::get<x3::forward_ast<Expr>>(&op.get()) || !s.file) return s;
-    const std::string& text = s.file->text();
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    size_t begin = s.begin, end = s.end;
-    while (begin > 0 && is_space(text[begin - 1]))
-      --begin;
-    while (end < text.size() && is_space(text[end]))
-      ++end;
-    if (begin > 0 && text[begin - 1] == '(' && end < text.size() && text[end] == ')') {
-      s.begin = static_cast<uint32_t>(begin - 1);
-      s.end = static_cast<uint32_t>(end + 1);
-    }
-    return s;
+    if (!boost::get<x3::forward_ast<Expr>>(&op.get())) return s;
+    return parenthesized(s);
   }
 
   int compile(const Number& n) {
@@ -155,6 +420,20 @@ class Builder {
   int compile(const Name& name) {
     Node node;
     node.span = span(name);
+    if (overriding_ >= 0 && out_.params[overriding_].name == name.text) {
+      // In an override the parameter's own name is the definition it replaces (`param a =
+      // a * 2`): a copy of that expression's root, at this name.
+      const Param& old = out_.params[overriding_];
+      if (old.root >= 0) {
+        node = out_.nodes[old.root];
+      } else {
+        node.kind = Node::Kind::number;
+        node.number = old.value;
+        node.dim = old.dim;
+      }
+      node.span = span(name);
+      return add_node(node);
+    }
     if (int p = out_.find_param(name.text); p >= 0) {
       node.kind = Node::Kind::param;
       node.ref = p;
@@ -278,10 +557,6 @@ class Builder {
         } else {
           node.dim = node.kind == Node::Kind::mul ? l.dim * r.dim : l.dim / r.dim;
         }
-        if (node.kind == Node::Kind::div) {
-          if (auto divisor = constant(rhs); divisor && *divisor == 0)
-            error("E0423", "division by zero", outer_span(op.operand, rhs));
-        }
       } else {
         node.kind = Node::Kind::cmp;
         node.cmp = op.op == ">="   ? CmpOp::ge
@@ -355,39 +630,6 @@ class Builder {
                                                    "in the same dimension", dim_name(other.dim))});
   }
 
-  // Folds a parameter's expression to a constant; fields are not allowed there.
-  std::optional<Rational> constant(int index) {
-    const Node& n = out_.nodes[index];
-    switch (n.kind) {
-      case Node::Kind::number:
-        return n.number;
-      case Node::Kind::param:
-        return out_.params[n.ref].value;
-      case Node::Kind::add:
-      case Node::Kind::sub:
-      case Node::Kind::mul:
-      case Node::Kind::div: {
-        auto l = constant(n.lhs), r = constant(n.rhs);
-        if (!l || !r) return std::nullopt;
-        if (n.kind == Node::Kind::div && *r == 0) {
-          poisoned_ = true;  // E0423, reported as the division was compiled
-          return std::nullopt;
-        }
-        try {
-          return arithmetic(n.kind, *l, *r);
-        } catch (const std::overflow_error&) {
-          error("E0406",
-                "this value is too large for exact arithmetic (64-bit numerator and denominator)",
-                n.span);
-          poisoned_ = true;  // no second report that it is not a constant
-          return std::nullopt;
-        }
-      }
-      default:
-        return std::nullopt;
-    }
-  }
-
   int condition(const Expr& e) {
     poisoned_ = false;
     int root = compile(e);
@@ -427,9 +669,15 @@ class Builder {
 
   void item(const syntax::Param& p) {
     poisoned_ = false;
+    int existing = out_.find_param(p.name.text);
+    bool overrides = existing >= 0 && !(own_ && !inherited_param(existing));
+    overriding_ = overrides ? existing : -1;
     int root = compile(p.value);
-    auto value = constant(root);
-    if (!value) {
+    overriding_ = -1;
+    const Node& n = out_.nodes[root];
+    // Its value as it stands, for what is checked before the chain is folded (E0407's note).
+    Rational value = current_value(out_, root).value_or(Rational(0));
+    if (!is_constant(out_, root)) {
       if (!poisoned_)
         error("E0415",
               fmt::format("parameter '{}' must be a constant (numbers, units and other parameters)",
@@ -437,15 +685,12 @@ class Builder {
               span(p.value));
       // Known by name from here on, so that its uses do not each report it again; a regime
       // with errors is never evaluated, so the placeholder value is never read.
-      if (out_.find_param(p.name.text) < 0)
-        out_.params.push_back({p.name.text, 0, out_.nodes[root].dim, span(p)});
+      if (existing < 0) define_param({p.name.text, 0, n.dim, span(p), root});
       return;
     }
-    const Node& n = out_.nodes[root];
-    int existing = out_.find_param(p.name.text);
     if (existing >= 0) {
       Param& old = out_.params[existing];
-      if (own_ && !inherited_param(existing)) {
+      if (!overrides) {
         error("E0416", fmt::format("parameter '{}' is defined twice", p.name.text), span(p.name));
         return;
       }
@@ -457,12 +702,20 @@ class Builder {
               span(p.value));
         return;
       }
-      old.value = *value;
+      // The expression is replaced; the chain's fold gives it, and what derives from it, a
+      // value.
+      old.root = root;
+      old.value = value;
       old.span = span(p);
+      param_level_[existing] = level_;
       if (own_) own_params_.insert(existing);
       return;
     }
-    out_.params.push_back({p.name.text, *value, n.dim, span(p)});
+    define_param({p.name.text, value, n.dim, span(p), root});
+  }
+  void define_param(Param p) {
+    out_.params.push_back(std::move(p));
+    param_level_.push_back(level_);
     if (own_) own_params_.insert(static_cast<int>(out_.params.size()) - 1);
   }
   bool inherited_param(int index) const { return !own_params_.count(index); }
@@ -619,9 +872,11 @@ class Builder {
     if (e.limit) {
       poisoned_ = false;
       int root = compile(*e.limit);
-      x.limit = constant(root);
+      x.limit_root = root;
+      x.limit = current_value(out_, root);  // folded with the chain's parameters by fold()
       x.limit_dim = out_.nodes[root].dim;
-      if (!x.limit) error("E0415", "an exception's limit must be a constant", span(*e.limit));
+      if (!is_constant(out_, root))
+        error("E0415", "an exception's limit must be a constant", span(*e.limit));
     }
     x.per = e.per;
     if (!e.since.empty()) {
@@ -669,6 +924,19 @@ class Builder {
     std::erase_if(out_.propagations, [&](auto& p) { return remove_target(p.sources); });
   }
 
+  // Folds the constants once a level of the chain is in: what this level's text changed
+  // (an override) is reported here, what an ancestor's text did where it is checked.
+  void fold() {
+    if (too_deep_) return;  // E0422: refused; its trees are not walked again
+    FoldScope scope;
+    scope.reported = &reported_;
+    scope.inherited = [this](int node) { return node_level_[static_cast<size_t>(node)] < level_; };
+    scope.defined_here = [this](int param) {
+      return param_level_[static_cast<size_t>(param)] == level_;
+    };
+    ConstantFolder(out_, *sink_, std::move(scope)).run();
+  }
+
  public:
   bool status_seen() const { return status_seen_; }
   // A regime consulted through `classified ... under` could not be checked.
@@ -690,6 +958,10 @@ class Builder {
   bool broken_ = false;
   std::set<std::string> own_paragraphs_;
   std::set<int> own_params_;
+  int overriding_ = -1;           // the parameter whose override is being compiled
+  std::vector<int> param_level_;  // the level of each parameter's definition
+  std::vector<int> node_level_;   // the level whose text each node is
+  std::set<int> reported_;        // nodes the fold reported, at any level
 };
 
 // ---- references between regimes ---------------------------------------------------------
@@ -916,6 +1188,48 @@ std::vector<Regime> check(const std::vector<ParsedFile>& files, const CountryGro
   checker.add(files);
   checker.find_cycles();
   return checker.run();
+}
+
+std::optional<Regime> with_params(const Regime& regime,
+                                  const std::vector<std::pair<std::string, Rational>>& values,
+                                  DiagnosticSink& sink) {
+  Regime r = regime;
+  DiagnosticSink own;
+  for (const auto& [name, value] : values) {
+    int p = r.find_param(name);
+    if (p < 0) {
+      std::vector<std::string> names, notes;
+      for (const auto& param : r.params)
+        names.push_back(param.name);
+      if (auto best = nearest(name, names); !best.empty())
+        notes.push_back(fmt::format("did you mean '{}'?", best));
+      notes.push_back(names.empty() ? fmt::format("'{}' has no parameters", r.id)
+                                    : fmt::format("its parameters: {}", fmt::join(names, ", ")));
+      own.report({Severity::error, "E0404",
+                  fmt::format("regime '{}' has no parameter '{}'", r.id, name), Span{}, notes});
+      continue;
+    }
+    // The new value is the parameter's expression now, as a child's override would be.
+    Param& param = r.params[static_cast<size_t>(p)];
+    Node n;
+    n.kind = Node::Kind::number;
+    n.number = value;
+    n.dim = param.dim;
+    n.span = param.span;
+    r.nodes.push_back(std::move(n));
+    param.root = static_cast<int>(r.nodes.size()) - 1;
+    param.value = value;
+  }
+  if (!own.has_errors()) {
+    std::set<int> reported;
+    FoldScope scope;
+    scope.reported = &reported;
+    scope.inherited = [](int) { return true; };  // every expression was written before
+    ConstantFolder(r, own, std::move(scope)).run();
+  }
+  sink.merge(own);
+  if (own.has_errors()) return std::nullopt;
+  return r;
 }
 
 }  // namespace exctl::sema
