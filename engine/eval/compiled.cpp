@@ -18,48 +18,6 @@ inline bool passes(const Rational& x, const Rational& t, bool strict) {
   return strict ? l > r : l >= r;
 }
 
-CmpOp flipped(CmpOp op) {
-  switch (op) {
-    case CmpOp::ge:
-      return CmpOp::le;
-    case CmpOp::gt:
-      return CmpOp::lt;
-    case CmpOp::le:
-      return CmpOp::ge;
-    case CmpOp::lt:
-      return CmpOp::gt;
-    case CmpOp::eq:
-    case CmpOp::ne:
-      return op;
-  }
-  return op;
-}
-
-// A constant expression's value: nullopt when it is not constant; an empty inner value
-// when it divides by zero (unknown, as in decide()).
-std::optional<std::optional<Rational>> fold(const sema::Regime& r, int index) {
-  const Node& n = r.nodes[static_cast<size_t>(index)];
-  switch (n.kind) {
-    case Node::Kind::number:
-      return std::optional<Rational>(n.number);
-    case Node::Kind::param:
-      return std::optional<Rational>(r.params[static_cast<size_t>(n.ref)].value);
-    case Node::Kind::metric:
-      return fold(r, r.metrics[static_cast<size_t>(n.ref)].root);
-    case Node::Kind::add:
-    case Node::Kind::sub:
-    case Node::Kind::mul:
-    case Node::Kind::div: {
-      auto a = fold(r, n.lhs), b = fold(r, n.rhs);
-      if (!a || !b) return std::nullopt;
-      if (!*a || !*b) return std::optional<Rational>();
-      return sema::arithmetic(n.kind, **a, **b);
-    }
-    default:
-      return std::nullopt;
-  }
-}
-
 }  // namespace
 
 // Answers decide_with() for one cell: each comparison from the cell's coordinates.
@@ -96,16 +54,57 @@ class CompiledRegime::CellOracle final : public ComparisonOracle {
 
 CompiledRegime::CompiledRegime(const sema::Regime& regime, const Query& query)
     : regime_(regime), query_(query), boolean_quantity_(sema::kFieldCount, -1) {
-  for (const auto& c : regime.controls)
-    walk(regime, c.condition);
-  for (const auto& x : regime.exclusions)
-    walk(regime, x.condition);
-  for (const auto& l : regime.licences)
-    walk(regime, l.condition);
-  for (const auto& x : regime.exceptions)
-    walk(regime, x.condition);
-  for (const auto& f : regime.flags)
-    walk(regime, f.condition);
+  // The comparisons as `quantity op threshold` (engine/sema/thresholds.hpp).
+  const sema::ThresholdAnalysis analysis = sema::analyse_thresholds(regime);
+  if (!analysis.complete) tabulated_ = false;  // decide() handles all
+  for (sema::FieldId f : analysis.fields)
+    fields_ |= FieldValues::bit(f);
+  for (sema::FieldId f : analysis.conditions) {
+    boolean_quantity_[static_cast<size_t>(f)] = static_cast<int>(quantities_.size());
+    Quantity q;
+    q.field = static_cast<int>(f);
+    q.fields = FieldValues::bit(f);
+    q.boolean = true;
+    quantities_.push_back(std::move(q));
+  }
+  // Each comparison as a test on its quantity's cuts; a quantity is compiled when a test
+  // with a threshold needs it.
+  std::vector<int> compiled(analysis.quantities.size(), -1);
+  for (const auto& c : analysis.comparisons) {
+    const Node& cmp = c.regime->nodes[static_cast<size_t>(c.node)];
+    Test t;
+    if (c.form == sema::ThresholdComparison::Form::constant) {
+      t.constant = c.truth;
+      tests_[&cmp] = t;
+      continue;
+    }
+    const sema::ThresholdQuantity& quantity = analysis.quantities[static_cast<size_t>(c.quantity)];
+    if (quantity.depth() > kMaxStack) {
+      tabulated_ = false;
+      continue;
+    }
+    if (c.threshold.kind == sema::Threshold::Kind::undefined) {
+      tests_[&cmp] = t;  // a threshold that divides by zero is unknown, whatever the chip
+      continue;
+    }
+    t.op = c.op;
+    t.threshold = c.threshold.value;
+    int& index = compiled[static_cast<size_t>(c.quantity)];
+    if (index < 0) {
+      index = static_cast<int>(quantities_.size());
+      quantities_.push_back(compile(quantity));
+    }
+    t.quantity = index;
+    bool strict_cut = t.op == CmpOp::gt || t.op == CmpOp::le;
+    auto& cuts = quantities_[static_cast<size_t>(t.quantity)].cuts;
+    if (t.op == CmpOp::eq || t.op == CmpOp::ne) {
+      cuts.push_back({t.threshold, false});
+      cuts.push_back({t.threshold, true});
+    } else {
+      cuts.push_back({t.threshold, strict_cut});
+    }
+    tests_[&cmp] = t;
+  }
 
   for (auto& q : quantities_) {
     std::sort(q.cuts.begin(), q.cuts.end(), [](const Threshold& a, const Threshold& b) {
@@ -167,168 +166,30 @@ CompiledRegime::CompiledRegime(const sema::Regime& regime, const Query& query)
     dense_.assign(cells_, nullptr);
 }
 
-// Every node a decision can evaluate, in `r` or in a regime it consults.
-void CompiledRegime::walk(const sema::Regime& r, int index) {
-  if (index < 0) return;
-  const Node& n = r.nodes[static_cast<size_t>(index)];
-  switch (n.kind) {
-    case Node::Kind::number:
-    case Node::Kind::boolean:
-    case Node::Kind::param:
-      return;
-    case Node::Kind::field: {
-      auto f = static_cast<size_t>(n.ref);
-      fields_ |= FieldValues::bit(static_cast<sema::FieldId>(n.ref));
-      if (n.is_bool && boolean_quantity_[f] < 0) {
-        boolean_quantity_[f] = static_cast<int>(quantities_.size());
-        Quantity q;
-        q.field = n.ref;
-        q.fields = FieldValues::bit(static_cast<sema::FieldId>(n.ref));
-        q.boolean = true;
-        quantities_.push_back(std::move(q));
-      }
-      return;
-    }
-    case Node::Kind::metric:
-      return walk(r, r.metrics[static_cast<size_t>(n.ref)].root);
-    case Node::Kind::classified: {  // another regime's paragraphs: their clauses too
-      const sema::Regime& consulted = *r.references[static_cast<size_t>(n.ref)].target;
-      for (const auto& c : consulted.controls)
-        walk(consulted, c.condition);
-      for (const auto& x : consulted.exclusions)
-        walk(consulted, x.condition);
-      return;
-    }
-    case Node::Kind::not_:
-    case Node::Kind::confirmed:
-      return walk(r, n.lhs);
-    case Node::Kind::and_:
-    case Node::Kind::or_:
-      walk(r, n.lhs);
-      return walk(r, n.rhs);
-    case Node::Kind::cmp:
-      if (r.nodes[static_cast<size_t>(n.lhs)].is_bool) {
-        walk(r, n.lhs);
-        return walk(r, n.rhs);
-      }
-      return add_comparison(r, n);
-    case Node::Kind::add:
-    case Node::Kind::sub:
-    case Node::Kind::mul:
-    case Node::Kind::div:
-      return;  // reached only under a comparison, which compiles them
-  }
-  tabulated_ = false;  // a node kind this compiler does not know: decide() handles all
-}
-
-// Normalises `lhs op rhs` to `quantity op threshold` and records the thresholds it needs.
-void CompiledRegime::add_comparison(const sema::Regime& r, const Node& cmp) {
-  Test t;
-  t.op = cmp.cmp;
-  auto lhs = fold(r, cmp.lhs), rhs = fold(r, cmp.rhs);
-  std::vector<Op> program;
-  uint32_t fields = 0;
-  bool ok = true;
-  if (lhs && rhs) {  // both constant: the comparison is too
-    if (*lhs && *rhs) {
-      t.constant = truth_of(sema::compare(t.op, **lhs, **rhs));
-    }
-    tests_[&cmp] = t;
-    return;
-  }
-  if (rhs) {
-    ok = compile_program(r, cmp.lhs, program, fields);
-  } else if (lhs) {
-    ok = compile_program(r, cmp.rhs, program, fields);
-    t.op = flipped(t.op);
-    rhs = lhs;
-  } else {  // both vary: lhs - rhs against 0
-    ok = compile_program(r, cmp.lhs, program, fields) &&
-         compile_program(r, cmp.rhs, program, fields);
-    program.push_back({Op::Code::arithmetic, 0, Node::Kind::sub, {}});
-    rhs = std::optional<Rational>(Rational(0));
-  }
-  fields_ |= fields;
-  size_t depth = 0, deepest = 0;
-  for (const auto& op : program) {
-    depth = op.code == Op::Code::arithmetic ? depth - 1 : depth + 1;
-    deepest = std::max(deepest, depth);
-  }
-  if (!ok || deepest > kMaxStack) {
-    tabulated_ = false;
-    return;
-  }
-  if (!*rhs) {  // a threshold that divides by zero is unknown, whatever the chip
-    tests_[&cmp] = t;
-    return;
-  }
-  t.threshold = **rhs;
-  t.quantity = quantity_for(std::move(program), fields);
-  bool strict_cut = t.op == CmpOp::gt || t.op == CmpOp::le;
-  auto& cuts = quantities_[static_cast<size_t>(t.quantity)].cuts;
-  if (t.op == CmpOp::eq || t.op == CmpOp::ne) {
-    cuts.push_back({t.threshold, false});
-    cuts.push_back({t.threshold, true});
-  } else {
-    cuts.push_back({t.threshold, strict_cut});
-  }
-  tests_[&cmp] = t;
-}
-
-bool CompiledRegime::compile_program(const sema::Regime& r, int index, std::vector<Op>& out,
-                                     uint32_t& fields) const {
-  const Node& n = r.nodes[static_cast<size_t>(index)];
-  switch (n.kind) {
-    case Node::Kind::number:
-      out.push_back({Op::Code::constant, 0, {}, n.number});
-      return true;
-    case Node::Kind::param:
-      out.push_back({Op::Code::constant, 0, {}, r.params[static_cast<size_t>(n.ref)].value});
-      return true;
-    case Node::Kind::field:
-      if (n.is_bool) return false;
-      out.push_back({Op::Code::field, static_cast<uint8_t>(n.ref), {}, {}});
-      fields |= FieldValues::bit(static_cast<sema::FieldId>(n.ref));
-      return true;
-    case Node::Kind::metric:
-      return compile_program(r, r.metrics[static_cast<size_t>(n.ref)].root, out, fields);
-    case Node::Kind::add:
-    case Node::Kind::sub:
-    case Node::Kind::mul:
-    case Node::Kind::div: {
-      if (!compile_program(r, n.lhs, out, fields) || !compile_program(r, n.rhs, out, fields))
-        return false;
-      out.push_back({Op::Code::arithmetic, 0, n.kind, {}});
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-// The quantity computed by `program`: a plain field, or an expression shared by every
-// comparison that writes it the same way.
-int CompiledRegime::quantity_for(std::vector<Op> program, uint32_t fields) {
-  int field = program.size() == 1 && program[0].code == Op::Code::field ? program[0].field : -1;
-  auto same = [&](const Quantity& q) {
-    if (q.boolean) return false;
-    if (field >= 0 || q.field >= 0) return q.field == field;
-    if (q.program.size() != program.size()) return false;
-    for (size_t i = 0; i < program.size(); ++i) {
-      const Op &a = q.program[i], &b = program[i];
-      if (a.code != b.code || a.field != b.field || a.op != b.op || a.constant != b.constant)
-        return false;
-    }
-    return true;
-  };
-  auto it = std::find_if(quantities_.begin(), quantities_.end(), same);
-  if (it != quantities_.end()) return static_cast<int>(it - quantities_.begin());
+// A quantity of the analysis in the flat form: a plain field, or a postfix program.
+CompiledRegime::Quantity CompiledRegime::compile(const sema::ThresholdQuantity& quantity) {
   Quantity q;
-  q.field = field;
-  q.fields = fields;
-  if (field < 0) q.program = std::move(program);
-  quantities_.push_back(std::move(q));
-  return static_cast<int>(quantities_.size() - 1);
+  for (sema::FieldId f : quantity.fields)
+    q.fields |= FieldValues::bit(f);
+  if (auto f = quantity.field()) {
+    q.field = static_cast<int>(*f);
+    return q;
+  }
+  for (const auto& step : quantity.program) {
+    using Code = sema::QuantityStep::Code;
+    switch (step.code) {
+      case Code::field:
+        q.program.push_back({Op::Code::field, static_cast<uint8_t>(step.field), {}, {}});
+        break;
+      case Code::constant:
+        q.program.push_back({Op::Code::constant, 0, {}, step.constant});
+        break;
+      case Code::arithmetic:
+        q.program.push_back({Op::Code::arithmetic, 0, step.op, {}});
+        break;
+    }
+  }
+  return q;
 }
 
 namespace {

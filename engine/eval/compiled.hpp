@@ -2,12 +2,13 @@
 //
 // Normalised, every numeric comparison in a regime is `quantity op threshold`: a field
 // (tpp), or an expression of fields (memory_bandwidth + interconnect_bandwidth), against
-// a constant. The thresholds cut each quantity's line into a few intervals, so a chip
-// whose values are all known falls into one cell of a small grid, and every chip in a
-// cell gets the same decision. Which of the fields are known is part of the cell, so an
-// unknown value is a cell like any other. Evaluating a chip is a few exact comparisons and
-// a table lookup; each cell's decision is made once, the first time a chip lands in it, by
-// the same code as decide(). Regimes too large to tabulate are decided by decide().
+// a constant (sema::analyse_thresholds, engine/sema/thresholds.hpp). The thresholds cut
+// each quantity's line into a few intervals, so a chip whose values are all known falls
+// into one cell of a small grid, and every chip in a cell gets the same decision. Which of
+// the fields are known is part of the cell, so an unknown value is a cell like any other.
+// Evaluating a chip is a few exact comparisons and a table lookup; each cell's decision is
+// made once, the first time a chip lands in it, by the same code as decide(). Regimes too
+// large to tabulate are decided by decide().
 #pragma once
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "engine/eval/decide.hpp"
+#include "engine/sema/thresholds.hpp"
 
 namespace exctl::eval {
 
@@ -102,11 +104,7 @@ class CompiledRegime {
   class CellOracle;
   friend class CellOracle;
 
-  void walk(const sema::Regime& r, int node);
-  void add_comparison(const sema::Regime& r, const sema::Node& cmp);
-  bool compile_program(const sema::Regime& r, int node, std::vector<Op>& out,
-                       uint32_t& fields) const;
-  int quantity_for(std::vector<Op> program, uint32_t fields);
+  static Quantity compile(const sema::ThresholdQuantity& quantity);
   // decide() without the trace, for a chip outside the table.
   Decision untabulated(const FieldValues& values) const;
   // The cells of chips [start, start + count); count <= kBlock.

@@ -64,11 +64,14 @@ struct Node {
 std::optional<Rational> arithmetic(Node::Kind op, const Rational& a, const Rational& b);
 bool compare(CmpOp op, const Rational& a, const Rational& b);
 
+// A parameter is its expression: a child's override replaces `root`, and `value` is folded
+// once the whole `extends` chain is built, so parameters derived from it follow.
 struct Param {
   std::string name;
-  Rational value;  // canonical units
+  Rational value;  // canonical units: `root` folded with the regime's final parameters
   Dim dim;
   Span span;
+  int root = -1;  // the checked expression in Regime::nodes; -1: `value` as it stands
 };
 
 struct Metric {
@@ -164,8 +167,9 @@ struct LicenceException {
   HqTest hq_test = HqTest::none;
   Destinations headquarters;  // where the buyer must be headquartered (hq_test != none)
   int condition = -1;
-  std::optional<Rational> limit;
+  std::optional<Rational> limit;  // folded from limit_root, with the regime's parameters
   Dim limit_dim;
+  int limit_root = -1;  // the limit's checked expression; -1: none
   std::string per;
   DateKey since = 0, until = 0;  // available on [since, until)
   std::string cite;

@@ -10,14 +10,15 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/unit/marked.hpp"
-
 #include "engine/base/diagnostic.hpp"
 #include "engine/base/source.hpp"
+#include "engine/eval/decide.hpp"
+#include "engine/sema/check.hpp"
 #include "engine/sema/ir.hpp"
 #include "engine/sema/rulebook.hpp"
 #include "engine/sema/units.hpp"
 #include "rules/builtin_rules.hpp"
+#include "tests/unit/marked.hpp"
 
 namespace {
 
@@ -219,6 +220,16 @@ TEST_CASE("each meaning error has its stable code and points at the right text")
        "metric 'tpp' has the name of a chip field"},
       {"metric named like a field alias", draft("  metric «pd» = tpp / die_area\n"), "E0416",
        "'pd'"},
+      // E0423 where an override makes an inherited divisor zero, at the divisor
+      {"a divisor zero only with the child's parameter",
+       "regime p {\n  status draft\n  param a = 100\n  param b = 4800 / «(a - 1000)»\n}\n"
+       "regime d extends p {\n  status draft\n  param a = 1000\n}\n",
+       "E0423", "division by zero"},
+      // E0424: a parameter that depends on itself through an override
+      {"an override that closes a cycle",
+       "regime p {\n  status draft\n  param a = 1\n  param b = a * 2\n}\n"
+       "regime d extends p {\n  status draft\n  param a = «b» / 2\n}\n",
+       "E0424", "parameter 'a' depends on itself: a -> b -> a"},
   }));
   INFO(c.name);
   Marked m = marked(c.text);
@@ -535,6 +546,164 @@ TEST_CASE("a grandchild may override a parameter its parent overrode") {
   REQUIRE(l.find("c") != nullptr);
   CHECK(param(l.get("c"), "tpp_a").value == Rational(6000));
   CHECK(param(l.get("p"), "tpp_a").value == Rational(5000));
+}
+
+// A parameter is its expression, not the value it had where it was written: a child's
+// override reaches every parameter, limit and condition derived from it.
+TEST_CASE("a derived parameter follows a child's override of what it is made of") {
+  Loaded l = load(
+      "regime p {\n  status draft\n  param a = 100\n  param b = a * 2\n"
+      "  control \"x\" when tpp >= b\n}\n"
+      "regime c extends p {\n  status draft\n  param a = 1000\n}\n",
+      false);
+  INFO(render_text(l.sink));
+  REQUIRE(l.sink.empty());
+  const sema::Regime& parent = l.get("p");
+  const sema::Regime& child = l.get("c");
+  CHECK(param(parent, "a").value == Rational(100));
+  CHECK(param(parent, "b").value == Rational(200));
+  CHECK(param(child, "a").value == Rational(1000));
+  CHECK(param(child, "b").value == Rational(2000));
+
+  // The condition on b sees 2000 in the child, 200 in the parent.
+  auto verdict = [](const sema::Regime& r, int64_t tpp) {
+    eval::FieldValues v;
+    v.set(sema::FieldId::tpp, Rational(tpp));
+    return eval::decide(r, v, {}).verdict;
+  };
+  CHECK(verdict(parent, 200) == eval::Verdict::controlled);
+  CHECK(verdict(parent, 199) == eval::Verdict::not_controlled);
+  CHECK(verdict(child, 1999) == eval::Verdict::not_controlled);
+  CHECK(verdict(child, 2000) == eval::Verdict::controlled);
+}
+
+TEST_CASE("an exception's limit follows the parameters it is made of") {
+  Loaded l = load(
+      "regime p {\n  status draft\n  param cap = 1000\n  control \"x\" when tpp >= 1\n"
+      "  exception LPP for \"x\" limit cap * 2 per \"year\"\n}\n"
+      "regime c extends p {\n  status draft\n  param cap = 5\n}\n",
+      false);
+  INFO(render_text(l.sink));
+  REQUIRE(l.sink.empty());
+  REQUIRE(l.get("p").exceptions.at(0).limit);
+  CHECK(*l.get("p").exceptions.at(0).limit == Rational(2000));
+  REQUIRE(l.get("c").exceptions.at(0).limit);
+  CHECK(*l.get("c").exceptions.at(0).limit == Rational(10));
+}
+
+TEST_CASE("in an override the parameter's own name is the definition it replaces") {
+  Loaded l = load(
+      "regime p {\n  status draft\n  param a = 100\n  param b = a * 2\n}\n"
+      "regime c extends p {\n  status draft\n  param a = a * 3\n}\n"
+      "regime g extends c {\n  status draft\n  param a = a + 1\n}\n",
+      false);
+  INFO(render_text(l.sink));
+  REQUIRE(l.sink.empty());
+  CHECK(param(l.get("c"), "a").value == Rational(300));
+  CHECK(param(l.get("c"), "b").value == Rational(600));
+  CHECK(param(l.get("g"), "a").value == Rational(301));
+  CHECK(param(l.get("g"), "b").value == Rational(602));
+  CHECK(param(l.get("p"), "b").value == Rational(200));
+}
+
+TEST_CASE("an override that breaks an ancestor's text is reported for the child, at that text") {
+  SECTION("a divisor of a condition that the override makes zero") {
+    const std::string text =
+        "regime p {\n  status draft\n  param a = 100\n"
+        "  control \"x\" when tpp / (a - 1000) >= 1\n}\n"
+        "regime c extends p {\n  status draft\n  param a = 1000\n}\n";
+    Loaded l = load(text, false);
+    auto diags = l.sink.sorted();
+    REQUIRE(diags.size() == 1);
+    CHECK(diags[0].code == "E0423");
+    CHECK(under(diags[0]) == "(a - 1000)");
+    CHECK(diags[0].notes == std::vector<std::string>{"in regime 'c', where a = 1000"});
+    CHECK(l.find("c") == nullptr);
+    CHECK(l.find("p") != nullptr);
+  }
+  SECTION("a derived parameter that the override takes past exact arithmetic") {
+    const std::string text =
+        "regime p {\n  status draft\n  param a = 1\n  param b = a * 9000000000000000000\n}\n"
+        "regime c extends p {\n  status draft\n  param a = 10\n}\n";
+    Loaded l = load(text, false);
+    auto diags = l.sink.sorted();
+    REQUIRE(diags.size() == 1);
+    CHECK(diags[0].code == "E0406");
+    CHECK(under(diags[0]) == "a * 9000000000000000000");
+    CHECK(l.find("c") == nullptr);
+    CHECK(param(l.get("p"), "b").value == Rational(9'000'000'000'000'000'000));
+  }
+  SECTION("a grandchild of the broken child is left out without a report of its own") {
+    Loaded l = load(
+        "regime p {\n  status draft\n  param a = 100\n  param b = 1 / (a - 1000)\n}\n"
+        "regime c extends p {\n  status draft\n  param a = 1000\n}\n"
+        "regime g extends c {\n  status draft\n}\n",
+        false);
+    CHECK(l.sink.error_count() == 1);
+    CHECK(l.find("g") == nullptr);
+  }
+  SECTION("an override of the divisor's parameter that mends it is not an error") {
+    Loaded l = load(
+        "regime p {\n  status draft\n  param a = 100\n  param b = 1 / (a - 1000)\n}\n"
+        "regime c extends p {\n  status draft\n  param a = 1000\n  param b = 7\n}\n",
+        false);
+    INFO(render_text(l.sink));
+    CHECK(l.sink.empty());
+    CHECK(param(l.get("c"), "b").value == Rational(7));
+  }
+}
+
+TEST_CASE("with_params re-folds a checked regime with parameters set to new values") {
+  Loaded l = load(
+      "regime p {\n  status draft\n  param a = 100\n  param b = a * 2\n  param z = 1 / (a - 5)\n"
+      "  control \"x\" when tpp >= b\n"
+      "  exception LPP for \"x\" limit b + 1 per \"year\"\n}\n",
+      false);
+  INFO(render_text(l.sink));
+  REQUIRE(l.sink.empty());
+  const sema::Regime& original = l.get("p");
+  eval::FieldValues v;
+  v.set(sema::FieldId::tpp, Rational(500));
+
+  SECTION("a derived parameter, the limit and the decisions follow") {
+    DiagnosticSink sink;
+    auto copy = sema::with_params(original, {{"a", Rational(1000)}}, sink);
+    REQUIRE(copy);
+    CHECK(sink.empty());
+    CHECK(param(*copy, "a").value == Rational(1000));
+    CHECK(param(*copy, "b").value == Rational(2000));
+    REQUIRE(copy->exceptions.at(0).limit);
+    CHECK(*copy->exceptions.at(0).limit == Rational(2001));
+    CHECK(eval::decide(*copy, v, {}).verdict == eval::Verdict::not_controlled);
+    CHECK(eval::decide(original, v, {}).verdict == eval::Verdict::controlled);
+    CHECK(param(original, "b").value == Rational(200));  // the original is untouched
+  }
+  SECTION("a derived parameter set directly no longer follows its source") {
+    DiagnosticSink sink;
+    auto copy = sema::with_params(original, {{"b", Rational(50)}, {"a", Rational(7)}}, sink);
+    REQUIRE(copy);
+    CHECK(param(*copy, "b").value == Rational(50));
+    CHECK(param(*copy, "z").value == Rational(1, 2));
+  }
+  SECTION("an unknown parameter is E0404 with the nearest name") {
+    DiagnosticSink sink;
+    CHECK_FALSE(sema::with_params(original, {{"bb", Rational(1)}}, sink));
+    auto diags = sink.sorted();
+    REQUIRE(diags.size() == 1);
+    CHECK(diags[0].code == "E0404");
+    CHECK(diags[0].message == "regime 'p' has no parameter 'bb'");
+    CHECK(diags[0].notes ==
+          std::vector<std::string>{"did you mean 'b'?", "its parameters: a, b, z"});
+  }
+  SECTION("a value that makes a derived parameter divide by zero is E0423 at the divisor") {
+    DiagnosticSink sink;
+    CHECK_FALSE(sema::with_params(original, {{"a", Rational(5)}}, sink));
+    auto diags = sink.sorted();
+    REQUIRE(diags.size() == 1);
+    CHECK(diags[0].code == "E0423");
+    CHECK(under(diags[0]) == "(a - 5)");
+    CHECK(diags[0].notes == std::vector<std::string>{"in regime 'p', where a = 5"});
+  }
 }
 
 TEST_CASE("destinations expand country groups, codes, worldwide and except") {

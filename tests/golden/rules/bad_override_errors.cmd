@@ -1,0 +1,1 @@
+lint tests/data/override_errors.rules

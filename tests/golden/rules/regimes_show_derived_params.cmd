@@ -1,0 +1,1 @@
+--rules tests/data/derived_params.rules regimes show derived-child
