@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     register_check(app, ctx, exit_code);
     register_regimes(app, ctx, exit_code);
     register_diff(app, ctx, exit_code);
+    register_sweep(app, ctx, exit_code);
     register_chips(app, ctx, exit_code);
     register_models(app, ctx, exit_code);
     register_roofline(app, ctx, exit_code);

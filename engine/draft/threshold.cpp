@@ -44,7 +44,7 @@ size_t count(const Bits& b) {
 }
 
 struct Known {
-  std::vector<size_t> chips;      // indices with a value, sorted by value
+  std::vector<size_t> chips;       // indices with a value, sorted by value
   std::vector<Rational> distinct;  // their distinct values, ascending
 };
 
@@ -254,8 +254,8 @@ std::vector<PairRule> best_pairs(const Chips& chips, const std::vector<MetricVal
               errors += static_cast<size_t>(std::popcount((p ^ want[w]) & both[w]));
             }
             if (top.size() == limit && top.top().errors < errors) continue;
-            double tightest = std::min(relative_width(cuts[a][ca].cut),
-                                       relative_width(cuts[b][cb].cut));
+            double tightest =
+                std::min(relative_width(cuts[a][ca].cut), relative_width(cuts[b][cb].cut));
             Candidate c{errors, unknown, tightest, a, ca, b, cb, conjunction};
             if (top.size() < limit) {
               top.push(c);

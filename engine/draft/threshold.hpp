@@ -67,10 +67,10 @@ struct Cut {
 // Two cuts joined by AND or OR, and what the rule gets wrong.
 struct PairRule {
   Cut first, second;
-  bool conjunction = true;  // AND; false: OR
+  bool conjunction = true;           // AND; false: OR
   std::vector<std::string> wrong;    // caught chips it spares and spared chips it catches
   std::vector<std::string> unknown;  // chips without a value for either metric: left out
-  double tightest = 0;  // the narrower cut's interval, relative to its threshold
+  double tightest = 0;               // the narrower cut's interval, relative to its threshold
 };
 
 // The best `limit` two-metric rules over every pair of metrics and every pair of cuts,

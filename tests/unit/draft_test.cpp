@@ -183,9 +183,10 @@ TEST_CASE("round thresholds: the fewest significant digits, nearest the middle")
 
 TEST_CASE("one metric: the exact interval, its ends, the suggestion inside, the margins") {
   draft::Chips chips{{"a", "b", "c", "d", "e"}, {true, true, false, false, true}};
-  draft::MetricValues bw{"memory_bandwidth", "GB/s",
-                         {Rational(4000), Rational(3350), Rational(1400), Rational(900),
-                          std::nullopt}};
+  draft::MetricValues bw{
+      "memory_bandwidth",
+      "GB/s",
+      {Rational(4000), Rational(3350), Rational(1400), Rational(900), std::nullopt}};
   auto s = draft::separate(chips, {bw}).front();
   REQUIRE(s.separates);
   CHECK(s.direction == Direction::at_least);
@@ -290,4 +291,118 @@ TEST_CASE("threshold search agrees with brute force on random sets, separable or
       CHECK(wrong == p.wrong.size());
     }
   }
+}
+
+// ---- sweeps and breakpoints ----------------------------------------------------------------
+
+#include "engine/draft/sweep.hpp"
+#include "engine/sema/check.hpp"
+
+namespace {
+
+const char* kSweep = R"(
+regime t-sweep {
+  title "sweep"
+  status draft
+  param cut = 4800
+  param half = cut / 2
+  param bw = 1400 GB/s
+  control "A" when tpp >= cut or memory_bandwidth > bw
+  control "B" when tpp >= 1000 and tpp < cut
+  exclude "N" from "B" when not datacenter and tpp < half
+}
+)";
+
+bool in_piece(const draft::Piece& p, const Rational& x) {
+  return (p.lo_closed ? x >= p.lo : x > p.lo) && (p.hi_closed ? x <= p.hi : x < p.hi);
+}
+
+}  // namespace
+
+TEST_CASE("breakpoints agree with a dense sweep, exactly for a parameter as written") {
+  auto b = load(kSweep);
+  const auto& regime = b->get("t-sweep");
+  std::mt19937 rng(7);
+  std::vector<eval::FieldValues> chips;
+  for (int i = 0; i < 40; ++i) {
+    eval::FieldValues v;
+    v.set(sema::FieldId::tpp, Rational(static_cast<int64_t>(rng() % 9000)));
+    if (i % 5) v.set(sema::FieldId::memory_bandwidth, Rational(static_cast<int64_t>(rng() % 3000)));
+    v.set(sema::FieldId::datacenter, i % 2 == 0);
+    chips.push_back(v);
+  }
+  chips.push_back(chips.front());
+  chips.back().set(sema::FieldId::tpp, Rational(3000));  // a value exactly on the grid
+  eval::Query q{"", "", 20250630};
+  for (const std::string param : {"cut", "bw"}) {
+    draft::Axis axis{param, regime.params[static_cast<size_t>(regime.find_param(param))].dim,
+                     Rational(1000), Rational(8000), Rational(250)};
+    DiagnosticSink sink;
+    auto bps = draft::breakpoints(regime, q, chips, axis, sink);
+    INFO(render_text(sink));
+    REQUIRE(bps);
+    // "cut" also moves "half", which the exclusion reads: found by bisection there.
+    for (const auto& bp : *bps) {
+      const auto& pieces = bp.pieces;
+      REQUIRE_FALSE(pieces.empty());
+      CHECK(pieces.front().lo == axis.from);
+      CHECK(pieces.back().hi == axis.to);
+      // Every value of a dense grid (and each boundary) has the outcome its piece says.
+      std::vector<Rational> xs;
+      for (int k = 0; k <= 700; ++k)
+        xs.push_back(Rational(1000 + 10 * k));
+      for (const auto& p : pieces) {
+        xs.push_back(p.lo);
+        xs.push_back(p.hi);
+      }
+      for (const auto& x : xs) {
+        auto r = sema::with_params(regime, {{param, x}}, sink);
+        REQUIRE(r);
+        auto want = draft::caught(eval::decide(*r, chips[bp.chip], q), q);
+        const draft::Piece* at = nullptr;
+        for (const auto& p : pieces)
+          if (in_piece(p, x)) at = &p;
+        INFO(param << " = " << x.exact_text() << ", chip " << bp.chip);
+        REQUIRE(at);
+        bool near_guess =
+            !bp.exact && std::any_of(pieces.begin(), pieces.end(), [&](const auto& p) {
+              Rational d = p.lo > x ? p.lo - x : x - p.lo;
+              return d <= bp.resolution;
+            });
+        if (!near_guess) CHECK(at->outcome == want);
+      }
+    }
+  }
+}
+
+TEST_CASE("a sweep counts and names the chips entering and leaving at each step") {
+  auto b = load(kSweep);
+  const auto& regime = b->get("t-sweep");
+  std::vector<eval::FieldValues> chips(3);
+  chips[0].set(sema::FieldId::tpp, Rational(2000));
+  chips[1].set(sema::FieldId::tpp, Rational(5000));
+  chips[2].set(sema::FieldId::tpp, Rational(500));
+  for (auto& c : chips) {
+    c.set(sema::FieldId::memory_bandwidth, Rational(100));
+    c.set(sema::FieldId::datacenter, true);
+  }
+  // Controlled (A or B): chip 0 by A while cut <= 2000, by B above; chip 1 always; chip 2
+  // by A only while cut <= 500.
+  draft::Axis axis{"cut", {}, Rational(0), Rational(6000), Rational(1000)};
+  DiagnosticSink sink;
+  auto steps = draft::sweep(regime, {"", "", 20250630}, chips, {axis}, sink);
+  REQUIRE(steps);
+  REQUIRE(steps->size() == 7);
+  CHECK((*steps)[0].caught == 3);
+  CHECK((*steps)[1].caught == 2);
+  CHECK((*steps)[1].left == std::vector<size_t>{2});
+  CHECK((*steps)[6].caught == 2);  // cut 6000: chip 1 (5000) falls to B
+  // Two axes: a grid, the first axis outer.
+  draft::Axis bw{"bw", regime.params[static_cast<size_t>(regime.find_param("bw"))].dim,
+                 Rational(50), Rational(150), Rational(100)};
+  auto grid = draft::sweep(regime, {"", "", 20250630}, chips, {axis, bw}, sink);
+  REQUIRE(grid);
+  CHECK(grid->size() == 14);
+  CHECK((*grid)[0].values == std::vector<Rational>{Rational(0), Rational(50)});
+  CHECK((*grid)[1].values == std::vector<Rational>{Rational(0), Rational(150)});
 }

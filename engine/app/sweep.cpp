@@ -1,0 +1,205 @@
+#include "engine/app/sweep.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "engine/app/catalogue.hpp"
+#include "engine/app/lookup.hpp"
+#include "engine/base/text.hpp"
+#include "engine/sema/units.hpp"
+
+namespace exctl::app {
+namespace {
+
+constexpr size_t kMaxSteps = 100'000;
+
+// "1.4TB/s", "1.4 TB/s", "4800": a number and an optional unit.
+std::optional<std::pair<Rational, sema::Dim>> quantity(std::string_view text) {
+  text = trim(text);
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.' ||
+                             text[i] == '_' || text[i] == ','))
+    ++i;
+  auto number = Rational::parse(text.substr(0, i));
+  if (!number) return std::nullopt;
+  std::string_view unit = trim(text.substr(i));
+  if (unit.empty()) return std::pair{*number, sema::Dim{}};
+  auto u = sema::unit_from_text(unit);
+  if (!u) return std::nullopt;
+  try {
+    return std::pair{*number * u->scale, u->dim};
+  } catch (const std::overflow_error&) {
+    return std::nullopt;
+  }
+}
+
+std::string unit_words(const sema::Dim& d) {
+  std::string name = sema::dim_name(d);
+  return name.empty() ? "no unit" : name;
+}
+
+}  // namespace
+
+std::optional<draft::Axis> parse_axis(const sema::Regime& regime, const std::string& text,
+                                      DiagnosticSink& sink) {
+  auto fail = [&](const std::string& code, const std::string& message, size_t begin, size_t end,
+                  std::vector<std::string> notes = {}) -> std::optional<draft::Axis> {
+    auto file = std::make_shared<SourceFile>("--param", text);
+    sink.report(
+        {Severity::error, code, message,
+         Span{file, static_cast<uint32_t>(begin), static_cast<uint32_t>(std::max(end, begin + 1))},
+         std::move(notes)});
+    return std::nullopt;
+  };
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return fail("E0602", "--param takes NAME=FROM..TO or NAME=FROM..TO/STEP", 0, text.size());
+  std::string name = text.substr(0, eq);
+  int index = regime.find_param(name);
+  if (index < 0) {
+    std::vector<std::string> declared;
+    for (const auto& p : regime.params)
+      declared.push_back(fmt::format("{} = {}", p.name, eval::format_value(p.value, p.dim)));
+    return fail("E0601", fmt::format("regime '{}' declares no parameter '{}'", regime.id, name), 0,
+                eq,
+                {declared.empty() ? fmt::format("'{}' declares no parameters", regime.id)
+                                  : fmt::format("its parameters: {}", fmt::join(declared, ", "))});
+  }
+  const sema::Param& param = regime.params[static_cast<size_t>(index)];
+  std::string_view range = std::string_view(text).substr(eq + 1);
+  size_t dots = range.find("..");
+  if (dots == std::string_view::npos)
+    return fail("E0602", "a range is FROM..TO or FROM..TO/STEP", eq + 1, text.size());
+  std::string_view from = range.substr(0, dots), rest = range.substr(dots + 2), step;
+  // The step follows the last '/' that starts a number: units have '/' too ("GB/s").
+  for (size_t i = rest.size(); i-- > 0;) {
+    if (rest[i] == '/' && i + 1 < rest.size() &&
+        (std::isdigit(static_cast<unsigned char>(rest[i + 1])) || rest[i + 1] == '.')) {
+      step = rest.substr(i + 1);
+      rest = rest.substr(0, i);
+      break;
+    }
+  }
+  auto offset = [&](std::string_view part) {
+    return static_cast<size_t>(part.data() - text.data());
+  };
+  draft::Axis axis;
+  axis.param = name;
+  axis.dim = param.dim;
+  std::optional<Rational> values[3];
+  std::string_view parts[3] = {from, rest, step};
+  for (int k = 0; k < 3; ++k) {
+    if (k == 2 && step.empty()) continue;
+    auto q = quantity(parts[k]);
+    size_t at = offset(parts[k]);
+    if (!q)
+      return fail("E0602",
+                  fmt::format("'{}' is not a number with a unit such as '1.4 TB/s'", parts[k]), at,
+                  at + parts[k].size());
+    bool unitless = q->second == sema::Dim{};
+    if (!(q->second == param.dim)) {
+      return fail("E0603",
+                  unitless ? fmt::format("'{}' needs a unit: {} is in {}", parts[k], name,
+                                         unit_words(param.dim))
+                           : fmt::format("'{}' is in {}, but {} is in {}", parts[k],
+                                         unit_words(q->second), name, unit_words(param.dim)),
+                  at, at + parts[k].size());
+    }
+    values[k] = q->first;
+  }
+  axis.from = *values[0];
+  axis.to = *values[1];
+  if (axis.to < axis.from)
+    return fail("E0604", "the range is empty: FROM is above TO", eq + 1, text.size());
+  if (values[2]) {
+    axis.step = *values[2];
+    if (axis.step <= Rational(0))
+      return fail("E0604", "the step must be above zero", offset(step), offset(step) + step.size());
+  } else {
+    axis.step = axis.to == axis.from ? Rational(1) : (axis.to - axis.from) / Rational(10);
+  }
+  if ((axis.to - axis.from) / axis.step > Rational(static_cast<int64_t>(kMaxSteps)))
+    return fail("E0604", fmt::format("more than {} steps; give a larger step", kMaxSteps), eq + 1,
+                text.size());
+  return axis;
+}
+
+std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& request) {
+  DiagnosticSink& sink = session.sink;
+  if (request.regime == "current") {
+    sink.error("E0114", "sweep varies one named regime; 'current' may be several");
+    return std::nullopt;
+  }
+  CheckRequest check;
+  check.regimes = {request.regime};
+  check.to = request.to;
+  check.hq = request.hq;
+  check.date = request.date;
+  check.specs = request.specs;
+  SweepResult result;
+  result.check = Check::prepare(session, check);
+  if (!result.check) return std::nullopt;
+  result.regime = result.check->book().find(request.regime);
+  if (request.params.empty() || request.params.size() > 2) {
+    sink.error("E0605",
+               fmt::format("sweep takes one or two --param, not {}", request.params.size()));
+    return std::nullopt;
+  }
+  for (const auto& p : request.params) {
+    if (auto axis = parse_axis(*result.regime, p, sink)) result.axes.push_back(*axis);
+  }
+  if (sink.has_errors()) return std::nullopt;
+  if (result.axes.size() == 2 && result.axes[0].param == result.axes[1].param) {
+    sink.error("E0605", fmt::format("--param {} is given twice", result.axes[0].param));
+    return std::nullopt;
+  }
+
+  std::vector<eval::FieldValues> values;
+  sema::DateKey date = result.check->date();
+  if (!request.specs.empty()) {
+    auto catalogue = CatalogueReader::open(request.specs, sink);
+    if (!catalogue) return std::nullopt;
+    CatalogueEntry entry;
+    while (catalogue->next(entry)) {
+      entry.values.set(sema::FieldId::export_year, Rational(date / 10000));
+      result.ids.push_back(entry.id.empty() ? fmt::format("line {}", entry.line) : entry.id);
+      result.names.push_back(entry.name);
+      values.push_back(entry.values);
+    }
+  } else {
+    auto chips = session.load_chips();
+    if (!chips) return std::nullopt;
+    std::vector<const Chip*> chosen;
+    for (const auto& name : request.chips) {
+      if (const Chip* c = resolve_chip(*chips, name, sink)) chosen.push_back(c);
+    }
+    if (request.chips.empty())
+      for (const auto& c : *chips)
+        chosen.push_back(&c);
+    if (sink.has_errors()) return std::nullopt;
+    for (const Chip* c : chosen) {
+      result.ids.push_back(c->id);
+      result.names.push_back(c->name);
+      values.push_back(eval::chip_values(*c, compute_metrics(*c, session.options), date));
+    }
+  }
+  eval::Query query{result.check->request().to.text, result.check->request().hq.text, date};
+  try {
+    auto steps = draft::sweep(*result.regime, query, values, result.axes, sink);
+    if (!steps) return std::nullopt;
+    result.steps = std::move(*steps);
+    if (request.breakpoints && result.axes.size() == 1) {
+      auto bps = draft::breakpoints(*result.regime, query, values, result.axes.front(), sink);
+      if (!bps) return std::nullopt;
+      result.breakpoints = std::move(*bps);
+    }
+  } catch (const eval::ArithmeticOverflow& e) {
+    sink.report(e.diagnostic("a chip of the sweep"));
+    return std::nullopt;
+  }
+  return result;
+}
+
+}  // namespace exctl::app

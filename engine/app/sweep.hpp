@@ -1,0 +1,42 @@
+// `sweep REGIME --param NAME=FROM..TO[/STEP]`: a regime's parameter varied over the chips
+// of the database (or a catalogue), with each chip's exact breakpoints.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/app/check.hpp"
+#include "engine/draft/sweep.hpp"
+
+namespace exctl::app {
+
+struct SweepRequest {
+  std::string regime;
+  std::vector<std::string> params;  // "dram_cap=1000GB/s..4TB/s/100GB/s", one or two
+  std::vector<std::string> chips;   // default: every chip of the database
+  std::string specs;                // a catalogue instead
+  Given to, hq, date;
+  bool breakpoints = true;  // compute each chip's breakpoints (one parameter only)
+};
+
+// A `--param` value: "NAME=FROM..TO[/STEP]", each value a number with a unit where the
+// parameter has one ("1.4TB/s", "4800"). Without /STEP, ten equal steps. E0601 (unknown
+// parameter, listing those the regime declares), E0602 (malformed), E0603 (wrong unit),
+// E0604 (empty range, step not above zero, more than 100,000 steps).
+std::optional<draft::Axis> parse_axis(const sema::Regime& regime, const std::string& text,
+                                      DiagnosticSink& sink);
+
+struct SweepResult {
+  std::unique_ptr<Check> check;
+  const sema::Regime* regime = nullptr;
+  std::vector<draft::Axis> axes;
+  std::vector<std::string> ids, names;  // of the chips swept
+  std::vector<draft::SweepStep> steps;
+  std::vector<draft::ChipBreakpoints> breakpoints;  // one axis only; chips that change first
+};
+
+std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& request);
+
+}  // namespace exctl::app

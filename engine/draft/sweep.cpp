@@ -1,0 +1,283 @@
+#include "engine/draft/sweep.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "engine/eval/compiled.hpp"
+#include "engine/sema/check.hpp"
+#include "engine/sema/thresholds.hpp"
+
+namespace exctl::draft {
+namespace {
+
+// Chips laid out as columns once, for the compiled form's decide_all.
+struct Columns {
+  std::vector<uint32_t> known, truth;
+  std::vector<std::vector<Rational>> number;
+  eval::ValueColumns view;
+
+  explicit Columns(const std::vector<eval::FieldValues>& chips)
+      : known(chips.size()), truth(chips.size()), number(sema::kFieldCount) {
+    for (size_t i = 0; i < chips.size(); ++i) {
+      known[i] = chips[i].known_mask;
+      truth[i] = chips[i].true_mask;
+    }
+    view.size = chips.size();
+    view.known = known.data();
+    view.truth = truth.data();
+    for (size_t f = 0; f < sema::kFieldCount; ++f) {
+      number[f].resize(chips.size());
+      for (size_t i = 0; i < chips.size(); ++i)
+        number[f][i] = chips[i].number[f];
+      view.number[f] = number[f].data();
+    }
+  }
+};
+
+// A quantity's value for one chip: nullopt when a field is unknown or it divides by zero.
+std::optional<Rational> quantity_value(const sema::ThresholdQuantity& q,
+                                       const eval::FieldValues& v) {
+  std::vector<Rational> stack;
+  for (const auto& step : q.program) {
+    switch (step.code) {
+      case sema::QuantityStep::Code::field: {
+        auto x = v.num(step.field);
+        if (!x) return std::nullopt;
+        stack.push_back(*x);
+        break;
+      }
+      case sema::QuantityStep::Code::constant:
+        stack.push_back(step.constant);
+        break;
+      case sema::QuantityStep::Code::arithmetic: {
+        Rational b = stack.back();
+        stack.pop_back();
+        Rational a = stack.back();
+        stack.pop_back();
+        std::optional<Rational> r;
+        try {
+          r = sema::arithmetic(step.op, a, b);
+        } catch (const std::overflow_error&) {
+          return std::nullopt;
+        }
+        if (!r) return std::nullopt;
+        stack.push_back(*r);
+      }
+    }
+  }
+  return stack.empty() ? std::nullopt : std::optional<Rational>(stack.back());
+}
+
+// The regime with the axis parameters at `values`, made once per distinct set of values.
+class Variants {
+ public:
+  Variants(const sema::Regime& regime, std::vector<std::string> names, DiagnosticSink& sink)
+      : regime_(regime), names_(std::move(names)), sink_(sink) {}
+
+  const sema::Regime* at(const std::vector<Rational>& values) {
+    auto it = made_.find(values);
+    if (it != made_.end()) return &it->second;
+    std::vector<std::pair<std::string, Rational>> set;
+    for (size_t i = 0; i < names_.size(); ++i)
+      set.emplace_back(names_[i], values[i]);
+    auto r = sema::with_params(regime_, set, sink_);
+    if (!r) return nullptr;
+    return &made_.emplace(values, std::move(*r)).first->second;
+  }
+
+ private:
+  const sema::Regime& regime_;
+  std::vector<std::string> names_;
+  DiagnosticSink& sink_;
+  std::map<std::vector<Rational>, sema::Regime> made_;
+};
+
+}  // namespace
+
+std::vector<Rational> Axis::values() const {
+  std::vector<Rational> out;
+  for (Rational v = from; v <= to; v = v + step)
+    out.push_back(v);
+  return out;
+}
+
+Caught caught(const eval::Decision& d, const eval::Query& q) {
+  if (!q.to.empty() || !q.hq.empty()) {
+    if (!d.licence.required) return Caught::unknown;
+    return *d.licence.required ? Caught::yes : Caught::no;
+  }
+  if (d.verdict == eval::Verdict::indeterminate) return Caught::unknown;
+  return d.verdict == eval::Verdict::controlled ? Caught::yes : Caught::no;
+}
+
+std::string_view caught_name(Caught c) {
+  return c == Caught::yes ? "yes" : c == Caught::no ? "no" : "unknown";
+}
+
+std::optional<std::vector<SweepStep>> sweep(const sema::Regime& regime, const eval::Query& query,
+                                            const std::vector<eval::FieldValues>& chips,
+                                            const std::vector<Axis>& axes, DiagnosticSink& sink) {
+  Columns columns(chips);
+  std::vector<std::vector<Rational>> grid = {{}};
+  for (const auto& axis : axes) {
+    std::vector<std::vector<Rational>> next;
+    for (const auto& prefix : grid) {
+      for (const auto& v : axis.values()) {
+        next.push_back(prefix);
+        next.back().push_back(v);
+      }
+    }
+    grid = std::move(next);
+  }
+  std::vector<std::string> names;
+  for (const auto& a : axes)
+    names.push_back(a.param);
+  std::vector<SweepStep> out;
+  std::vector<Caught> previous, now(chips.size());
+  for (const auto& values : grid) {
+    std::vector<std::pair<std::string, Rational>> set;
+    for (size_t i = 0; i < names.size(); ++i)
+      set.emplace_back(names[i], values[i]);
+    auto variant = sema::with_params(regime, set, sink);
+    if (!variant) return std::nullopt;
+    eval::CompiledRegime compiled(*variant, query);
+    SweepStep step;
+    step.values = values;
+    compiled.decide_all(columns.view, [&](size_t i, const eval::Decision& d) {
+      now[i] = caught(d, query);
+      step.caught += now[i] == Caught::yes;
+      step.unknown += now[i] == Caught::unknown;
+    });
+    // Entered and left make sense along one axis: against the previous value of the last.
+    bool same_row = !previous.empty() && (axes.size() == 1 || values.back() != axes.back().from);
+    if (same_row) {
+      for (size_t i = 0; i < chips.size(); ++i) {
+        if (now[i] == Caught::yes && previous[i] != Caught::yes) step.entered.push_back(i);
+        if (now[i] != Caught::yes && previous[i] == Caught::yes) step.left.push_back(i);
+      }
+    }
+    previous = now;
+    out.push_back(std::move(step));
+  }
+  return out;
+}
+
+std::optional<std::vector<ChipBreakpoints>> breakpoints(const sema::Regime& regime,
+                                                        const eval::Query& query,
+                                                        const std::vector<eval::FieldValues>& chips,
+                                                        const Axis& axis, DiagnosticSink& sink) {
+  int p = regime.find_param(axis.param);
+  auto analysis = sema::analyse_thresholds(regime);
+  // Comparisons with the parameter as written on one side of a quantity give exact
+  // candidates; any other use of it leaves changes to be found between samples.
+  std::vector<const sema::ThresholdComparison*> direct;
+  bool indirect = false;
+  for (const auto& c : analysis.comparisons) {
+    if (c.regime != &regime) continue;  // a regime consulted keeps its own parameters
+    bool uses =
+        std::find(c.source.params.begin(), c.source.params.end(), p) != c.source.params.end() ||
+        std::find(c.quantity_params.begin(), c.quantity_params.end(), p) != c.quantity_params.end();
+    if (!uses) continue;
+    bool as_written = c.form == sema::ThresholdComparison::Form::threshold &&
+                      c.source.kind == sema::ThresholdSource::Kind::param && c.source.param == p &&
+                      c.source.params == std::vector<int>{p} && c.quantity_params.empty();
+    if (as_written)
+      direct.push_back(&c);
+    else
+      indirect = true;
+  }
+  Variants variants(regime, {axis.param}, sink);
+  auto outcome = [&](const eval::FieldValues& v, const Rational& x) -> std::optional<Caught> {
+    const sema::Regime* r = variants.at({x});
+    if (!r) return std::nullopt;
+    return caught(eval::decide(*r, v, query), query);
+  };
+  const Rational resolution = axis.step / Rational(1 << 16);
+  std::vector<ChipBreakpoints> out;
+  for (size_t chip = 0; chip < chips.size(); ++chip) {
+    const auto& v = chips[chip];
+    struct Sample {
+      Rational x;
+      Caught o;
+      bool point;  // a value where a change can be exactly (else a sample between them)
+    };
+    std::vector<Rational> points = {axis.from, axis.to};
+    for (const auto* c : direct) {
+      auto q = quantity_value(analysis.quantities[static_cast<size_t>(c->quantity)], v);
+      if (q && *q >= axis.from && *q <= axis.to) points.push_back(*q);
+    }
+    if (indirect) {
+      auto grid = axis.values();
+      points.insert(points.end(), grid.begin(), grid.end());
+    }
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    std::vector<Sample> samples;
+    bool exact = true;
+    // Between samples a and b of different outcomes with no candidate point between them,
+    // bisect down to the resolution.
+    std::function<bool(const Sample&, const Sample&)> refine = [&](const Sample& a,
+                                                                   const Sample& b) -> bool {
+      if (a.o == b.o || b.x - a.x <= resolution) {
+        if (a.o != b.o) exact = false;
+        return true;
+      }
+      Rational m = (a.x + b.x) / Rational(2);
+      auto o = outcome(v, m);
+      if (!o) return false;
+      Sample s{m, *o, false};
+      if (!refine(a, s)) return false;
+      samples.push_back(s);
+      return refine(s, b);
+    };
+    for (size_t i = 0; i < points.size(); ++i) {
+      auto o = outcome(v, points[i]);
+      if (!o) return std::nullopt;
+      Sample here{points[i], *o, true};
+      if (i > 0) {
+        Rational m = (points[i - 1] + points[i]) / Rational(2);
+        auto om = outcome(v, m);
+        if (!om) return std::nullopt;
+        Sample mid{m, *om, false};
+        if (indirect && !refine(samples.back(), mid)) return std::nullopt;
+        samples.push_back(mid);
+        if (indirect && !refine(mid, here)) return std::nullopt;
+      }
+      samples.push_back(here);
+    }
+    std::sort(samples.begin(), samples.end(),
+              [](const Sample& a, const Sample& b) { return a.x < b.x; });
+    ChipBreakpoints bp;
+    bp.chip = chip;
+    bp.resolution = resolution;
+    Piece piece{axis.from, axis.to, true, true, samples.front().o};
+    for (size_t i = 1; i < samples.size(); ++i) {
+      const Sample &a = samples[i - 1], &b = samples[i];
+      if (a.o == b.o) continue;
+      Piece next{axis.from, axis.to, true, true, b.o};
+      if (b.point) {  // changes at b: the old outcome holds up to b, not at it
+        piece.hi = b.x, piece.hi_closed = false;
+        next.lo = b.x, next.lo_closed = true;
+      } else if (a.point) {  // held at a only
+        piece.hi = a.x, piece.hi_closed = true;
+        next.lo = a.x, next.lo_closed = false;
+      } else {  // between two samples of a bisection: the middle, to within the resolution
+        Rational m = (a.x + b.x) / Rational(2);
+        piece.hi = m, piece.hi_closed = false;
+        next.lo = m, next.lo_closed = true;
+        exact = false;
+      }
+      bp.pieces.push_back(piece);
+      piece = next;
+    }
+    bp.pieces.push_back(piece);
+    bp.exact = exact;
+    out.push_back(std::move(bp));
+  }
+  return out;
+}
+
+}  // namespace exctl::draft

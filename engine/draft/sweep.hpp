@@ -1,0 +1,67 @@
+// Parameter sweeps: a regime re-decided over a catalogue for each value of one parameter
+// (or each pair of values of two), and each chip's exact breakpoints: the parameter values
+// where its outcome changes, with the outcome on each side.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/diagnostic.hpp"
+#include "engine/eval/decide.hpp"
+#include "engine/sema/ir.hpp"
+
+namespace exctl::draft {
+
+// One swept parameter: from, from + step, ... up to `to` (exact, in canonical units).
+struct Axis {
+  std::string param;
+  sema::Dim dim;
+  Rational from, to, step;
+  std::vector<Rational> values() const;
+};
+
+// What a sweep counts for a chip: whether it is controlled or, when the query names a
+// destination, whether it needs a licence; unknown when that is undecided.
+enum class Caught { no, yes, unknown };
+Caught caught(const eval::Decision& d, const eval::Query& q);
+std::string_view caught_name(Caught c);
+
+struct SweepStep {
+  std::vector<Rational> values;  // one per axis
+  size_t caught = 0, unknown = 0;
+  std::vector<size_t> entered, left;  // chips caught here and not at the previous step (1-D)
+};
+
+// Every step of the sweep, in order (the first axis outer for two), each decided through
+// the compiled form. nullopt with a diagnostic when a value breaks a derived constant.
+std::optional<std::vector<SweepStep>> sweep(const sema::Regime& regime, const eval::Query& query,
+                                            const std::vector<eval::FieldValues>& chips,
+                                            const std::vector<Axis>& axes, DiagnosticSink& sink);
+
+// A range of the parameter over which a chip's outcome is one thing.
+struct Piece {
+  Rational lo, hi;
+  bool lo_closed = true, hi_closed = true;
+  Caught outcome = Caught::no;
+};
+
+struct ChipBreakpoints {
+  size_t chip = 0;
+  std::vector<Piece> pieces;  // over [axis.from, axis.to], ascending; one piece: no change
+  // True when every change is at a value read off the chip (the parameter is compared with
+  // a quantity as written); false when one was found by exact bisection, to within
+  // `resolution` (the parameter enters through an expression, or the quantity).
+  bool exact = true;
+  Rational resolution;
+};
+
+// Each chip's outcome as a function of the parameter over the axis. Candidate values come
+// from sema's threshold analysis: for `quantity op param` the chip's own quantity; a
+// change between samples that no candidate explains is found by bisection.
+std::optional<std::vector<ChipBreakpoints>> breakpoints(const sema::Regime& regime,
+                                                        const eval::Query& query,
+                                                        const std::vector<eval::FieldValues>& chips,
+                                                        const Axis& axis, DiagnosticSink& sink);
+
+}  // namespace exctl::draft

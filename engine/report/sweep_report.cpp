@@ -1,0 +1,211 @@
+#include "engine/report/sweep_report.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/eval/values.hpp"
+#include "engine/report/chip_report.hpp"
+
+namespace exctl::report {
+namespace {
+
+std::string value(const draft::Axis& a, const Rational& x) {
+  return eval::format_value(x, a.dim);
+}
+
+std::string outcome_word(const SweepView& v, draft::Caught c) {
+  if (v.licence)
+    return c == draft::Caught::yes  ? "licence required"
+           : c == draft::Caught::no ? "no licence"
+                                    : "licence undecided";
+  return c == draft::Caught::yes  ? "controlled"
+         : c == draft::Caught::no ? "not controlled"
+                                  : "indeterminate";
+}
+
+std::string ids_of(const SweepView& v, const std::vector<size_t>& chips, size_t most) {
+  if (chips.empty()) return "-";
+  std::vector<std::string> names;
+  for (size_t i = 0; i < chips.size() && i < most; ++i)
+    names.push_back((*v.ids)[chips[i]]);
+  std::string out = fmt::format("{}", fmt::join(names, ", "));
+  if (chips.size() > most) out += fmt::format(" and {} more", chips.size() - most);
+  return out;
+}
+
+std::vector<std::string> ids_list(const SweepView& v, const std::vector<size_t>& chips) {
+  std::vector<std::string> out;
+  for (size_t i : chips)
+    out.push_back((*v.ids)[i]);
+  return out;
+}
+
+// "dram_cap <= 4,000 GB/s", "4,000 GB/s < dram_cap <= 4,100 GB/s", "dram_cap = 4,000 GB/s".
+std::string range_text(const draft::Axis& a, const draft::Piece& p) {
+  bool from_start = p.lo == a.from && p.lo_closed, to_end = p.hi == a.to && p.hi_closed;
+  const std::string& n = a.param;
+  if (p.lo == p.hi) return fmt::format("{} = {}", n, value(a, p.lo));
+  if (from_start && to_end) return fmt::format("every {} swept", n);
+  if (from_start) return fmt::format("{} {} {}", n, p.hi_closed ? "<=" : "<", value(a, p.hi));
+  if (to_end) return fmt::format("{} {} {}", n, p.lo_closed ? ">=" : ">", value(a, p.lo));
+  return fmt::format("{} {} {} {} {}", value(a, p.lo), p.lo_closed ? "<=" : "<", n,
+                     p.hi_closed ? "<=" : "<", value(a, p.hi));
+}
+
+nlohmann::ordered_json exact_json(const Rational& x) {
+  return {{"value", json_number(x)}, {"exact", x.exact_text()}};
+}
+
+bool changes(const draft::ChipBreakpoints& b) {
+  return b.pieces.size() > 1;
+}
+
+}  // namespace
+
+std::string breakpoint_text(const SweepView& v, const draft::ChipBreakpoints& b) {
+  const auto& a = v.axes->front();
+  std::vector<std::string> parts;
+  for (const auto& p : b.pieces)
+    parts.push_back(fmt::format("{} for {}", outcome_word(v, p.outcome), range_text(a, p)));
+  std::string out = fmt::format("{}", fmt::join(parts, "; "));
+  if (!b.exact) out += fmt::format(" (by bisection, to within {})", value(a, b.resolution));
+  return out;
+}
+
+std::string sweep_text(const SweepView& v, bool breakpoints_only) {
+  std::string out;
+  const auto& axes = *v.axes;
+  std::string query = fmt::format("as of {}", v.date);
+  if (!v.to.empty()) query += ", export to " + v.to;
+  if (!v.hq.empty()) query += ", buyer headquartered in " + v.hq;
+  std::vector<std::string> ranges;
+  for (const auto& a : axes)
+    ranges.push_back(fmt::format("{} from {} to {} in steps of {}", a.param, value(a, a.from),
+                                 value(a, a.to), value(a, a.step)));
+  out += fmt::format("sweep {}: {} ({}; counting chips {}, of {})\n", v.regime,
+                     fmt::join(ranges, ", "), query,
+                     v.licence ? "that need a licence" : "controlled", v.ids->size());
+  if (!breakpoints_only) out += "\n" + render(sweep_table(v), Format::text);
+  if (axes.size() == 1 && v.breakpoints) {
+    size_t changing = 0;
+    for (const auto& b : *v.breakpoints)
+      changing += changes(b);
+    out += fmt::format("\nbreakpoints: {} chip{} change{} outcome over the range{}\n", changing,
+                       changing == 1 ? "" : "s", changing == 1 ? "s its" : " their",
+                       changing ? ":" : "");
+    for (const auto& b : *v.breakpoints) {
+      if (!changes(b)) continue;
+      out += fmt::format("  {}: {}\n", (*v.ids)[b.chip], breakpoint_text(v, b));
+    }
+  }
+  return out;
+}
+
+Table sweep_table(const SweepView& v) {
+  const auto& axes = *v.axes;
+  std::vector<Column> cols;
+  for (const auto& a : axes)
+    cols.push_back({a.param, a.param});
+  cols.push_back({"caught", v.licence ? "Licence" : "Controlled", true});
+  cols.push_back({"unknown", "Unknown", true});
+  if (axes.size() == 1) {
+    cols.push_back({"entered", "Entered"});
+    cols.push_back({"left", "Left"});
+  }
+  Table t(cols);
+  for (const auto& s : *v.steps) {
+    std::vector<Cell> row;
+    for (size_t i = 0; i < axes.size(); ++i)
+      row.push_back({value(axes[i], s.values[i]), json_number(s.values[i])});
+    row.push_back({fmt::format("{}", s.caught), s.caught});
+    row.push_back({fmt::format("{}", s.unknown), s.unknown});
+    if (axes.size() == 1) {
+      row.push_back({ids_of(v, s.entered, 6), ids_list(v, s.entered)});
+      row.push_back({ids_of(v, s.left, 6), ids_list(v, s.left)});
+    }
+    t.add_row(std::move(row));
+  }
+  return t;
+}
+
+Table breakpoint_table(const SweepView& v) {
+  Table t({{"chip", "Chip"},
+           {"outcome", "Outcome"},
+           {"from", "From"},
+           {"from_closed", "From incl."},
+           {"to", "To"},
+           {"to_closed", "To incl."},
+           {"exact", "Exact"}});
+  if (!v.breakpoints || v.axes->size() != 1) return t;
+  const auto& a = v.axes->front();
+  for (const auto& b : *v.breakpoints) {
+    if (!changes(b)) continue;
+    for (const auto& p : b.pieces) {
+      std::string o = outcome_word(v, p.outcome);
+      t.add_row({{(*v.ids)[b.chip], (*v.ids)[b.chip]},
+                 {o, o},
+                 {value(a, p.lo), p.lo.exact_text()},
+                 {p.lo_closed ? "yes" : "no", p.lo_closed},
+                 {value(a, p.hi), p.hi.exact_text()},
+                 {p.hi_closed ? "yes" : "no", p.hi_closed},
+                 {b.exact ? "yes" : "no", b.exact}});
+    }
+  }
+  return t;
+}
+
+nlohmann::ordered_json sweep_json(const SweepView& v, bool breakpoints_only) {
+  nlohmann::ordered_json j;
+  j["version"] = 1;
+  j["regime"] = v.regime;
+  j["date"] = v.date;
+  j["to"] = v.to.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(v.to);
+  j["hq"] = v.hq.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(v.hq);
+  j["counting"] = v.licence ? "licence_required" : "controlled";
+  j["chips"] = v.ids->size();
+  auto params = nlohmann::ordered_json::array();
+  for (const auto& a : *v.axes) {
+    params.push_back({{"name", a.param},
+                      {"unit", sema::dim_name(a.dim)},
+                      {"from", exact_json(a.from)},
+                      {"to", exact_json(a.to)},
+                      {"step", exact_json(a.step)}});
+  }
+  j["params"] = params;
+  if (!breakpoints_only) {
+    auto steps = nlohmann::ordered_json::array();
+    for (const auto& s : *v.steps) {
+      auto values = nlohmann::ordered_json::array();
+      for (const auto& x : s.values)
+        values.push_back(exact_json(x));
+      nlohmann::ordered_json step{{"values", values}, {"caught", s.caught}, {"unknown", s.unknown}};
+      if (v.axes->size() == 1) {
+        step["entered"] = ids_list(v, s.entered);
+        step["left"] = ids_list(v, s.left);
+      }
+      steps.push_back(step);
+    }
+    j["steps"] = steps;
+  }
+  if (v.breakpoints && v.axes->size() == 1) {
+    auto bps = nlohmann::ordered_json::array();
+    for (const auto& b : *v.breakpoints) {
+      if (!changes(b)) continue;
+      auto pieces = nlohmann::ordered_json::array();
+      for (const auto& p : b.pieces) {
+        pieces.push_back({{"outcome", draft::caught_name(p.outcome)},
+                          {"from", exact_json(p.lo)},
+                          {"from_closed", p.lo_closed},
+                          {"to", exact_json(p.hi)},
+                          {"to_closed", p.hi_closed}});
+      }
+      bps.push_back({{"chip", (*v.ids)[b.chip]},
+                     {"exact", b.exact},
+                     {"text", breakpoint_text(v, b)},
+                     {"pieces", pieces}});
+    }
+    j["breakpoints"] = bps;
+  }
+  return j;
+}
+
+}  // namespace exctl::report

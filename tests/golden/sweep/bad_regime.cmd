@@ -1,0 +1,1 @@
+sweep us-2099 --param x=1..2

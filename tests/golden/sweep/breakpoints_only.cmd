@@ -1,0 +1,1 @@
+sweep us-2023-10 --param tpp_a=2000..6000/500 --date 2025-06-30 --breakpoints
