@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -19,7 +20,8 @@ struct Columns {
   std::vector<std::vector<Rational>> number;
   eval::ValueColumns view;
 
-  explicit Columns(const std::vector<eval::FieldValues>& chips)
+  // Only the fields in `used` get a column: the others are never read.
+  Columns(const std::vector<eval::FieldValues>& chips, const std::set<sema::FieldId>& used)
       : known(chips.size()), truth(chips.size()), number(sema::kFieldCount) {
     for (size_t i = 0; i < chips.size(); ++i) {
       known[i] = chips[i].known_mask;
@@ -29,6 +31,7 @@ struct Columns {
     view.known = known.data();
     view.truth = truth.data();
     for (size_t f = 0; f < sema::kFieldCount; ++f) {
+      if (!used.count(static_cast<sema::FieldId>(f))) continue;
       number[f].resize(chips.size());
       for (size_t i = 0; i < chips.size(); ++i)
         number[f][i] = chips[i].number[f];
@@ -120,7 +123,7 @@ std::string_view caught_name(Caught c) {
 std::optional<std::vector<SweepStep>> sweep(const sema::Regime& regime, const eval::Query& query,
                                             const std::vector<eval::FieldValues>& chips,
                                             const std::vector<Axis>& axes, DiagnosticSink& sink) {
-  Columns columns(chips);
+  Columns columns(chips, regime.fields_used());
   std::vector<std::vector<Rational>> grid = {{}};
   for (const auto& axis : axes) {
     std::vector<std::vector<Rational>> next;
