@@ -13,6 +13,12 @@ say "Every built-in chip under every regime: the controlled paragraphs (export t
 say "The H20 under the 2023 rule and under the April 2025 requirement, explained"
 "$exctl" check H20 --regime us-2023-10 --regime us-2025-04-h20 --to CN --date 2025-06-01 --explain
 
+say "What changed from the 2022 rule to the 2023 rule, chip by chip and why (export to China)"
+"$exctl" diff us-2022-10 us-2023-10 A800 H800 H20 L20 RTX-4090 --to CN --date 2024-06-01
+
+say "The H20 letter's memory-bandwidth cap swept from 1 to 4 TB/s: licences to China, and each chip's breakpoint"
+"$exctl" sweep us-2025-04-h20 --param dram_cap=1000GB/s..4TB/s/250GB/s --to CN --date 2025-06-30
+
 say "Every chip: TPP and performance density, computed from the specs"
 "$exctl" chips list
 
