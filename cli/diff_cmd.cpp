@@ -55,11 +55,17 @@ void register_diff(CLI::App& app, Context& ctx, int& exit_code) {
   auto* hq = cmd->add_option("--hq", r.hq.text, "The buyer's headquarters country");
   auto* date = cmd->add_option("--date", r.date.text, "Date of the export (default: today)");
   cmd->add_flag("--rules-only", r.rules_only, "Only the rules as written, no chips");
+  cmd->add_flag("--outcomes-only", r.outcomes_only, "Only the chips, not the rules as written");
   cmd->add_flag("--exit-code", opt->exit_code, "Exit 1 when anything differs");
   cmd->callback([&ctx, &exit_code, opt, to, hq, date] {
     opt->request.to.given = to->count() > 0;
     opt->request.hq.given = hq->count() > 0;
     opt->request.date.given = date->count() > 0;
+    if (opt->request.rules_only && opt->request.outcomes_only) {
+      ctx.session.sink.error("E0100", "--rules-only and --outcomes-only leave nothing to show");
+      exit_code = ctx.finish();
+      return;
+    }
     exit_code = ctx.prepare() ? run_diff(ctx, *opt) : ctx.finish();
   });
 }

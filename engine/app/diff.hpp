@@ -19,7 +19,8 @@ struct DiffRequest {
   bool all = false;
   std::string spec, specs;
   Given to, hq, date;
-  bool rules_only = false;  // the rule diff alone
+  bool rules_only = false;     // the rule diff alone
+  bool outcomes_only = false;  // the chips alone
 };
 
 struct ChipDiff {
