@@ -16,7 +16,7 @@
 #include "engine/app/inputs.hpp"
 #include "engine/app/lookup.hpp"
 #include "engine/base/json.hpp"
-#include "engine/metrics/fields.hpp"
+#include "engine/eval/filter.hpp"
 
 namespace exctl::app {
 namespace {
@@ -64,10 +64,7 @@ std::optional<ChipList> list_chips(Session& session, const ListRequest& opt) {
     session.sink.error(
         "E0108", fmt::format("--datacenter takes yes, no or unknown, not '{}'", opt.datacenter));
   }
-  std::vector<std::vector<Condition>> conditions;
-  for (const auto& w : opt.where) {
-    if (auto c = parse_conditions(w, "--where", session.sink)) conditions.push_back(*c);
-  }
+  auto filter = eval::ChipFilter::compile(opt.where, "--where", session.sink);
   if (session.sink.has_errors()) return std::nullopt;
   ChipList out;
   auto chips = session.load_chips();
@@ -77,7 +74,6 @@ std::optional<ChipList> list_chips(Session& session, const ListRequest& opt) {
   std::set<std::string> vendors;
   for (const auto& v : opt.vendors)
     vendors.insert(lower(v));
-  std::map<std::string, int> unknown;  // chips left out because a --where field is unknown
   for (const auto& chip : out.chips) {
     if (!vendors.empty() && !vendors.count(lower(chip.vendor))) continue;
     if (opt.year_from && chip.year < *opt.year_from) continue;
@@ -86,25 +82,10 @@ std::optional<ChipList> list_chips(Session& session, const ListRequest& opt) {
     if (opt.datacenter == "no" && chip.datacenter != std::optional<bool>(false)) continue;
     if (opt.datacenter == "unknown" && chip.datacenter) continue;
     ChipMetrics m = compute_metrics(chip, session.options);
-    bool keep = true;
-    for (const auto& group : conditions) {
-      for (const auto& c : group) {
-        Truth t = evaluate(c, chip, m);
-        if (t == Truth::unknown) ++unknown[std::string(c.field->name)];
-        if (t != Truth::yes) {
-          keep = false;
-          break;
-        }
-      }
-      if (!keep) break;
-    }
+    bool keep = filter->keep(chip, m, session.sink);
     if (keep) out.rows.push_back({&chip, std::move(m)});
   }
-  for (const auto& [field, count] : unknown) {
-    session.sink.warning("W0101",
-                         fmt::format("{} chip{} left out because {} is unknown for {}", count,
-                                     count == 1 ? "" : "s", field, count == 1 ? "it" : "them"));
-  }
+  filter->report_left_out(session.sink);
   return out;
 }
 

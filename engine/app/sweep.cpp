@@ -8,7 +8,7 @@
 #include "engine/app/catalogue.hpp"
 #include "engine/app/lookup.hpp"
 #include "engine/base/text.hpp"
-#include "engine/sema/units.hpp"
+#include "engine/metrics/units.hpp"
 
 namespace exctl::app {
 namespace {

@@ -14,9 +14,9 @@
 #include "engine/base/source.hpp"
 #include "engine/eval/decide.hpp"
 #include "engine/sema/check.hpp"
+#include "engine/metrics/units.hpp"
 #include "engine/sema/ir.hpp"
 #include "engine/sema/rulebook.hpp"
-#include "engine/sema/units.hpp"
 #include "rules/builtin_rules.hpp"
 #include "tests/unit/marked.hpp"
 
