@@ -59,6 +59,7 @@ class Evaluator {
     return t;
   }
   Truth condition(int root) { return eval(root).truth; }
+  std::optional<Rational> quantity(int root) { return eval(root).number; }
 
  private:
   Value eval(int index) {
@@ -387,6 +388,10 @@ Decision decide(const sema::Regime& regime, const FieldValues& values, const Que
 
 Truth evaluate(const sema::Regime& regime, int root, const FieldValues& values) {
   return Evaluator(regime, values).condition(root);
+}
+
+std::optional<Rational> quantity(const sema::Regime& regime, int root, const FieldValues& values) {
+  return Evaluator(regime, values).quantity(root);
 }
 
 Decision decide_with(const sema::Regime& regime, const ComparisonOracle& oracle,

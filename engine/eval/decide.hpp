@@ -106,6 +106,9 @@ sema::Policy stricter(sema::Policy a, sema::Policy b);
 // One expression of `regime`'s pool (its node `root`, a condition) on `values`, three-valued,
 // without a trace. Throws ArithmeticOverflow as decide() does.
 Truth evaluate(const sema::Regime& regime, int root, const FieldValues& values);
+// A numeric expression of the pool on `values`: nullopt when a value it reads is unknown or
+// it divides by zero. Throws ArithmeticOverflow as decide() does.
+std::optional<Rational> quantity(const sema::Regime& regime, int root, const FieldValues& values);
 
 // The truths of a regime's comparisons given directly instead of computed from values: the
 // compiled form (compiled.hpp) decides each cell of its grid this way.

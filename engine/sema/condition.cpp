@@ -22,9 +22,13 @@ class ConditionChecker {
                    DiagnosticSink& sink)
       : out_(out), file_(file), code_(code), sink_(sink) {}
 
-  void check(const Expr& e) {
+  void check(const Expr& e, bool condition) {
     out_.root = compile(e);
-    expect_bool(out_.root, file_->path());
+    if (condition)
+      expect_bool(out_.root, file_->path());
+    else
+      expect_number(out_.root, file_->path());
+    out_.dim = nodes()[static_cast<size_t>(out_.root)].dim;
   }
   bool ok() const { return !failed_; }
 
@@ -321,14 +325,21 @@ class ConditionChecker {
 
 }  // namespace
 
-std::optional<FieldCondition> check_field_condition(const syntax::Expr& expr, const SourcePtr& file,
-                                                    std::string_view code, DiagnosticSink& sink) {
+std::optional<FieldCondition> check_field_expression(const syntax::Expr& expr,
+                                                     const SourcePtr& file, std::string_view code,
+                                                     DiagnosticSink& sink,
+                                                     FieldExpressionKind kind) {
   FieldCondition out;
   out.pool.id = file->path();
   ConditionChecker checker(out, file, code, sink);
-  checker.check(expr);
+  checker.check(expr, kind == FieldExpressionKind::condition);
   if (!checker.ok()) return std::nullopt;
   return out;
+}
+
+std::optional<FieldCondition> check_field_condition(const syntax::Expr& expr, const SourcePtr& file,
+                                                    std::string_view code, DiagnosticSink& sink) {
+  return check_field_expression(expr, file, code, sink, FieldExpressionKind::condition);
 }
 
 }  // namespace exctl::sema

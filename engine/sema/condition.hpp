@@ -20,10 +20,19 @@ struct FieldCondition {
   Regime pool;  // holds the expression's nodes (pool.nodes) and nothing else
   int root = -1;
   std::vector<FieldId> fields;  // the fields it reads, in the order written, each once
+  Dim dim;                      // of a quantity (dimensionless for a condition)
 };
+
+// A condition (`chips list --where`) or a quantity (`draft --metric`).
+enum class FieldExpressionKind { condition, quantity };
 
 // Checks `expr`, parsed from `file` (whose path names the condition in messages: "--where").
 // Every problem is reported under `code`; nullopt when there was one.
+std::optional<FieldCondition> check_field_expression(const syntax::Expr& expr,
+                                                     const SourcePtr& file, std::string_view code,
+                                                     DiagnosticSink& sink,
+                                                     FieldExpressionKind kind);
+// check_field_expression for a condition.
 std::optional<FieldCondition> check_field_condition(const syntax::Expr& expr, const SourcePtr& file,
                                                     std::string_view code, DiagnosticSink& sink);
 
