@@ -14,5 +14,6 @@ void register_check(CLI::App& app, Context& ctx, int& exit_code);
 void register_regimes(CLI::App& app, Context& ctx, int& exit_code);
 void register_diff(CLI::App& app, Context& ctx, int& exit_code);
 void register_sweep(CLI::App& app, Context& ctx, int& exit_code);
+void register_draft(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace exctl::cli

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     register_regimes(app, ctx, exit_code);
     register_diff(app, ctx, exit_code);
     register_sweep(app, ctx, exit_code);
+    register_draft(app, ctx, exit_code);
     register_chips(app, ctx, exit_code);
     register_models(app, ctx, exit_code);
     register_roofline(app, ctx, exit_code);

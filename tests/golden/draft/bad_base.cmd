@@ -1,0 +1,1 @@
+draft --catch H20 --spare L20 --base us-2099

@@ -1,0 +1,1 @@
+draft --catch H20 --date 2025-06-30
