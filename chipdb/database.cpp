@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/metrics/fields.hpp"
 #include "engine/metrics/metrics.hpp"
 
 namespace exctl::chipdb {
@@ -93,8 +94,69 @@ constexpr std::array<std::string_view, 7> kGroups = {
 // The provenance columns of a group: <group>_source and so on.
 constexpr std::array<std::string_view, 4> kProvenanceFields = {"source", "confidence", "estimated",
                                                                "notes"};
-// chips' columns before the provenance ones.
-constexpr int kChipBaseColumns = 22;
+// chips' columns before the provenance ones, in the table's order (kChipsTable). Statements
+// name them; a value is bound and read at its column's place in this list.
+constexpr std::array<std::string_view, 22> kChipColumns = {"id",
+                                                           "vendor",
+                                                           "name",
+                                                           "year",
+                                                           "datacenter",
+                                                           "origin",
+                                                           "kind",
+                                                           "status",
+                                                           "notes",
+                                                           "memory_type",
+                                                           "memory_gb",
+                                                           "memory_bandwidth_gbps",
+                                                           "chip_to_chip_gbps",
+                                                           "chip_to_chip_name",
+                                                           "host_link_gbps",
+                                                           "host_link_name",
+                                                           "transistors_billion",
+                                                           "tdp_w",
+                                                           "hbm_stacks",
+                                                           "hbm_stack_bandwidth_gbps",
+                                                           "hbm_stack_footprint_mm2",
+                                                           "explicit_units"};
+constexpr int kChipBaseColumns = static_cast<int>(kChipColumns.size());
+
+// The 0-based place of a column of chips in kChipColumns, or -1.
+constexpr int find_chip_column(std::string_view name) {
+  for (size_t i = 0; i < kChipColumns.size(); ++i) {
+    if (kChipColumns[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+// The place of a column named in the code; a name that is no column does not compile.
+consteval int column(std::string_view name) {
+  int i = find_chip_column(name);
+  if (i < 0) throw "not a column of chips";
+  return i;
+}
+
+// The spec values that the field catalogue keeps in chips (memory_gb, tdp_w, ...): read and
+// written through the catalogue, so that a field added there is stored without more code.
+struct StoredNumber {
+  std::optional<Rational> Chip::*member;
+  int column;
+};
+const std::vector<StoredNumber>& stored_numbers() {
+  static const std::vector<StoredNumber> kStored = [] {
+    std::vector<StoredNumber> out;
+    for (const auto& f : chip_fields()) {
+      if (!f.stored || f.db_table != "chips") continue;
+      int i = find_chip_column(f.db_column);
+      if (i < 0)
+        throw std::logic_error(
+            fmt::format("field {}: chips has no column {}", f.name, f.db_column));
+      out.push_back({f.stored, i});
+    }
+    // In column order, as the row is read.
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.column < b.column; });
+    return out;
+  }();
+  return kStored;
+}
 
 // A chip's provenances in the order of kGroups.
 template <typename C>
@@ -525,28 +587,7 @@ void Database::upsert(const std::vector<Chip>& chips, const std::vector<MetricsR
 namespace {
 
 std::string insert_chip_sql() {
-  std::vector<std::string> columns = {"id",
-                                      "vendor",
-                                      "name",
-                                      "year",
-                                      "datacenter",
-                                      "origin",
-                                      "kind",
-                                      "status",
-                                      "notes",
-                                      "memory_type",
-                                      "memory_gb",
-                                      "memory_bandwidth_gbps",
-                                      "chip_to_chip_gbps",
-                                      "chip_to_chip_name",
-                                      "host_link_gbps",
-                                      "host_link_name",
-                                      "transistors_billion",
-                                      "tdp_w",
-                                      "hbm_stacks",
-                                      "hbm_stack_bandwidth_gbps",
-                                      "hbm_stack_footprint_mm2",
-                                      "explicit_units"};
+  std::vector<std::string> columns(kChipColumns.begin(), kChipColumns.end());
   for (auto group : kGroups) {
     for (auto field : kProvenanceFields)
       columns.push_back(provenance_column(group, field));
@@ -586,23 +627,27 @@ void ChipWriter::write(const Chip& c, const MetricsRow& m) {
   auto text_or_null = [](sqlite::Statement& st, int index, const std::string& s) {
     if (!s.empty()) st.bind_static(index, s);
   };
+  // Parameters are numbered from 1, in the order of kChipColumns.
+  auto param = [](int col) { return col + 1; };
   if (replace_) del_.bind_static(1, c.id).run();
-  chip_.bind_static(1, c.id).bind_static(2, c.vendor).bind_static(3, c.name);
-  chip_.bind(4, int64_t{c.year});
-  if (c.datacenter) chip_.bind(5, int64_t{*c.datacenter ? 1 : 0});
-  text_or_null(chip_, 6, c.origin);
-  chip_.bind_static(7, chip_kind_name(c.kind)).bind_static(8, chip_status_name(c.status));
-  text_or_null(chip_, 9, c.notes);
-  text_or_null(chip_, 10, c.memory_type);
-  chip_.bind(11, real(c.memory_gb)).bind(12, real(c.memory_bandwidth_gbps));
-  chip_.bind(13, real(c.chip_to_chip_gbps));
-  text_or_null(chip_, 14, c.chip_to_chip_name);
-  chip_.bind(15, real(c.host_link_gbps));
-  text_or_null(chip_, 16, c.host_link_name);
-  chip_.bind(17, real(c.transistors_billion)).bind(18, real(c.tdp_w));
-  if (c.hbm_stacks) chip_.bind(19, int64_t{*c.hbm_stacks});
-  chip_.bind(20, real(c.hbm_stack_bandwidth_gbps)).bind(21, real(c.hbm_stack_footprint_mm2));
-  chip_.bind(22, int64_t{c.explicit_units ? 1 : 0});
+  chip_.bind_static(param(column("id")), c.id);
+  chip_.bind_static(param(column("vendor")), c.vendor);
+  chip_.bind_static(param(column("name")), c.name);
+  chip_.bind(param(column("year")), int64_t{c.year});
+  if (c.datacenter) chip_.bind(param(column("datacenter")), int64_t{*c.datacenter ? 1 : 0});
+  text_or_null(chip_, param(column("origin")), c.origin);
+  chip_.bind_static(param(column("kind")), chip_kind_name(c.kind));
+  chip_.bind_static(param(column("status")), chip_status_name(c.status));
+  text_or_null(chip_, param(column("notes")), c.notes);
+  text_or_null(chip_, param(column("memory_type")), c.memory_type);
+  text_or_null(chip_, param(column("chip_to_chip_name")), c.chip_to_chip_name);
+  text_or_null(chip_, param(column("host_link_name")), c.host_link_name);
+  for (const StoredNumber& n : stored_numbers())
+    chip_.bind(param(n.column), real(c.*n.member));
+  if (c.hbm_stacks) chip_.bind(param(column("hbm_stacks")), int64_t{*c.hbm_stacks});
+  chip_.bind(param(column("hbm_stack_bandwidth_gbps")), real(c.hbm_stack_bandwidth_gbps));
+  chip_.bind(param(column("hbm_stack_footprint_mm2")), real(c.hbm_stack_footprint_mm2));
+  chip_.bind(param(column("explicit_units")), int64_t{c.explicit_units ? 1 : 0});
   const auto provenance = provenances(c);
   std::array<std::string, kGroups.size()> estimated;
   for (size_t g = 0; g < provenance.size(); ++g) {
@@ -660,11 +705,7 @@ std::vector<Chip> Database::load_all() {
   const bool v3 = version_ >= 3;
   std::vector<Chip> chips;
   std::map<std::string, size_t> index;
-  std::string columns =
-      "id, vendor, name, year, datacenter, origin, kind, status, notes, memory_type, memory_gb, "
-      "memory_bandwidth_gbps, chip_to_chip_gbps, chip_to_chip_name, host_link_gbps, "
-      "host_link_name, transistors_billion, tdp_w, hbm_stacks, hbm_stack_bandwidth_gbps, "
-      "hbm_stack_footprint_mm2, explicit_units";
+  std::string columns = fmt::format("{}", fmt::join(kChipColumns, ", "));
   if (v3) {
     for (auto group : kGroups) {
       for (auto field : kProvenanceFields)
@@ -674,29 +715,26 @@ std::vector<Chip> Database::load_all() {
   auto st = conn_.prepare(fmt::format("SELECT {} FROM chips ORDER BY id", columns));
   while (st.step()) {
     Chip c;
-    c.id = st.text(0);
+    c.id = st.text(column("id"));
     const RowReader row{st, description_, "chips", c.id};
-    c.vendor = st.text(1);
-    c.name = st.text(2);
-    c.year = static_cast<int>(*row.integer(3, 1990, 2100));
-    if (auto dc = row.integer(4, 0, 1, true)) c.datacenter = *dc != 0;
-    c.origin = st.text(5);
-    c.kind = row.name<ChipKind>(6, chip_kind_from_name);
-    c.status = row.name<ChipStatus>(7, chip_status_from_name);
-    c.notes = st.text(8);
-    c.memory_type = st.text(9);
-    c.memory_gb = row.number(10);
-    c.memory_bandwidth_gbps = row.number(11);
-    c.chip_to_chip_gbps = row.number(12);
-    c.chip_to_chip_name = st.text(13);
-    c.host_link_gbps = row.number(14);
-    c.host_link_name = st.text(15);
-    c.transistors_billion = row.number(16);
-    c.tdp_w = row.number(17);
-    if (auto s = row.integer(18, 1, 64, true)) c.hbm_stacks = static_cast<int>(*s);
-    c.hbm_stack_bandwidth_gbps = row.number(19);
-    c.hbm_stack_footprint_mm2 = row.number(20);
-    c.explicit_units = *row.integer(21, 0, 1) != 0;
+    c.vendor = st.text(column("vendor"));
+    c.name = st.text(column("name"));
+    c.year = static_cast<int>(*row.integer(column("year"), 1990, 2100));
+    if (auto dc = row.integer(column("datacenter"), 0, 1, true)) c.datacenter = *dc != 0;
+    c.origin = st.text(column("origin"));
+    c.kind = row.name<ChipKind>(column("kind"), chip_kind_from_name);
+    c.status = row.name<ChipStatus>(column("status"), chip_status_from_name);
+    c.notes = st.text(column("notes"));
+    c.memory_type = st.text(column("memory_type"));
+    c.chip_to_chip_name = st.text(column("chip_to_chip_name"));
+    c.host_link_name = st.text(column("host_link_name"));
+    for (const StoredNumber& n : stored_numbers())
+      c.*n.member = row.number(n.column);
+    if (auto s = row.integer(column("hbm_stacks"), 1, 64, true))
+      c.hbm_stacks = static_cast<int>(*s);
+    c.hbm_stack_bandwidth_gbps = row.number(column("hbm_stack_bandwidth_gbps"));
+    c.hbm_stack_footprint_mm2 = row.number(column("hbm_stack_footprint_mm2"));
+    c.explicit_units = *row.integer(column("explicit_units"), 0, 1) != 0;
     if (v3) {
       auto provenance = provenances(c);
       for (size_t g = 0; g < provenance.size(); ++g) {

@@ -13,7 +13,7 @@
 #include "chipdb/import.hpp"
 #include "chipdb/spec_toml.hpp"
 #include "cli/commands.hpp"
-#include "engine/metrics/fields.hpp"
+#include "engine/eval/filter.hpp"
 #include "engine/report/chip_report.hpp"
 
 namespace exctl::cli {
@@ -40,10 +40,7 @@ int run_list(Context& ctx, const ListOptions& opt) {
     ctx.sink.error("E0108",
                    fmt::format("--datacenter takes yes, no or unknown, not '{}'", opt.datacenter));
   }
-  std::vector<std::vector<Condition>> conditions;
-  for (const auto& w : opt.where) {
-    if (auto c = parse_conditions(w, "--where", ctx.sink)) conditions.push_back(*c);
-  }
+  auto filter = eval::ChipFilter::compile(opt.where, "--where", ctx.sink);
   if (ctx.sink.has_errors()) return ctx.finish();
   auto chips = ctx.load_chips();
   if (!chips) return ctx.finish();
@@ -52,7 +49,6 @@ int run_list(Context& ctx, const ListOptions& opt) {
   for (const auto& v : opt.vendors)
     vendors.insert(lower(v));
   std::vector<report::ChipWithMetrics> rows;
-  std::map<std::string, int> unknown;  // chips left out because a --where field is unknown
   for (const auto& chip : *chips) {
     if (!vendors.empty() && !vendors.count(lower(chip.vendor))) continue;
     if (opt.year_from && chip.year < *opt.year_from) continue;
@@ -61,19 +57,7 @@ int run_list(Context& ctx, const ListOptions& opt) {
     if (opt.datacenter == "no" && chip.datacenter != std::optional<bool>(false)) continue;
     if (opt.datacenter == "unknown" && chip.datacenter) continue;
     ChipMetrics m = compute_metrics(chip, ctx.options);
-    bool keep = true;
-    for (const auto& group : conditions) {
-      for (const auto& c : group) {
-        Truth t = evaluate(c, chip, m);
-        if (t == Truth::unknown) ++unknown[std::string(c.field->name)];
-        if (t != Truth::yes) {
-          keep = false;
-          break;
-        }
-      }
-      if (!keep) break;
-    }
-    if (keep) rows.push_back({&chip, std::move(m)});
+    if (filter->keep(chip, m, ctx.sink)) rows.push_back({&chip, std::move(m)});
   }
   auto table = report::chip_list_table(rows);
   std::cout << report::render(table, ctx.format);
@@ -86,11 +70,7 @@ int run_list(Context& ctx, const ListOptions& opt) {
     }
     std::cout << "\n";
   }
-  for (const auto& [field, count] : unknown) {
-    ctx.sink.warning("W0101",
-                     fmt::format("{} chip{} left out because {} is unknown for {}", count,
-                                 count == 1 ? "" : "s", field, count == 1 ? "it" : "them"));
-  }
+  filter->report_left_out(ctx.sink);
   return ctx.finish();
 }
 

@@ -58,6 +58,7 @@ class Evaluator {
     trace_ = nullptr;
     return t;
   }
+  Truth condition(int root) { return eval(root).truth; }
 
  private:
   Value eval(int index) {
@@ -399,6 +400,10 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
 Decision decide(const sema::Regime& regime, const FieldValues& values, const Query& query) {
   Evaluator ev(regime, values);
   return decide_clauses(regime, ev, query);
+}
+
+Truth evaluate(const sema::Regime& regime, int root, const FieldValues& values) {
+  return Evaluator(regime, values).condition(root);
 }
 
 Decision decide_with(const sema::Regime& regime, const ComparisonOracle& oracle,

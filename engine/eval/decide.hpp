@@ -97,6 +97,10 @@ class ArithmeticOverflow : public std::runtime_error {
 
 Decision decide(const sema::Regime& regime, const FieldValues& values, const Query& query);
 
+// One expression of `regime`'s pool (its node `root`, a condition) on `values`, three-valued,
+// without a trace. Throws ArithmeticOverflow as decide() does.
+Truth evaluate(const sema::Regime& regime, int root, const FieldValues& values);
+
 // The truths of a regime's comparisons given directly instead of computed from values: the
 // compiled form (compiled.hpp) decides each cell of its grid this way.
 class ComparisonOracle {

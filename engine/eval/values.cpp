@@ -14,29 +14,14 @@ using sema::FieldId;
 
 FieldValues chip_values(const Chip& chip, const ChipMetrics& m, sema::DateKey export_date) {
   FieldValues v;
-  auto set_opt = [&](FieldId f, const std::optional<Rational>& value) {
-    if (value) v.set(f, *value);
-  };
-  set_opt(FieldId::tpp, m.tpp.value);
-  set_opt(FieldId::performance_density, m.performance_density.value);
-  set_opt(FieldId::die_area, m.performance_density.applicable_area_mm2);
-  set_opt(FieldId::memory_bandwidth, chip.memory_bandwidth_gbps);
-  set_opt(FieldId::memory_capacity, chip.memory_gb);
-  set_opt(FieldId::interconnect_bandwidth, chip.chip_to_chip_gbps);
-  set_opt(FieldId::host_link_bandwidth, chip.host_link_gbps);
-  set_opt(FieldId::transistors, chip.transistor_count());
-  set_opt(FieldId::tdp, chip.tdp_w);
-  set_opt(FieldId::memory_bandwidth_density, m.memory_bandwidth_density);
-  if (chip.year) v.set(FieldId::release_year, Rational(chip.year));
-  if (export_date) v.set(FieldId::export_year, Rational(export_date / 10000));
-  if (chip.datacenter) v.set(FieldId::datacenter, *chip.datacenter);
-  if (!chip.memory_type.empty()) {
-    std::string type = chip.memory_type;
-    for (auto& c : type)
-      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    v.set(FieldId::has_hbm, type.rfind("HBM", 0) == 0);
+  for (const auto& field : chip_fields()) {
+    if (field.flag) {
+      if (auto b = field.flag(chip)) v.set(field.id, *b);
+    } else if (auto x = field_number(field, chip, m)) {
+      v.set(field.id, *x);
+    }
   }
-  v.set(FieldId::is_hbm_item, chip.kind == ChipKind::hbm);
+  if (export_date) v.set(FieldId::export_year, Rational(export_date / 10000));
   return v;
 }
 
@@ -119,7 +104,7 @@ std::string set_field(FieldValues& values, const std::string& name, const std::s
       return fmt::format("field '{}': {} {} cannot be held exactly", name, number, unit);
     }
   }
-  // No field of the catalogue (engine/sema/fields.cpp) can be negative: counts, rates,
+  // No field of the catalogue (engine/metrics/fields.cpp) can be negative: counts, rates,
   // areas, bandwidths, power and years.
   if (value->is_negative())
     return fmt::format("field '{}' cannot be negative, found {}", name, text);

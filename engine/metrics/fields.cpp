@@ -1,133 +1,188 @@
 #include "engine/metrics/fields.hpp"
 
 #include <cctype>
-
-#include <fmt/format.h>
+#include <string>
 
 namespace exctl {
 namespace {
 
-using Get = std::optional<Rational> (*)(const Chip&, const ChipMetrics&);
+std::optional<bool> has_hbm(const Chip& c) {
+  if (c.memory_type.empty()) return std::nullopt;
+  std::string type = c.memory_type;
+  for (auto& ch : type)
+    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return type.rfind("HBM", 0) == 0;
+}
 
-std::optional<Rational> transistors(const Chip& c, const ChipMetrics&) { return c.transistor_count(); }
-
-const std::vector<ChipField> kFields = {
-    {"tpp", {"total_processing_performance"}, "", [](const Chip&, const ChipMetrics& m) { return m.tpp.value; }},
-    {"performance_density", {"pd"}, "per mm2",
-     [](const Chip&, const ChipMetrics& m) { return m.performance_density.value; }},
-    {"die_area_mm2", {"die_area", "applicable_die_area"}, "mm2",
-     [](const Chip&, const ChipMetrics& m) { return m.performance_density.applicable_area_mm2; }},
-    {"memory_bandwidth_gbps", {"memory_bandwidth"}, "GB/s",
-     [](const Chip& c, const ChipMetrics&) { return c.memory_bandwidth_gbps; }},
-    {"memory_gb", {"memory", "memory_capacity"}, "GB", [](const Chip& c, const ChipMetrics&) { return c.memory_gb; }},
-    {"interconnect_gbps", {"interconnect", "interconnect_bandwidth", "chip_to_chip_gbps"}, "GB/s",
-     [](const Chip& c, const ChipMetrics&) { return c.chip_to_chip_gbps; }},
-    {"host_link_gbps", {"host_link"}, "GB/s", [](const Chip& c, const ChipMetrics&) { return c.host_link_gbps; }},
-    {"transistors", {}, "", transistors},
-    {"transistors_billion", {}, "billion",
-     [](const Chip& c, const ChipMetrics&) { return c.transistors_billion; }},
-    {"tdp_w", {"tdp"}, "W", [](const Chip& c, const ChipMetrics&) { return c.tdp_w; }},
-    {"year", {}, "",
-     [](const Chip& c, const ChipMetrics&) -> std::optional<Rational> { return Rational(c.year); }},
-    {"memory_bandwidth_density", {"mbd"}, "GB/s per mm2",
-     [](const Chip&, const ChipMetrics& m) { return m.memory_bandwidth_density; }},
-};
+// One row per field, in FieldId order (tests/unit/metrics_test.cpp checks it). Made on
+// first use, so that other files' static objects may use it too.
+const std::array<ChipField, kFieldCount>& fields() {
+  static const std::array<ChipField, kFieldCount> kFields = {{
+      {.id = FieldId::tpp,
+       .name = "tpp",
+       .aliases = {"total_processing_performance"},
+       .dim = dims::none,
+       .doc = "total processing performance (TN2 to 3A090)",
+       .derived = [](const Chip&, const ChipMetrics& m) { return m.tpp.value; },
+       .db_table = "chip_metrics",
+       .db_column = "tpp",
+       .column = "tpp"},
+      {.id = FieldId::performance_density,
+       .name = "performance_density",
+       .aliases = {"pd"},
+       .dim = dims::per_area,
+       .doc = "TPP / applicable die area",
+       .derived = [](const Chip&, const ChipMetrics& m) { return m.performance_density.value; },
+       .db_table = "chip_metrics",
+       .db_column = "performance_density",
+       .column = "performance_density"},
+      {.id = FieldId::die_area,
+       .name = "die_area",
+       .aliases = {"applicable_die_area"},
+       .dim = dims::area,
+       .doc = "area of non-planar logic dies",
+       .derived = [](const Chip&,
+                     const ChipMetrics& m) { return m.performance_density.applicable_area_mm2; },
+       .db_table = "chip_metrics",
+       .db_column = "applicable_die_area_mm2",
+       .column = "die_area_mm2",
+       .command_line_names = {{"die_area_mm2"}}},
+      {.id = FieldId::memory_bandwidth,
+       .name = "memory_bandwidth",
+       .aliases = {"dram_bandwidth"},
+       .dim = dims::bandwidth,
+       .doc = "total DRAM bandwidth",
+       .stored = &Chip::memory_bandwidth_gbps,
+       .db_table = "chips",
+       .db_column = "memory_bandwidth_gbps",
+       .column = "memory_bandwidth_gbps",
+       .command_line_names = {{"memory_bandwidth_gbps"}}},
+      {.id = FieldId::memory_capacity,
+       .name = "memory_capacity",
+       .aliases = {"memory"},
+       .dim = dims::data,
+       .doc = "DRAM capacity",
+       .stored = &Chip::memory_gb,
+       .db_table = "chips",
+       .db_column = "memory_gb",
+       .column = "memory_gb",
+       .command_line_names = {{"memory_gb"}}},
+      {.id = FieldId::interconnect_bandwidth,
+       .name = "interconnect_bandwidth",
+       .aliases = {"chip_to_chip_bandwidth"},
+       .dim = dims::bandwidth,
+       .doc = "chip-to-chip interconnect, aggregate bidirectional",
+       .stored = &Chip::chip_to_chip_gbps,
+       .db_table = "chips",
+       .db_column = "chip_to_chip_gbps",
+       .column = "interconnect_gbps",
+       .command_line_names = {{"interconnect_gbps"}, {"interconnect"}, {"chip_to_chip_gbps"}}},
+      {.id = FieldId::host_link_bandwidth,
+       .name = "host_link_bandwidth",
+       .dim = dims::bandwidth,
+       .doc = "host link, aggregate bidirectional",
+       .stored = &Chip::host_link_gbps,
+       .db_table = "chips",
+       .db_column = "host_link_gbps",
+       .column = "host_link_gbps",
+       .command_line_names = {{"host_link_gbps"}, {"host_link"}}},
+      {.id = FieldId::transistors,
+       .name = "transistors",
+       .dim = dims::none,
+       .doc = "transistor count over all logic dies",
+       .stored = &Chip::transistors_billion,
+       .stored_scale = 1'000'000'000,
+       .db_table = "chips",
+       .db_column = "transistors_billion",
+       .column = "transistors",
+       .command_line_names = {{"transistors_billion", 1'000'000'000}}},
+      {.id = FieldId::tdp,
+       .name = "tdp",
+       .dim = dims::power,
+       .doc = "thermal design power",
+       .stored = &Chip::tdp_w,
+       .db_table = "chips",
+       .db_column = "tdp_w",
+       .column = "tdp_w",
+       .command_line_names = {{"tdp_w"}}},
+      {.id = FieldId::memory_bandwidth_density,
+       .name = "memory_bandwidth_density",
+       .aliases = {"mbd"},
+       .dim = dims::bandwidth_density,
+       .doc = "HBM stack bandwidth / footprint (3A090.c)",
+       .derived = [](const Chip&, const ChipMetrics& m) { return m.memory_bandwidth_density; },
+       .db_table = "chip_metrics",
+       .db_column = "memory_bandwidth_density"},
+      {.id = FieldId::release_year,
+       .name = "release_year",
+       .dim = dims::none,
+       .doc = "the chip's release year",
+       .derived = [](const Chip& c, const ChipMetrics&) -> std::optional<Rational> {
+         if (!c.year) return std::nullopt;
+         return Rational(c.year);
+       },
+       .db_table = "chips",
+       .db_column = "year",
+       .column = "year",
+       .command_line_names = {{"year"}}},
+      {.id = FieldId::export_year,
+       .name = "export_year",
+       .dim = dims::none,
+       .doc = "the year of the export (from --date)"},
+      {.id = FieldId::datacenter,
+       .name = "datacenter",
+       .boolean = true,
+       .dim = dims::none,
+       .doc = "designed or marketed for use in datacenters",
+       .flag = [](const Chip& c) { return c.datacenter; },
+       .db_table = "chips",
+       .db_column = "datacenter",
+       .column = "datacenter"},
+      {.id = FieldId::has_hbm,
+       .name = "has_hbm",
+       .boolean = true,
+       .dim = dims::none,
+       .doc = "the package contains high-bandwidth memory",
+       .flag = has_hbm},
+      {.id = FieldId::is_hbm_item,
+       .name = "is_hbm_item",
+       .boolean = true,
+       .dim = dims::none,
+       .doc = "the item is an HBM stack or packaged HBM (3A090.c)",
+       .flag = [](const Chip& c) -> std::optional<bool> { return c.kind == ChipKind::hbm; }},
+  }};
+  return kFields;
+}
 
 }  // namespace
 
-const std::vector<ChipField>& chip_fields() { return kFields; }
+const std::array<ChipField, kFieldCount>& chip_fields() {
+  return fields();
+}
 
-const ChipField* find_chip_field(std::string_view name) {
-  for (const auto& f : kFields) {
-    if (f.name == name) return &f;
+const ChipField& chip_field(FieldId id) {
+  return fields()[static_cast<size_t>(id)];
+}
+
+std::optional<FieldId> find_chip_field(std::string_view name) {
+  for (const auto& f : chip_fields()) {
+    if (f.name == name) return f.id;
     for (auto alias : f.aliases) {
-      if (alias == name) return &f;
+      if (alias == name) return f.id;
     }
   }
-  return nullptr;
+  return std::nullopt;
 }
 
-std::optional<std::vector<Condition>> parse_conditions(const std::string& text, const std::string& what,
-                                                       DiagnosticSink& sink) {
-  auto file = std::make_shared<SourceFile>(what, text);
-  auto fail = [&](std::string message, size_t begin, size_t end) -> std::optional<std::vector<Condition>> {
-    bool unknown_field = message.rfind("unknown field", 0) == 0;
-    Diagnostic d{Severity::error, "E0103", std::move(message),
-                 Span{file, static_cast<uint32_t>(begin), static_cast<uint32_t>(std::max(end, begin + 1))}, {}};
-    if (unknown_field) {
-      std::string names;
-      for (const auto& f : kFields) names += (names.empty() ? "" : ", ") + std::string(f.name);
-      d.notes.push_back("fields: " + names);
-    }
-    sink.report(std::move(d));
-    return std::nullopt;
-  };
-  std::vector<Condition> out;
-  size_t i = 0;
-  auto skip_space = [&] {
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  };
-  while (true) {
-    skip_space();
-    size_t name_begin = i;
-    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
-    if (i == name_begin) return fail("expected a field name such as 'tpp'", name_begin, name_begin + 1);
-    std::string name = text.substr(name_begin, i - name_begin);
-    const ChipField* field = find_chip_field(name);
-    if (!field) return fail(fmt::format("unknown field '{}'", name), name_begin, i);
-    skip_space();
-    size_t op_begin = i;
-    Condition c;
-    c.field = field;
-    auto starts = [&](std::string_view s) { return text.compare(i, s.size(), s) == 0; };
-    if (starts("=>") || starts("=<")) {
-      return fail(fmt::format("'{}' is not a comparison; did you mean '{}='?", text.substr(i, 2), text[i + 1]), i,
-                  i + 2);
-    }
-    if (starts(">=")) c.op = Condition::Op::ge, i += 2;
-    else if (starts("<=")) c.op = Condition::Op::le, i += 2;
-    else if (starts("==")) c.op = Condition::Op::eq, i += 2;
-    else if (starts("!=")) c.op = Condition::Op::ne, i += 2;
-    else if (starts(">")) c.op = Condition::Op::gt, i += 1;
-    else if (starts("<")) c.op = Condition::Op::lt, i += 1;
-    else if (starts("=")) c.op = Condition::Op::eq, i += 1;
-    else return fail("expected a comparison: >=, >, <=, <, = or !=", op_begin, op_begin + 1);
-    skip_space();
-    size_t value_begin = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.' || text[i] == '_' ||
-                               text[i] == 'e' || text[i] == 'E' || text[i] == '-' || text[i] == '+')) {
-      ++i;
-    }
-    auto value = Rational::parse(text.substr(value_begin, i - value_begin));
-    if (!value) return fail("expected a number", value_begin, std::max(i, value_begin + 1));
-    c.value = *value;
-    out.push_back(c);
-    skip_space();
-    if (i >= text.size()) break;
-    if (text[i] == ',') {
-      ++i;
-    } else if (text.compare(i, 3, "and") == 0) {
-      i += 3;
-    } else {
-      return fail("expected 'and', ',' or the end of the condition", i, i + 1);
-    }
+std::optional<Rational> field_number(const ChipField& field, const Chip& chip,
+                                     const ChipMetrics& metrics) {
+  if (field.stored) {
+    const std::optional<Rational>& v = chip.*field.stored;
+    if (!v || field.stored_scale == 1) return v;
+    return *v * field.stored_scale;
   }
-  return out;
-}
-
-Truth evaluate(const Condition& c, const Chip& chip, const ChipMetrics& metrics) {
-  auto v = c.field->get(chip, metrics);
-  if (!v) return Truth::unknown;
-  bool r = false;
-  switch (c.op) {
-    case Condition::Op::ge: r = *v >= c.value; break;
-    case Condition::Op::gt: r = *v > c.value; break;
-    case Condition::Op::le: r = *v <= c.value; break;
-    case Condition::Op::lt: r = *v < c.value; break;
-    case Condition::Op::eq: r = *v == c.value; break;
-    case Condition::Op::ne: r = *v != c.value; break;
-  }
-  return r ? Truth::yes : Truth::no;
+  if (field.derived) return field.derived(chip, metrics);
+  return std::nullopt;
 }
 
 }  // namespace exctl

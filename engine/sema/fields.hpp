@@ -1,46 +1,34 @@
-// The chip facts a rule may name, with their types and dimensions. eval fills in their
+// The chip facts a rule may name: the rule language's view of the field catalogue
+// (engine/metrics/fields.hpp), under the names sema and eval use. eval fills in their
 // values from a chip record (or a synthetic spec); sema only needs the catalogue.
 #pragma once
 
 #include <array>
 #include <optional>
 #include <string_view>
-#include <vector>
 
-#include "engine/sema/units.hpp"
+#include "engine/metrics/fields.hpp"
+#include "engine/metrics/units.hpp"
 
 namespace exctl::sema {
 
-enum class FieldId {
-  tpp,
-  performance_density,
-  die_area,
-  memory_bandwidth,
-  memory_capacity,
-  interconnect_bandwidth,
-  host_link_bandwidth,
-  transistors,
-  tdp,
-  memory_bandwidth_density,
-  release_year,
-  export_year,
-  datacenter,
-  has_hbm,
-  is_hbm_item,
-};
-inline constexpr size_t kFieldCount = 15;
+using exctl::Dim;
+using exctl::dim_name;
+using exctl::FieldId;
+using exctl::kFieldCount;
+using exctl::Unit;
+using exctl::unit_from_text;
+using FieldInfo = exctl::ChipField;
 
-struct FieldInfo {
-  FieldId id;
-  std::string_view name;
-  std::vector<std::string_view> aliases;
-  bool boolean;
-  Dim dim;
-  std::string_view doc;
-};
-
-const std::array<FieldInfo, kFieldCount>& field_catalogue();
-const FieldInfo& field_info(FieldId id);
-std::optional<FieldId> find_field(std::string_view name);
+inline const std::array<FieldInfo, kFieldCount>& field_catalogue() {
+  return chip_fields();
+}
+inline const FieldInfo& field_info(FieldId id) {
+  return chip_field(id);
+}
+// A field by its name or an alias.
+inline std::optional<FieldId> find_field(std::string_view name) {
+  return find_chip_field(name);
+}
 
 }  // namespace exctl::sema

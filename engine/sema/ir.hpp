@@ -11,10 +11,10 @@
 #include "engine/base/rational.hpp"
 #include "engine/base/source.hpp"
 #include "engine/base/truth.hpp"
+#include "engine/metrics/units.hpp"
 #include "engine/sema/countries.hpp"
 #include "engine/sema/date.hpp"
 #include "engine/sema/fields.hpp"
-#include "engine/sema/units.hpp"
 
 namespace exctl::sema {
 

@@ -35,6 +35,7 @@ namespace grammar {
 
 using Iterator = std::string::const_iterator;
 struct start_tag;
+struct syntax_tag;  // the ExpressionSyntax in force (rule files: the default)
 
 // X3 hands positions from before the skipper ran; spans start at the token itself.
 Iterator skip_blank(Iterator it, Iterator end) {
@@ -83,6 +84,24 @@ struct UnitSymbols : x3::symbols<std::string> {
     }
   }
 } const units;
+
+// '=' for '==', on the command line only (`chips list --where 'year=2023'` has always
+// worked); never the first '=' of '==', '=>' or '=<'.
+struct command_line_equals_parser : x3::parser<command_line_equals_parser> {
+  using attribute_type = std::string;
+  static bool const has_attribute = true;
+  template <typename It, typename Context, typename RContext, typename Attribute>
+  bool parse(It& first, const It& last, const Context& context, RContext&, Attribute& attr) const {
+    if (!x3::get<syntax_tag>(context).get().command_line) return false;
+    It it = first;
+    x3::skip_over(it, last, context);
+    if (it == last || *it != '=') return false;
+    if (it + 1 != last && (it[1] == '=' || it[1] == '>' || it[1] == '<')) return false;
+    first = it + 1;
+    x3::traits::move_to(std::string("=="), attr);
+    return true;
+  }
+} const command_line_equals{};
 
 // Rule ids of rules that produce located nodes.
 struct name_class : annotate {};
@@ -134,6 +153,7 @@ x3::rule<not_class, Not> const negated = "a condition";
 x3::rule<struct negation_class, Operand> const negation = "a condition";
 x3::rule<conjunction_class, Expr> const conjunction = "a condition";
 x3::rule<expr_class, Expr> const expr = "an expression";
+x3::rule<struct conditions_class, std::vector<Expr>> const conditions = "a condition";
 x3::rule<operation1_class, Operation> const mul_operation = "an operation";
 x3::rule<operation2_class, Operation> const add_operation = "an operation";
 x3::rule<operation3_class, Operation> const cmp_operation = "a comparison";
@@ -206,8 +226,8 @@ const auto product_def = primary >> *mul_operation;
 const auto add_operation_def = (x3::string("+") | x3::string("-")) > product;
 const auto sum_def = product >> *add_operation;
 const auto cmp_operation_def =
-    (x3::string(">=") | x3::string("<=") | x3::string("==") | x3::string("!=") | x3::string(">") | x3::string("<")) >
-    sum;
+    (x3::string(">=") | x3::string("<=") | x3::string("==") | x3::string("!=") | x3::string(">") |
+     x3::string("<") | command_line_equals) > sum;
 const auto comparison_def = sum >> x3::repeat(0, 1)[cmp_operation];
 const auto negated_def = (kw_string("not") | kw_string("confirmed")) > negation;
 const auto negation_def = negated | comparison;
@@ -215,6 +235,8 @@ const auto and_operation_def = kw_string("and") > negation;
 const auto conjunction_def = negation >> *and_operation;
 const auto or_operation_def = kw_string("or") > conjunction;
 const auto expr_def = conjunction >> *or_operation;
+// A standalone expression; several, separated by ',', on the command line only.
+const auto conditions_def = expr % ',';
 
 const auto targets_def = for_kw > ((kw("any") >> x3::attr(std::vector<std::string>{"*"})) | (string_lit % ','));
 const auto group_list_def = -(kw("groups") | kw("group")) >> (name % ',');
@@ -257,11 +279,12 @@ const auto file_def = *regime > x3::eoi;
 
 BOOST_SPIRIT_DEFINE(quoted_name, classified, under_kw, headquarters_kw, hq_join, hq_only,
                     where_hq_only, where_groups, exception_where)
-BOOST_SPIRIT_DEFINE(string_lit, date, word, regime_id_text, name, regime_name, number, bool_lit, primary, product,
-                    sum, comparison, negated, negation, conjunction, expr, mul_operation, add_operation,
-                    cmp_operation, and_operation, or_operation, targets, group_list, except_list, cite, meta, param,
-                    metric, control, exclude, propagate, licence, exception, flag, drop, item, close, regime, file,
-                    when_kw, from_kw, to_kw, in_kw, for_kw)
+BOOST_SPIRIT_DEFINE(string_lit, date, word, regime_id_text, name, regime_name, number, bool_lit,
+                    primary, product, sum, comparison, negated, negation, conjunction, expr,
+                    mul_operation, add_operation, cmp_operation, and_operation, or_operation,
+                    targets, group_list, except_list, cite, meta, param, metric, control, exclude,
+                    propagate, licence, exception, flag, drop, item, close, regime, file, when_kw,
+                    from_kw, to_kw, in_kw, for_kw, conditions)
 
 const auto comment = x3::lexeme[(x3::lit('#') | "//") >> *(x3::char_ - x3::eol)];
 const auto skipper = x3::space | comment;
@@ -307,6 +330,59 @@ std::optional<uint32_t> first_too_deep(const std::string& text) {
   return std::nullopt;
 }
 
+constexpr std::string_view kAfterExpression = "an operator or the end of the expression";
+
+// Reports a syntax error at `where`: what was expected there and what was found (up to the
+// next space), or a hint for a comparison written as in another language.
+void syntax_error(const SourcePtr& file, std::string_view code, grammar::Iterator start,
+                  grammar::Iterator where, grammar::Iterator last, std::string_view expected,
+                  std::string_view end_name, DiagnosticSink& sink) {
+  const std::string& text = file->text();
+  auto at = static_cast<uint32_t>(grammar::skip_blank(where, last) - start);
+  std::string_view rest = std::string_view(text).substr(at);
+  if (rest.rfind("=>", 0) == 0 || rest.rfind("=<", 0) == 0) {
+    sink.error(
+        std::string(code),
+        fmt::format("'{}' is not a comparison; did you mean '{}='?", rest.substr(0, 2), rest[1]),
+        Span{file, at, at + 2});
+    return;
+  }
+  if (expected == kAfterExpression && !rest.empty() && rest[0] == '=') {
+    sink.error(std::string(code), "'=' is not a comparison; did you mean '=='?",
+               Span{file, at, at + 1});
+    return;
+  }
+  // Underline the token found there, up to the next space.
+  uint32_t end = at;
+  while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
+    ++end;
+  std::string found =
+      at < text.size() ? text.substr(at, std::min<uint32_t>(end - at, 24)) : std::string(end_name);
+  if (at < text.size()) found = "'" + found + "'";
+  sink.error(std::string(code), fmt::format("syntax error: expected {}, found {}", expected, found),
+             Span{file, at, std::max(end, at + 1)});
+}
+
+// Conditions joined by top-level commas, as one conjunction.
+Expr conjunction(std::vector<Expr> parts) {
+  if (parts.size() == 1) return std::move(parts.front());
+  Expr all;
+  all.begin = parts.front().begin;
+  all.end = parts.back().end;
+  all.first = x3::forward_ast<Expr>(std::move(parts.front()));
+  for (size_t i = 1; i < parts.size(); ++i) {
+    Operation op;
+    op.op = "and";
+    op.begin = parts[i].begin;
+    op.end = parts[i].end;
+    op.operand = x3::forward_ast<Expr>(std::move(parts[i]));
+    all.rest.push_back(std::move(op));
+  }
+  return all;
+}
+
+const ExpressionSyntax kRuleFileSyntax{};
+
 }  // namespace
 
 std::optional<RuleFile> parse(const SourcePtr& file, DiagnosticSink& sink) {
@@ -321,19 +397,44 @@ std::optional<RuleFile> parse(const SourcePtr& file, DiagnosticSink& sink) {
   Iterator start = text.begin(), first = text.begin(), last = text.end();
   RuleFile result;
   try {
-    auto parser = x3::with<grammar::start_tag>(std::cref(start))[grammar::file];
+    auto parser = x3::with<grammar::start_tag>(
+        std::cref(start))[x3::with<grammar::syntax_tag>(std::cref(kRuleFileSyntax))[grammar::file]];
     if (x3::phrase_parse(first, last, parser, grammar::skipper, result)) return result;
     auto at = static_cast<uint32_t>(grammar::skip_blank(first, last) - start);
     sink.error("E0301", "syntax error: expected 'regime'", Span{file, at, at + 1});
   } catch (const x3::expectation_failure<Iterator>& e) {
-    auto at = static_cast<uint32_t>(grammar::skip_blank(e.where(), last) - start);
-    // Underline the token found there, up to the next space.
-    uint32_t end = at;
-    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
-    std::string found = at < text.size() ? text.substr(at, std::min<uint32_t>(end - at, 24)) : "end of file";
-    if (at < text.size()) found = "'" + found + "'";
-    sink.error("E0301", fmt::format("syntax error: expected {}, found {}", e.which(), found),
-               Span{file, at, std::max(end, at + 1)});
+    syntax_error(file, "E0301", start, e.where(), last, e.which(), "end of file", sink);
+  }
+  return std::nullopt;
+}
+
+std::optional<Expr> parse_expression(const SourcePtr& file, DiagnosticSink& sink,
+                                     const ExpressionSyntax& syntax) {
+  using grammar::Iterator;
+  const std::string& text = file->text();
+  if (auto at = first_too_deep(text)) {
+    sink.error(
+        std::string(syntax.code),
+        fmt::format("syntax error: parentheses and 'not' nested more than {} deep", kMaxNesting),
+        Span{file, *at, *at + 1});
+    return std::nullopt;
+  }
+  Iterator start = text.begin(), first = text.begin(), last = text.end();
+  std::vector<Expr> parts;
+  try {
+    auto parser = x3::with<grammar::start_tag>(
+        std::cref(start))[x3::with<grammar::syntax_tag>(std::cref(syntax))[grammar::conditions]];
+    bool ok = x3::phrase_parse(first, last, parser, grammar::skipper, parts);
+    if (ok && !syntax.command_line && parts.size() > 1) {
+      // A comma after a whole expression: what comes there is not part of it.
+      first = start + parts.front().end;
+    } else if (ok && grammar::skip_blank(first, last) == last) {
+      return conjunction(std::move(parts));
+    }
+    syntax_error(file, syntax.code, start, first, last, ok ? kAfterExpression : "a condition",
+                 "end of input", sink);
+  } catch (const x3::expectation_failure<Iterator>& e) {
+    syntax_error(file, syntax.code, start, e.where(), last, e.which(), "end of input", sink);
   }
   return std::nullopt;
 }

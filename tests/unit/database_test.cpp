@@ -1,12 +1,15 @@
+#include "chipdb/database.hpp"
+
 #include <filesystem>
 #include <fstream>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "chipdb/builtin_db.hpp"
-#include "chipdb/database.hpp"
 #include "chipdb/import.hpp"
 #include "chipdb/spec_toml.hpp"
+#include "engine/metrics/fields.hpp"
 
 using namespace exctl;
 namespace fs = std::filesystem;
@@ -39,6 +42,16 @@ TEST_CASE("the built-in database opens and holds the shipped chips") {
   auto metrics = db.connection().prepare("SELECT tpp FROM chip_metrics WHERE chip_id = 'nvidia-h20'");
   REQUIRE(metrics.step());
   CHECK(metrics.real(0) == 2368.0);
+}
+
+TEST_CASE("every database column the field catalogue names is in the schema") {
+  auto db = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize);
+  for (const auto& f : chip_fields()) {
+    if (f.db_table.empty()) continue;
+    INFO(f.name);
+    CHECK_NOTHROW(
+        db.connection().prepare(fmt::format("SELECT {} FROM {}", f.db_column, f.db_table)));
+  }
 }
 
 TEST_CASE("import adds and updates, and a bad file writes nothing") {

@@ -14,6 +14,7 @@
 
 #include "engine/base/chip.hpp"
 #include "engine/eval/decide.hpp"
+#include "engine/eval/filter.hpp"
 #include "engine/eval/values.hpp"
 #include "engine/metrics/metrics.hpp"
 #include "engine/sema/rulebook.hpp"
@@ -780,4 +781,100 @@ TEST_CASE("set_field reads a decision table's values, in the field's unit") {
   }));
   FieldValues w;
   CHECK_THAT(eval::set_field(w, bad.field, bad.text), Catch::Contains(bad.message));
+}
+
+// ---- chips list --where -------------------------------------------------------------------
+
+namespace {
+
+// 300 TFLOPS FP16 (TPP 4800) on a 1000 mm2 die (PD 4.8), 3.35 TB/s of 96 GB HBM3.
+Chip where_chip() {
+  Chip c;
+  c.id = "synthetic";
+  c.year = 2024;
+  c.compute.present = true;
+  ProcessingUnit u;
+  u.peak[static_cast<size_t>(Precision::fp16)] = Rational(300);
+  c.units.push_back(u);
+  c.dies.push_back({"die", DieRole::compute, 1, Rational(1000), "N5", false, {}});
+  c.memory_type = "HBM3";
+  c.memory_gb = Rational(96);
+  c.memory_bandwidth_gbps = Rational(3350);
+  c.transistors_billion = Rational(80);
+  return c;
+}
+
+Truth where(const std::string& condition, const Chip& chip, DiagnosticSink& sink) {
+  auto filter = eval::ChipFilter::compile({condition}, "--where", sink);
+  if (!filter) return Truth::no;
+  return filter->test(chip, compute_metrics(chip, {}), sink);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "chips list --where takes the rule language's expressions, with units and exact numbers") {
+  Chip c = where_chip();
+  DiagnosticSink sink;
+  CHECK(where("tpp >= 4800 and pd < 5.92", c, sink) == Truth::yes);
+  CHECK(where("tpp > 4800", c, sink) == Truth::no);
+  CHECK(where("tpp >= 4800.0001", c, sink) == Truth::no);
+  // A number without a unit is in the field's unit; one with a unit is converted exactly.
+  CHECK(where("memory_bandwidth >= 3350", c, sink) == Truth::yes);
+  CHECK(where("memory_bandwidth >= 3.35 TB/s", c, sink) == Truth::yes);
+  CHECK(where("memory_bandwidth >= 3.36 TB/s", c, sink) == Truth::no);
+  CHECK(where("memory_bandwidth / die_area >= 3.35", c, sink) == Truth::yes);
+  // Every name of either former catalogue, and the command line's ',' and '='.
+  CHECK(where("memory_gb=96, year == 2024, release_year=2024", c, sink) == Truth::yes);
+  CHECK(where("transistors_billion >= 80 and transistors >= 80 billion", c, sink) == Truth::yes);
+  CHECK(where("tpp >= 4800 or tpp < 1, memory_capacity > 100", c, sink) == Truth::no);
+  CHECK(where("has_hbm and not is_hbm_item", c, sink) == Truth::yes);
+  CHECK(sink.empty());
+}
+
+TEST_CASE("chips list --where is three-valued: an unknown field is not false") {
+  Chip c = where_chip();
+  DiagnosticSink sink;
+  CHECK(where("tdp < 700", c, sink) == Truth::unknown);
+  CHECK(where("tdp < 700 or tpp >= 4800", c, sink) == Truth::yes);
+  CHECK(where("tdp < 700 and tpp > 4800", c, sink) == Truth::no);
+  CHECK(where("not datacenter", c, sink) == Truth::unknown);
+  CHECK(where("confirmed datacenter", c, sink) == Truth::no);
+
+  // keep() counts a chip left out under the first unknown field the condition reads.
+  auto filter =
+      eval::ChipFilter::compile({"tpp >= 1", "interconnect < 900 and tdp < 700"}, "--where", sink);
+  REQUIRE(filter);
+  CHECK_FALSE(filter->keep(c, compute_metrics(c, {}), sink));
+  filter->report_left_out(sink);
+  REQUIRE(sink.sorted().size() == 1);
+  CHECK(sink.sorted()[0].code == "W0101");
+  CHECK(sink.sorted()[0].message ==
+        "1 chip left out because interconnect_bandwidth is unknown for it");
+}
+
+TEST_CASE("a malformed --where is E0103 with a caret into it") {
+  auto error = [](const std::string& condition) {
+    DiagnosticSink sink;
+    CHECK_FALSE(eval::ChipFilter::compile({condition}, "--where", sink));
+    REQUIRE(sink.error_count() >= 1);
+    auto d = sink.sorted().front();
+    CHECK(d.code == "E0103");
+    CHECK(d.span.file->path() == "--where");
+    return std::pair{d.message, d.span.begin};
+  };
+  CHECK(
+      error("tpp >= 5 GB/s") ==
+      std::pair{std::string("unit mismatch: '>=' joins a dimensionless value and a value in GB/s"),
+                uint32_t{7}});
+  CHECK(error("tpp=>4800") ==
+        std::pair{std::string("'=>' is not a comparison; did you mean '>='?"), uint32_t{3}});
+  CHECK(error("tp >= 1").first == "unknown field 'tp'");
+  CHECK(error("memory_bandwidth").first ==
+        "--where needs a condition, but this is a number (GB/s)");
+  CHECK(error("tpp >= ").first == "syntax error: expected a value, found end of input");
+  CHECK(error("export_year >= 2025").first ==
+        "'export_year' is not a fact of the chip: --where filters on chip fields");
+  CHECK(error("tpp / 0 > 1").first == "division by zero");
+  CHECK(error("tpp and pd").first == "'and' needs a condition, but this is a number");
 }

@@ -149,22 +149,42 @@ TEST_CASE("bad interpretation options are refused") {
   CHECK(o == MetricOptions{});
 }
 
-TEST_CASE("where-conditions: exact, three-valued") {
-  DiagnosticSink sink;
-  auto conds = parse_conditions("tpp>=4800 and pd < 5.92", "--where", sink);
-  REQUIRE(conds);
-  REQUIRE(conds->size() == 2);
-  auto c = chip_with({{Precision::fp16, "300"}}, "1000");
-  auto m = compute_metrics(c, {});
-  CHECK(evaluate((*conds)[0], c, m) == Truth::yes);
-  CHECK(evaluate((*conds)[1], c, m) == Truth::yes);
-  auto no_area = chip_with({{Precision::fp16, "300"}});
-  CHECK(evaluate((*conds)[1], no_area, compute_metrics(no_area, {})) == Truth::unknown);
+TEST_CASE("the field catalogue: one row per field, every name leads to one field") {
+  const auto& fields = chip_fields();
+  std::map<std::string_view, FieldId> names;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const ChipField& f = fields[i];
+    INFO(f.name);
+    CHECK(static_cast<size_t>(f.id) == i);  // chip_field(id) indexes the table
+    CHECK(&chip_field(f.id) == &f);
+    std::vector<std::string_view> all = f.aliases;
+    all.push_back(f.name);
+    for (const auto& alt : f.command_line_names) {
+      all.push_back(alt.name);
+      CHECK_FALSE(find_chip_field(alt.name));  // not a name of the rule language
+    }
+    for (auto n : all)
+      CHECK(names.emplace(n, f.id).second);
+    for (auto n : f.aliases)
+      CHECK(find_chip_field(n) == f.id);
+    CHECK(find_chip_field(f.name) == f.id);
+    // What `chips list` prints a field under is a name --where takes for it.
+    if (!f.column.empty()) CHECK((names.count(f.column) && names.at(f.column) == f.id));
+    CHECK((f.boolean == (f.flag != nullptr) || f.id == FieldId::export_year));
+    CHECK(f.of_chip() == (f.id != FieldId::export_year));
+  }
+}
 
-  CHECK_FALSE(parse_conditions("tp>=1", "--where", sink));
-  CHECK_FALSE(parse_conditions("tpp>>1", "--where", sink));
-  CHECK_FALSE(parse_conditions("tpp>=abc", "--where", sink));
-  CHECK(sink.error_count() == 3);
+TEST_CASE("a field's value comes from the chip record or its metrics") {
+  auto c = chip_with({{Precision::fp16, "300"}}, "1000");
+  c.transistors_billion = r("80.5");
+  c.memory_gb = r("96");
+  auto m = compute_metrics(c, {});
+  CHECK(field_number(chip_field(FieldId::transistors), c, m) == Rational(80'500'000'000));
+  CHECK(field_number(chip_field(FieldId::memory_capacity), c, m) == r("96"));
+  CHECK(field_number(chip_field(FieldId::tpp), c, m) == Rational(4800));
+  CHECK_FALSE(field_number(chip_field(FieldId::tdp), c, m));
+  CHECK_FALSE(field_number(chip_field(FieldId::export_year), c, m));
 }
 
 TEST_CASE("every shipped chip has the TPP and density of the reference table") {

@@ -10,14 +10,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/unit/marked.hpp"
-
 #include "engine/base/diagnostic.hpp"
 #include "engine/base/source.hpp"
+#include "engine/metrics/units.hpp"
 #include "engine/sema/ir.hpp"
 #include "engine/sema/rulebook.hpp"
-#include "engine/sema/units.hpp"
 #include "rules/builtin_rules.hpp"
+#include "tests/unit/marked.hpp"
 
 namespace {
 

@@ -1,8 +1,8 @@
-#include "engine/sema/units.hpp"
+#include "engine/metrics/units.hpp"
 
 #include <vector>
 
-namespace exctl::sema {
+namespace exctl {
 
 std::string dim_name(const Dim& d) {
   if (d.dimensionless()) return "";
@@ -24,20 +24,31 @@ std::string dim_name(const Dim& d) {
 }
 
 std::optional<Unit> unit_from_text(std::string_view text) {
-  const Dim bandwidth{1, -1, 0, 0}, data{1, 0, 0, 0}, area{0, 0, 1, 0}, per_area{0, 0, -1, 0},
-      bw_density{1, -1, -1, 0}, power{0, 0, 0, 1}, none{};
+  using namespace dims;
+  const Dim bw_density = bandwidth_density;
   struct Entry {
     std::string_view text;
     Dim dim;
     Rational scale;
   };
   static const std::vector<Entry> kUnits = {
-      {"GB/s", bandwidth, 1},        {"Gbyte/s", bandwidth, 1},      {"TB/s", bandwidth, 1000},
-      {"MB/s", bandwidth, {1, 1000}}, {"GB", data, 1},                {"TB", data, 1000},
-      {"MB", data, {1, 1000}},        {"mm2", area, 1},               {"mm²", area, 1},
-      {"/mm2", per_area, 1},          {"/mm²", per_area, 1},          {"GB/s/mm2", bw_density, 1},
-      {"GB/s/mm²", bw_density, 1},    {"W", power, 1},                {"kW", power, 1000},
-      {"billion", none, 1'000'000'000}, {"million", none, 1'000'000},
+      {"GB/s", bandwidth, 1},
+      {"Gbyte/s", bandwidth, 1},
+      {"TB/s", bandwidth, 1000},
+      {"MB/s", bandwidth, {1, 1000}},
+      {"GB", data, 1},
+      {"TB", data, 1000},
+      {"MB", data, {1, 1000}},
+      {"mm2", area, 1},
+      {"mm²", area, 1},
+      {"/mm2", per_area, 1},
+      {"/mm²", per_area, 1},
+      {"GB/s/mm2", bw_density, 1},
+      {"GB/s/mm²", bw_density, 1},
+      {"W", power, 1},
+      {"kW", power, 1000},
+      {"billion", none, 1'000'000'000},
+      {"million", none, 1'000'000},
   };
   for (const auto& u : kUnits) {
     if (u.text == text) return Unit{u.dim, u.scale};
@@ -45,4 +56,4 @@ std::optional<Unit> unit_from_text(std::string_view text) {
   return std::nullopt;
 }
 
-}  // namespace exctl::sema
+}  // namespace exctl
