@@ -13,7 +13,7 @@
 
 #include "chipdb/builtin_db.hpp"
 #include "chipdb/spec_toml.hpp"
-#include "chipdb/toml_reader.hpp"
+#include "engine/base/files.hpp"
 #include "rules/builtin_rules.hpp"
 
 namespace exctl::cli {
