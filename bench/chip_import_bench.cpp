@@ -18,13 +18,13 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
-#include <toml++/toml.h>
 
 #include "bench/spec_gen.hpp"
 #include "chipdb/builtin_db.hpp"
 #include "chipdb/database.hpp"
 #include "chipdb/import.hpp"
 #include "chipdb/spec_toml.hpp"
+#include "engine/base/toml_reader.hpp"  // toml++ as exctl compiles it
 #include "engine/metrics/metrics.hpp"
 
 namespace exctl::bench {

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "chipdb/spec_toml.hpp"
-#include "chipdb/toml_reader.hpp"
+#include "engine/base/files.hpp"
 
 namespace exctl::chipdb {
 namespace {

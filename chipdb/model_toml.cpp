@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "chipdb/toml_reader.hpp"
+#include "engine/base/files.hpp"
+#include "engine/base/text.hpp"
+#include "engine/base/toml_reader.hpp"
 #include "engine/roofline/estimate.hpp"
 
 namespace exctl::chipdb {
@@ -88,13 +90,16 @@ void read_window(TableReader& r, Model& m) {
 
 std::optional<Model> parse_model_config(const SourcePtr& file, DiagnosticSink& sink) {
   DiagnosticSink local;
-  auto parsed = parse_toml(file, sink);
-  if (!parsed) return std::nullopt;
-  const toml::table& root = *parsed;
+  TomlFile toml(file, local, kChipFileKind);
+  const toml::table* root = toml.parse();
+  if (!root) {
+    sink.merge(local);
+    return std::nullopt;
+  }
 
   Model m;
   m.origin_file = file->path();
-  TableReader r(root, file, local, "", &kTopLevel);
+  TableReader r = toml.reader(*root, &kTopLevel);
   if (auto id = r.string("id", true)) {
     m.id_span = r.span(*r.take("id"));
     if (valid_slug(*id, true))

@@ -16,15 +16,20 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
-#include "chipdb/toml_reader.hpp"
+#include "engine/base/files.hpp"
 #include "engine/base/text.hpp"
+#include "engine/base/toml_reader.hpp"
 
 namespace exctl::chipdb {
 namespace {
 
 namespace fs = std::filesystem;
+
+// An array of strings, empty when the key is absent (or was reported).
+std::vector<std::string> list(TableReader& r, std::string_view key) {
+  return r.strings(key).value_or(std::vector<std::string>());
+}
 
 // Top-level keys, for the hint when one turns up inside a [table].
 const std::set<std::string_view> kTopLevel = {"id",         "vendor", "name", "aliases", "year",
@@ -46,7 +51,7 @@ Provenance read_provenance(TableReader& r, const std::vector<std::string_view>& 
           r.span(*r.take("confidence")));
   }
   p.notes = r.string("notes").value_or("");
-  p.estimated = r.strings("estimated");
+  p.estimated = list(r, "estimated");
   for (const auto& key : p.estimated) {
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
       r.sink().error("E0207",
@@ -74,7 +79,7 @@ bool read_unit(TableReader& r, ProcessingUnit& unit) {
       any = true;
     }
   }
-  for (const auto& key : r.strings("sparse")) {
+  for (const auto& key : list(r, "sparse")) {
     auto p = precision_from_key(key);
     Span where = r.span(*r.take("sparse"));
     if (!p) {
@@ -165,7 +170,7 @@ void read_silicon(TableReader& r, Chip& chip) {
     }
     die.process = dr.string("process").value_or("");
     die.planar = dr.boolean("planar").value_or(false);
-    die.estimated = dr.strings("estimated");
+    die.estimated = list(dr, "estimated");
     for (const auto& key : die.estimated) {
       if (key != "area_mm2" && key != "count" && key != "process") {
         r.sink().error("E0207",
@@ -201,13 +206,16 @@ constexpr std::pair<std::string_view, GroupReader> kGroups[] = {
 
 std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink) {
   DiagnosticSink local;
-  auto parsed = parse_toml(file, sink);
-  if (!parsed) return std::nullopt;
-  const toml::table& root = *parsed;
+  TomlFile toml(file, local, kChipFileKind);
+  const toml::table* root = toml.parse();
+  if (!root) {
+    sink.merge(local);
+    return std::nullopt;
+  }
 
   Chip chip;
   chip.origin_file = file->path();
-  TableReader r(root, file, local, "", &kTopLevel);
+  TableReader r = toml.reader(*root, &kTopLevel);
   if (auto id = r.string("id", true)) {
     chip.id_span = r.span(*r.take("id"));
     if (valid_slug(*id))
@@ -221,7 +229,7 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
   chip.vendor = r.string("vendor", true).value_or("");
   chip.name = r.string("name", true).value_or("");
   if (r.has("name")) chip.name_span = r.span(*r.take("name"));
-  chip.aliases = r.strings("aliases");
+  chip.aliases = list(r, "aliases");
   if (const toml::array* arr = r.has("aliases") ? r.take("aliases")->as_array() : nullptr) {
     for (const auto& item : *arr)
       chip.alias_spans.push_back(r.span(item));
@@ -255,7 +263,7 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
   }
   chip.notes = r.string("notes").value_or("");
   chip.identity.present = true;
-  chip.identity.estimated = r.strings("estimated");
+  chip.identity.estimated = list(r, "estimated");
   for (const auto& key : chip.identity.estimated) {
     static const std::set<std::string_view> kEstimable = {"year", "datacenter", "origin"};
     if (!kEstimable.count(key)) {

@@ -9,8 +9,13 @@
 
 #include "engine/base/chip.hpp"
 #include "engine/base/diagnostic.hpp"
+#include "engine/base/files.hpp"
 
 namespace exctl::chipdb {
+
+// Spec files are read with engine/base/files.hpp; chipdb::read_source is that reader, for
+// the callers that name it so.
+using exctl::read_source;
 
 // Parses one spec. Returns nullopt (and reports why) when the file has any error.
 std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink);

@@ -7,7 +7,7 @@
 
 #include "chipdb/builtin_db.hpp"
 #include "chipdb/spec_toml.hpp"
-#include "chipdb/toml_reader.hpp"
+#include "engine/base/files.hpp"
 #include "rules/builtin_rules.hpp"
 
 namespace exctl::app {
@@ -110,7 +110,7 @@ std::optional<std::vector<roofline::Model>> Session::load_models() {
 
 SourcePtr read_rule_file(const std::string& path, DiagnosticSink& sink) {
   // E0302 with the reason: no such file, it is a directory, permission denied...
-  return chipdb::read_source(path, "rule file", "E0302", sink);
+  return read_source(path, "rule file", "E0302", sink);
 }
 
 }  // namespace exctl::app

@@ -84,4 +84,16 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+bool valid_slug(std::string_view id, bool allow_dots) {
+  if (id.empty() || id.front() == '-' || id.back() == '-') return false;
+  char prev = 0;
+  for (char c : id) {
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || (allow_dots && c == '.');
+    if (!ok || (c == '-' && prev == '-')) return false;
+    prev = c;
+  }
+  return true;
+}
+
 }  // namespace exctl

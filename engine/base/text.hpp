@@ -24,4 +24,8 @@ std::string_view trim(std::string_view s);
 // U+10FFFF).
 bool valid_utf8(std::string_view s);
 
+// An id: lowercase letters, digits and single hyphens (and dots when `allow_dots`:
+// "llama-3.1-8b").
+bool valid_slug(std::string_view id, bool allow_dots = false);
+
 }  // namespace exctl

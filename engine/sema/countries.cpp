@@ -3,7 +3,8 @@
 #include <algorithm>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
+
+#include "engine/base/toml_reader.hpp"
 
 namespace exctl::sema {
 
@@ -20,20 +21,18 @@ void CountrySet::insert(const CountrySet& other) {
 
 namespace {
 
-Span span_of(const SourcePtr& file, const toml::source_region& r) {
-  uint32_t begin = file->offset(r.begin.line, r.begin.column);
-  uint32_t end = file->offset(r.end.line, r.end.column);
-  return Span{file, begin, std::max(end, begin + 1)};
-}
+// Every problem of the file is E0420; the groups and their members are read leniently (a
+// key of another type reads as empty), the dated memberships strictly.
+constexpr auto kCountryGroupsKind =
+    TomlFileKind::one_code("E0420", "country groups: ", TomlFileKind::Wording::decision_tables);
 
 // One `[[groups.X.dated]]` entry: a membership on [from, until), with its source.
 std::optional<DatedMember> dated_member(const toml::table& t, const CountryGroup& g,
                                         const std::map<std::string, std::string>& names,
-                                        const SourcePtr& file, DiagnosticSink& sink) {
+                                        TomlFile& file) {
   bool ok = true;
   auto fail = [&](const toml::node& at, const std::string& message) {
-    sink.error("E0420", fmt::format("country group {}: {}", g.name, message),
-               span_of(file, at.source()));
+    file.error("E0420", fmt::format("country group {}: {}", g.name, message), file.span(at));
     ok = false;
   };
   for (auto&& [key, value] : t) {
@@ -77,23 +76,20 @@ std::optional<DatedMember> dated_member(const toml::table& t, const CountryGroup
 
 }  // namespace
 
-std::optional<CountryGroups> CountryGroups::load(const SourcePtr& file, DiagnosticSink& sink) {
-  toml::table root;
-  try {
-    root = toml::parse(file->text(), file->path());
-  } catch (const toml::parse_error& e) {
-    uint32_t at = file->offset(e.source().begin.line, e.source().begin.column);
-    sink.error("E0420", fmt::format("country groups: toml syntax error: {}", e.description()), Span{file, at, at + 1});
-    return std::nullopt;
-  }
+std::optional<CountryGroups> CountryGroups::load(const SourcePtr& source, DiagnosticSink& sink) {
+  TomlFile file(source, sink, kCountryGroupsKind);
+  const toml::table* parsed = file.parse();
+  if (!parsed) return std::nullopt;
+  const toml::table& root = *parsed;
   CountryGroups out;
   out.version_ = root["version"].value_or(std::string());
   if (auto* names = root["names"].as_table()) {
-    for (auto&& [code, name] : *names) out.names_[std::string(code.str())] = name.value_or(std::string());
+    for (auto&& [code, name] : *names)
+      out.names_[std::string(code.str())] = name.value_or(std::string());
   }
   auto* groups = root["groups"].as_table();
   if (!groups) {
-    sink.error("E0420", "country groups file has no [groups] table", Span{file, 0, 0});
+    sink.error("E0420", "country groups file has no [groups] table", Span{source, 0, 0});
     return std::nullopt;
   }
   for (auto&& [key, node] : *groups) {
@@ -108,9 +104,11 @@ std::optional<CountryGroups> CountryGroups::load(const SourcePtr& file, Diagnost
       for (const auto& m : *members) {
         std::string code = m.value_or(std::string());
         if (!out.names_.count(code)) {
-          uint32_t at = file->offset(m.source().begin.line, m.source().begin.column);
-          sink.error("E0420", fmt::format("country group {}: '{}' is not in [names]", g.name, code),
-                     Span{file, at, at + static_cast<uint32_t>(code.size() + 2)});
+          // Under the quoted code: the code and its quotes.
+          Span at = file.span(m);
+          at.end = at.begin + static_cast<uint32_t>(code.size() + 2);
+          file.error("E0420", fmt::format("country group {}: '{}' is not in [names]", g.name, code),
+                     at);
         }
         g.members.always.insert(code);
       }
@@ -118,13 +116,13 @@ std::optional<CountryGroups> CountryGroups::load(const SourcePtr& file, Diagnost
     if (const toml::node* dated = t->get("dated")) {
       const toml::array* entries = dated->as_array();
       if (!entries || !entries->is_array_of_tables()) {
-        sink.error("E0420",
+        file.error("E0420",
                    fmt::format("country group {}: 'dated' must be [[groups.{}.dated]] tables",
                                g.name, g.name),
-                   span_of(file, dated->source()));
+                   file.span(*dated));
       } else {
         for (const auto& entry : *entries) {
-          if (auto m = dated_member(*entry.as_table(), g, out.names_, file, sink))
+          if (auto m = dated_member(*entry.as_table(), g, out.names_, file))
             g.members.dated.push_back(*m);
         }
       }

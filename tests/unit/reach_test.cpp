@@ -87,6 +87,18 @@ TEST_CASE("broken dated memberships are E0420") {
   }
 }
 
+TEST_CASE("a groups file that is not TOML is E0420, in toml++'s words") {
+  DiagnosticSink sink;
+  CHECK_FALSE(load_groups("[names]\nCN = \n", sink));
+  REQUIRE(sink.sorted().size() == 1);
+  const Diagnostic& d = sink.sorted().front();
+  CHECK(d.code == "E0420");
+  CHECK(d.message ==
+        "country groups: toml syntax error: Error while parsing key-value pair: expected value, "
+        "saw '\\n'");
+  CHECK(d.span.end == d.span.begin + 1);
+}
+
 TEST_CASE("an exception's reach combines destination and headquarters") {
   DiagnosticSink sink;
   auto groups = load_groups(kGroups, sink);
