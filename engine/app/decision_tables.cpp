@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include "engine/app/inputs.hpp"
 #include "engine/app/lookup.hpp"
+#include "engine/base/toml_reader.hpp"
 #include "engine/eval/decide.hpp"
 
 namespace exctl::app {
@@ -18,124 +18,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Reads a decision table strictly: an unknown key, a value of the wrong type, an unknown
-// verdict, regime, chip, country or field is an E0117 at the key or value, never skipped
-// or read as a default. A case with such an error is not run; the run exits 2.
-class TableReader {
- public:
-  TableReader(SourcePtr source, DiagnosticSink& sink) : source_(std::move(source)), sink_(sink) {}
+// Decision tables are read strictly: an unknown key, a value of the wrong type, an unknown
+// verdict, regime, chip, country or field is an E0117 at the key or value, never skipped or
+// read as a default. A case with such an error is not run; the run exits 2.
+constexpr auto kDecisionTable =
+    TomlFileKind::one_code("E0117", "", TomlFileKind::Wording::decision_tables);
 
-  Span at(const toml::source_region& r) const {
-    uint32_t begin = source_->offset(r.begin.line, r.begin.column);
-    return Span{source_, begin, std::max(source_->offset(r.end.line, r.end.column), begin + 1)};
-  }
-  void error(const std::string& message, const toml::source_region& r) {
-    sink_.error("E0117", message, at(r));
-    ++errors_;
-  }
-  int errors() const { return errors_; }
-
-  static std::string type_name(const toml::node& n) {
-    switch (n.type()) {
-      case toml::node_type::string:
-        return "a string";
-      case toml::node_type::integer:
-        return "an integer";
-      case toml::node_type::floating_point:
-        return "a float";
-      case toml::node_type::boolean:
-        return "a boolean";
-      case toml::node_type::array:
-        return "an array";
-      case toml::node_type::table:
-        return "a table";
-      case toml::node_type::date:
-        return "a date";
-      case toml::node_type::time:
-        return "a time";
-      case toml::node_type::date_time:
-        return "a date-time";
-      default:
-        return "nothing";
-    }
-  }
-
-  // Each key of `t` that is not in `known` is an error at the key, listing the known keys.
-  void only_keys(const toml::table& t, std::initializer_list<std::string_view> known,
-                 const std::string& where) {
-    for (auto&& [k, v] : t) {
-      if (std::find(known.begin(), known.end(), k.str()) != known.end()) continue;
-      error(
-          fmt::format("unknown key '{}' in {} (known: {})", k.str(), where, fmt::join(known, ", ")),
-          k.source());
-    }
-  }
-
-  std::optional<std::string> string(const toml::table& t, std::string_view key,
-                                    const std::string& what) {
-    const toml::node* n = t.get(key);
-    if (!n) return std::nullopt;
-    if (auto s = n->value_exact<std::string>()) return *s;
-    error(fmt::format("'{}' must be a string ({}), found {}", key, what, type_name(*n)),
-          n->source());
-    return std::nullopt;
-  }
-  std::optional<bool> boolean(const toml::table& t, std::string_view key) {
-    const toml::node* n = t.get(key);
-    if (!n) return std::nullopt;
-    if (auto b = n->value_exact<bool>()) return *b;
-    error(fmt::format("'{}' must be true or false, found {}", key, type_name(*n)), n->source());
-    return std::nullopt;
-  }
-  std::optional<std::vector<std::string>> strings(const toml::table& t, std::string_view key) {
-    const toml::node* n = t.get(key);
-    if (!n) return std::nullopt;
-    const auto* arr = n->as_array();
-    if (!arr) {
-      error(fmt::format("'{}' must be an array of strings (write [\"...\"] even for one), found {}",
-                        key, type_name(*n)),
-            n->source());
-      return std::nullopt;
-    }
-    std::vector<std::string> out;
-    bool ok = true;
-    for (const auto& x : *arr) {
-      if (auto s = x.value_exact<std::string>()) {
-        out.push_back(*s);
-      } else {
-        error(fmt::format("'{}' must be an array of strings, found {} in it", key, type_name(x)),
-              x.source());
-        ok = false;
-      }
-    }
-    return ok ? std::optional(out) : std::nullopt;
-  }
-  // A value of a synthetic spec as set_field reads it. A float is read from its text in the
-  // file, as a decimal, so it is never rounded through double.
-  std::optional<std::string> spec_value(const toml::node& v) {
-    if (auto b = v.value_exact<bool>()) return *b ? "true" : "false";
-    if (auto i = v.value_exact<int64_t>()) return std::to_string(*i);
-    if (v.is_floating_point()) {
-      const auto& r = v.source();
-      uint32_t begin = source_->offset(r.begin.line, r.begin.column);
-      uint32_t end = source_->offset(r.end.line, r.end.column);
-      std::string text = source_->text().substr(begin, end > begin ? end - begin : 0);
-      while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-        text.pop_back();
-      return text;
-    }
-    if (auto s = v.value_exact<std::string>()) return *s;
-    error(
-        fmt::format("a spec value must be a number, a string or a boolean, found {}", type_name(v)),
-        v.source());
-    return std::nullopt;
-  }
-
- private:
-  SourcePtr source_;
-  DiagnosticSink& sink_;
-  int errors_ = 0;
-};
+// A value of a synthetic spec as set_field reads it. A float is read from its text in the
+// file, as a decimal, so it is never rounded through double.
+std::optional<std::string> spec_value(TomlFile& file, const toml::node& v) {
+  if (auto b = v.value_exact<bool>()) return *b ? "true" : "false";
+  if (auto i = v.value_exact<int64_t>()) return std::to_string(*i);
+  if (v.is_floating_point()) return std::string(file.text(v));
+  if (auto s = v.value_exact<std::string>()) return *s;
+  file.error("E0117",
+             fmt::format("a spec value must be a number, a string or a boolean, found {}",
+                         file.type_name(v)),
+             file.span(v));
+  return std::nullopt;
+}
 
 // What a case expects; each present key is compared with the decision.
 struct Expectation {
@@ -181,21 +82,19 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
     std::ostringstream buffer;
     buffer << in.rdbuf();
     auto source = std::make_shared<SourceFile>(path, buffer.str());
-    TableReader rd(source, session.sink);
-    toml::table root;
-    try {
-      root = toml::parse(source->text(), path);
-    } catch (const toml::parse_error& e) {
-      rd.error(fmt::format("toml syntax error: {}", e.description()), e.source());
-      continue;
-    }
-    rd.only_keys(root, {"regime", "case"}, "a decision table");
+    TomlFile file(source, session.sink, kDecisionTable);
+    const toml::table* tree = file.parse();
+    if (!tree) continue;
+    const toml::table& root = *tree;
+    TableReader top = file.reader(root);
+    top.only({"regime", "case"}, "a decision table");
     const sema::Regime* file_regime = nullptr;
     if (const toml::node* n = root.get("regime")) {
-      if (auto id = rd.string(root, "regime", "a regime id")) {
+      if (auto id = top.string("regime", false, "a regime id")) {
         file_regime = book->find(*id);
         if (!file_regime)
-          rd.error(fmt::format("'regime' names no known regime ('{}')", *id), n->source());
+          file.error("E0117", fmt::format("'regime' names no known regime ('{}')", *id),
+                     file.span(n->source()));
       }
     } else {
       session.sink.report({Severity::error,
@@ -208,9 +107,10 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
     const toml::node* case_node = root.get("case");
     const toml::array* cases = case_node ? case_node->as_array() : nullptr;
     if (case_node && (!cases || !cases->is_array_of_tables())) {
-      rd.error(fmt::format("'case' must be [[case]] tables, found {}",
-                           TableReader::type_name(*case_node)),
-               case_node->source());
+      file.error(
+          "E0117",
+          fmt::format("'case' must be [[case]] tables, found {}", file.type_name(*case_node)),
+          file.span(case_node->source()));
       continue;
     }
     if (!cases || cases->empty()) {
@@ -225,43 +125,47 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
     if (!file_regime) continue;
     for (const auto& node : *cases) {
       const toml::table& c = *node.as_table();
-      int errors_before = rd.errors();
+      TableReader rd = top.child(c, "");
+      size_t errors_before = file.errors();
       report::CaseOutcome res;
       res.path = path;
-      res.name = rd.string(c, "name", "the case's name").value_or("(unnamed)");
+      res.name = rd.string("name", false, "the case's name").value_or("(unnamed)");
       res.line = node.source().begin.line;
-      rd.only_keys(
-          c,
+      rd.only(
           {"name", "regime", "chip", "spec", "to", "hq", "date", "verdict", "paragraphs", "licence",
            "policy", "exceptions", "missing", "excluded_by", "end_items", "flagged", "known_issue"},
           "a [[case]]");
       const sema::Regime* regime = file_regime;
-      if (auto r = rd.string(c, "regime", "a regime id")) {
+      if (auto r = rd.string("regime", false, "a regime id")) {
         regime = book->find(*r);
         if (!regime)
-          rd.error(fmt::format("no regime is named '{}'", *r), c.get("regime")->source());
+          file.error("E0117", fmt::format("no regime is named '{}'", *r),
+                     file.span(c.get("regime")->source()));
       }
       sema::DateKey date = 20250630;  // docs: a case without a date is decided on 2025-06-30
       if (const toml::node* n = c.get("date")) {
         if (auto d = n->value_exact<toml::date>()) {
           date = static_cast<sema::DateKey>(d->year * 10000 + d->month * 100 + d->day);
-        } else if (auto s = rd.string(c, "date", "YYYY-MM-DD")) {
+        } else if (auto s = rd.string("date", false, "YYYY-MM-DD")) {
           if (auto parsed = sema::parse_date(*s))
             date = *parsed;
           else
-            rd.error(fmt::format("'date' must be a date like \"2025-06-30\", not '{}'", *s),
-                     n->source());
+            file.error("E0117",
+                       fmt::format("'date' must be a date like \"2025-06-30\", not '{}'", *s),
+                       file.span(n->source()));
         }
       }
       std::string to, hq;
       for (auto [key, into] : {std::pair{"to", &to}, std::pair{"hq", &hq}}) {
-        if (auto v = rd.string(c, key, "an ISO 3166-1 alpha-2 code")) {
+        if (auto v = rd.string(key, false, "an ISO 3166-1 alpha-2 code")) {
           if (!is_iso_country(*v)) {
-            rd.error(fmt::format(
-                         "'{}' must be an assigned ISO 3166-1 alpha-2 code in capitals (such as CN "
-                         "or DE), not '{}'",
-                         key, *v),
-                     c.get(key)->source());
+            file.error(
+                "E0117",
+                fmt::format(
+                    "'{}' must be an assigned ISO 3166-1 alpha-2 code in capitals (such as CN "
+                    "or DE), not '{}'",
+                    key, *v),
+                file.span(c.get(key)->source()));
           } else {
             *into = *v;
           }
@@ -271,56 +175,60 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
       const toml::node* chip_node = c.get("chip");
       const toml::node* spec_node = c.get("spec");
       if (chip_node && spec_node) {
-        rd.error("a case takes 'chip' or 'spec', not both", spec_node->source());
+        file.error("E0117", "a case takes 'chip' or 'spec', not both",
+                   file.span(spec_node->source()));
       } else if (chip_node) {
-        if (auto chip_name = rd.string(c, "chip", "a chip id, name or alias")) {
+        if (auto chip_name = rd.string("chip", false, "a chip id, name or alias")) {
           DiagnosticSink local;
           if (const Chip* chip = resolve_chip(*chips, *chip_name, local)) {
             values = eval::chip_values(*chip, compute_metrics(*chip, session.options), date);
           } else {
             auto d = local.sorted().front();
-            rd.error(d.message, chip_node->source());
+            file.error("E0117", d.message, file.span(chip_node->source()));
           }
         }
       } else if (spec_node) {
         if (const auto* spec = spec_node->as_table()) {
           for (auto&& [k, v] : *spec) {
-            if (auto text = rd.spec_value(v)) {
+            if (auto text = spec_value(file, v)) {
               std::string problem = eval::set_field(values, std::string(k.str()), *text);
               if (!problem.empty()) {
                 bool key_problem = problem.rfind("unknown field", 0) == 0;
-                rd.error(problem, key_problem ? k.source() : v.source());
+                file.error("E0117", problem, file.span(key_problem ? k.source() : v.source()));
               }
             }
           }
           values.set(sema::FieldId::export_year, Rational(date / 10000));
         } else {
-          rd.error(fmt::format(
-                       "'spec' must be a table of field values ({{ tpp = 4800, ... }}), found {}",
-                       TableReader::type_name(*spec_node)),
-                   spec_node->source());
+          file.error("E0117",
+                     fmt::format(
+                         "'spec' must be a table of field values ({{ tpp = 4800, ... }}), found {}",
+                         file.type_name(*spec_node)),
+                     file.span(spec_node->source()));
         }
       } else {
-        rd.error("a case needs 'chip' or 'spec'", node.source());
+        file.error("E0117", "a case needs 'chip' or 'spec'", file.span(node.source()));
       }
 
       Expectation want;
-      if (auto v =
-              rd.string(c, "verdict", "controlled, not_controlled, excluded or indeterminate")) {
+      if (auto v = rd.string("verdict", false,
+                             "controlled, not_controlled, excluded or indeterminate")) {
         if (std::find(kVerdicts.begin(), kVerdicts.end(), *v) == kVerdicts.end()) {
-          rd.error(
+          file.error(
+              "E0117",
               fmt::format("'verdict' must be one of {}, not '{}'", fmt::join(kVerdicts, ", "), *v),
-              c.get("verdict")->source());
+              file.span(c.get("verdict")->source()));
         } else {
           want.verdict = *v;
         }
       }
-      if (auto v = rd.string(c, "policy", "a review policy or none")) {
+      if (auto v = rd.string("policy", false, "a review policy or none")) {
         if (*v != "none" && !sema::policy_from_name(*v)) {
-          rd.error(fmt::format("'policy' must be none, presumption_of_denial, case_by_case or "
-                               "presumption_of_approval, not '{}'",
-                               *v),
-                   c.get("policy")->source());
+          file.error("E0117",
+                     fmt::format("'policy' must be none, presumption_of_denial, case_by_case or "
+                                 "presumption_of_approval, not '{}'",
+                                 *v),
+                     file.span(c.get("policy")->source()));
         } else {
           want.policy = *v;
         }
@@ -331,27 +239,29 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
         } else if (auto s = n->value_exact<std::string>(); s && *s == "unknown") {
           want.licence = *s;
         } else {
-          rd.error(fmt::format("'licence' must be true, false or \"unknown\", found {}",
-                               s ? "'" + *s + "'" : TableReader::type_name(*n)),
-                   n->source());
+          file.error("E0117",
+                     fmt::format("'licence' must be true, false or \"unknown\", found {}",
+                                 s ? "'" + *s + "'" : file.type_name(*n)),
+                     file.span(n->source()));
         }
       }
       for (const char* key : kListKeys) {
-        if (auto v = rd.strings(c, key)) want.lists.emplace_back(key, *v);
+        if (auto v = rd.strings(key)) want.lists.emplace_back(key, *v);
       }
-      want.flagged = rd.boolean(c, "flagged");
+      want.flagged = rd.boolean("flagged");
       std::string known_issue =
-          rd.string(c, "known_issue", "why the case fails today").value_or("");
+          rd.string("known_issue", false, "why the case fails today").value_or("");
       if (c.contains("known_issue") && known_issue.empty())
-        rd.error("'known_issue' must say why the case fails today", c.get("known_issue")->source());
-      if (!want.any() && rd.errors() == errors_before) {
-        rd.error(
-            "a case needs an expectation: verdict, paragraphs, licence, policy, exceptions, "
-            "missing, "
-            "excluded_by, end_items or flagged",
-            node.source());
+        file.error("E0117", "'known_issue' must say why the case fails today",
+                   file.span(c.get("known_issue")->source()));
+      if (!want.any() && file.errors() == errors_before) {
+        file.error("E0117",
+                   "a case needs an expectation: verdict, paragraphs, licence, policy, exceptions, "
+                   "missing, "
+                   "excluded_by, end_items or flagged",
+                   file.span(node.source()));
       }
-      if (rd.errors() != errors_before) continue;  // a malformed case is not run
+      if (file.errors() != errors_before) continue;  // a malformed case is not run
 
       eval::Query q{to, hq, date};
       std::optional<eval::Decision> decided;

@@ -6,11 +6,9 @@
 // toml++ is compiled once, in toml_reader.cpp (target exctl_toml): without exceptions,
 // floats read with std::from_chars, no formatters. Those definitions are PUBLIC on the
 // target, so every file that includes this header sees one configuration; include toml++
-// through this header only, and link exctl_toml (PRIVATE where the includer's own headers
-// do not show toml++ types: the Debian toml++ library, with exceptions, may still be in
-// the same program).
+// through this header only, and link exctl_toml.
 //
-// How a reader of decision tables uses it (cli/regimes_cmd.cpp, to be ported):
+// How the reader of decision tables (engine/app/decision_tables.cpp) uses it:
 //
 //   constexpr auto kDecisionTable =
 //       TomlFileKind::one_code("E0117", "", TomlFileKind::Wording::decision_tables);
