@@ -1,7 +1,8 @@
-// Internal to engine/sema, shared by its three parts and included nowhere else:
-// resolve.cpp orders the regimes and their `extends` chains (check() is there),
-// expressions.cpp checks expressions (names, units, types, constant folding), and
-// clauses.cpp the clauses of a regime. A Builder compiles one regime's chain.
+// Internal to engine/sema, shared by its parts and included nowhere else: resolve.cpp
+// orders the regimes and their `extends` chains (check() is there), expressions.cpp checks
+// expressions (names, units, types, constant folding), clauses.cpp the clauses of a regime,
+// and condition.cpp a standalone expression over chip fields. A Builder compiles one
+// regime's chain, or one such expression.
 #pragma once
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/base/diagnostic.hpp"
@@ -43,8 +45,9 @@ bool is_constant(const Regime& r, int index);
 // the fold of the finished chain does.
 std::optional<Rational> current_value(const Regime& r, int index);
 
-// The text of an operand with the parentheses around it, if it has them: "(2 - 2)".
-Span parenthesized(Span s);
+// The text of an operand with the parentheses around it, if it has them: "(2 - 2)". Blanks
+// inside them are ' ', '\t', '\n' and '\r', or with `any_space` whatever std::isspace takes.
+Span parenthesized(Span s, bool any_space = false);
 
 // What a fold of a regime's constants may report, and where.
 struct FoldScope {
@@ -65,11 +68,31 @@ void fold_constants(Regime& r, DiagnosticSink& sink, FoldScope scope);
 
 // ---- one regime ----------------------------------------------------------------------------
 
+// What an expression may name and how it is checked: a rule file's (the default), or a
+// standalone one over chip fields (condition.hpp) with the command line's leniencies.
+struct ExprScope {
+  // Names are the facts of a chip, under their command-line names too (ChipField::
+  // command_line_names): no parameters, metrics or regimes. Nothing is folded after, so a
+  // literal zero divisor is reported where it is compiled; after an unknown name no type
+  // error follows at all; and any std::isspace blank may stand inside parentheses.
+  bool chip_fields_only = false;
+  // A number written without a unit, compared with or added to a quantity, is in the
+  // quantity's canonical unit (`pd < 5.92` is `pd < 5.92 /mm2`).
+  bool bare_numbers_adopt_units = false;
+  std::string code;  // when set, every error is reported under it (E0103 for --where)
+};
+
 // Compiles the items of one regime and its ancestors into a Regime.
 class Builder {
  public:
-  Builder(Regime& out, const CountryGroups& groups, RegimeResolver& resolver)
-      : out_(out), groups_(groups), resolver_(resolver) {}
+  Builder(Regime& out, const CountryGroups& groups, RegimeResolver& resolver, ExprScope scope = {})
+      : out_(out), groups_(groups), resolver_(resolver), scope_(std::move(scope)) {}
+
+  // One expression outside any regime's items (condition.cpp), from `file`, whose path
+  // names it in messages: compiled into the Regime's nodes, checked as a condition or a
+  // number. Returns its root.
+  int expression(const syntax::Expr& e, const SourcePtr& file, DiagnosticSink& sink,
+                 bool condition);
 
   // Items of `ast`, defined in regime `owner`; diagnostics go to `sink` (clauses.cpp).
   void add_items(const syntax::Regime& ast, const SourcePtr& file, DiagnosticSink& sink, bool own,
@@ -85,7 +108,8 @@ class Builder {
   }
   void error(const std::string& code, const std::string& message, const Span& where,
              std::vector<std::string> notes = {}) {
-    sink_->report({Severity::error, code, message, where, std::move(notes)});
+    sink_->report({Severity::error, scope_.code.empty() ? code : scope_.code, message, where,
+                   std::move(notes)});
   }
 
   // ---- expressions (expressions.cpp) ----
@@ -94,12 +118,22 @@ class Builder {
   // kMaxDepth is refused, once per regime, rather than left to exhaust the stack.
   static constexpr int kMaxDepth = 1000;
 
-  int add_node(Node n);
+  // `bare`: a number written without a unit, or arithmetic of such numbers.
+  int add_node(Node n, bool bare = false);
+  bool bare(int index) const {
+    return static_cast<size_t>(index) < bare_.size() && bare_[static_cast<size_t>(index)];
+  }
+  // After an unknown name, a standalone expression reports no type error at all; a rule's
+  // still reports a condition used as a number or compared with one.
+  bool quiet() const { return poisoned_ && scope_.chip_fields_only; }
   int operand(const syntax::Operand& op);
   Span outer_span(const syntax::Operand& op, int index) const;
   int compile(const syntax::Number& n);
   int compile(const syntax::BoolLiteral& b);
   int compile(const syntax::Name& name);
+  int chip_field_name(const syntax::Name& name);
+  int field_node(FieldId id, const Span& where);
+  int placeholder(const Span& where);
   int compile(const syntax::Classified& c);
   int compile(const syntax::x3::forward_ast<syntax::Not>& n);
   int compile(const syntax::x3::forward_ast<syntax::Expr>& e);
@@ -135,6 +169,7 @@ class Builder {
   Regime& out_;
   const CountryGroups& groups_;
   RegimeResolver& resolver_;
+  ExprScope scope_;
   SourcePtr file_;
   DiagnosticSink* sink_ = nullptr;
   std::string owner_;
@@ -142,6 +177,7 @@ class Builder {
   int level_ = 0;
   bool poisoned_ = false;   // an unknown name was reported; skip follow-on type errors
   std::vector<int> depth_;  // of each node's expression tree
+  std::vector<bool> bare_;  // of each node: add_node's `bare`
   bool too_deep_ = false;
   bool status_seen_ = false;
   bool broken_ = false;

@@ -1,6 +1,7 @@
 // Expressions: names resolved to parameters, metrics, fields and other regimes' paragraphs;
 // units and types checked; constants folded.
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -67,10 +68,13 @@ std::optional<Rational> current_value(const Regime& r, int index) {
   }
 }
 
-Span parenthesized(Span s) {
+Span parenthesized(Span s, bool any_space) {
   if (!s.file) return s;
   const std::string& text = s.file->text();
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  auto is_space = [any_space](char c) {
+    if (any_space) return std::isspace(static_cast<unsigned char>(c)) != 0;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  };
   size_t begin = s.begin, end = s.end;
   while (begin > 0 && is_space(text[begin - 1]))
     --begin;
@@ -285,7 +289,7 @@ void fold_constants(Regime& r, DiagnosticSink& sink, FoldScope scope) {
   ConstantFolder(r, sink, std::move(scope)).run();
 }
 
-int Builder::add_node(Node n) {
+int Builder::add_node(Node n, bool bare) {
   auto depth_of = [&](int index) {
     return index >= 0 && static_cast<size_t>(index) < depth_.size() ? depth_[index] : 0;
   };
@@ -295,11 +299,13 @@ int Builder::add_node(Node n) {
   depth_.push_back(below + 1);
   node_level_.resize(out_.nodes.size(), 0);
   node_level_.push_back(level_);
+  bare_.resize(out_.nodes.size(), false);
+  bare_.push_back(bare);
   if (below + 1 > kMaxDepth && !too_deep_) {
     too_deep_ = true;
     error("E0422",
-          fmt::format("expression nested more than {} deep (counting the metrics it uses)",
-                      kMaxDepth),
+          fmt::format("expression nested more than {} deep{}", kMaxDepth,
+                      scope_.chip_fields_only ? "" : " (counting the metrics it uses)"),
           n.span);
   }
   out_.nodes.push_back(std::move(n));
@@ -315,7 +321,7 @@ int Builder::operand(const Operand& op) {
 Span Builder::outer_span(const Operand& op, int index) const {
   Span s = out_.nodes[static_cast<size_t>(index)].span;
   if (!boost::get<x3::forward_ast<Expr>>(&op.get())) return s;
-  return parenthesized(s);
+  return parenthesized(s, scope_.chip_fields_only);
 }
 
 int Builder::compile(const Number& n) {
@@ -344,7 +350,7 @@ int Builder::compile(const Number& n) {
     }
   }
   node.number = *value;
-  return add_node(node);
+  return add_node(node, n.unit.empty());
 }
 
 int Builder::compile(const BoolLiteral& b) {
@@ -357,6 +363,7 @@ int Builder::compile(const BoolLiteral& b) {
 }
 
 int Builder::compile(const Name& name) {
+  if (scope_.chip_fields_only) return chip_field_name(name);
   Node node;
   node.span = span(name);
   if (overriding_ >= 0 && out_.params[overriding_].name == name.text) {
@@ -388,13 +395,7 @@ int Builder::compile(const Name& name) {
       return add_node(node);
     }
   }
-  if (auto f = find_field(name.text)) {
-    node.kind = Node::Kind::field;
-    node.ref = static_cast<int>(*f);
-    node.dim = field_info(*f).dim;
-    node.is_bool = field_info(*f).boolean;
-    return add_node(node);
-  }
+  if (auto f = find_field(name.text)) return field_node(*f, node.span);
   std::vector<std::string> candidates;
   for (const auto& p : out_.params)
     candidates.push_back(p.name);
@@ -407,9 +408,73 @@ int Builder::compile(const Name& name) {
   if (!best.empty()) notes.push_back(fmt::format("did you mean '{}'?", best));
   error("E0404", fmt::format("unknown name '{}': not a parameter, metric or chip field", name.text),
         node.span, notes);
-  node.kind = Node::Kind::number;  // keep going with a placeholder
-  node.dim = {};
+  return placeholder(node.span);
+}
+
+// A name in a standalone expression: a fact of the chip, by its name, an alias or a name
+// of the command line's.
+int Builder::chip_field_name(const Name& name) {
+  Span where = span(name);
+  if (auto id = find_field(name.text)) {
+    if (field_info(*id).of_chip()) return field_node(*id, where);
+    error("E0404",
+          fmt::format("'{}' is not a fact of the chip: {} filters on chip fields", name.text,
+                      file_->path()),
+          where);
+    return placeholder(where);
+  }
+  for (const auto& f : field_catalogue()) {
+    for (const auto& alt : f.command_line_names) {
+      if (alt.name != name.text) continue;
+      if (alt.per == 1) return field_node(f.id, where);
+      // The field in a larger unit: transistors_billion is transistors / 10^9.
+      Node per;
+      per.kind = Node::Kind::number;
+      per.number = alt.per;
+      per.span = where;
+      Node div;
+      div.kind = Node::Kind::div;
+      div.lhs = field_node(f.id, where);
+      div.rhs = add_node(per);
+      div.dim = f.dim;
+      div.span = where;
+      return add_node(div);
+    }
+  }
+  std::vector<std::string> names, candidates;
+  for (const auto& f : field_catalogue()) {
+    if (!f.of_chip()) continue;
+    names.emplace_back(f.name);
+    candidates.emplace_back(f.name);
+    for (auto alias : f.aliases)
+      candidates.emplace_back(alias);
+    for (const auto& alt : f.command_line_names)
+      candidates.emplace_back(alt.name);
+  }
+  std::vector<std::string> notes;
+  if (auto best = nearest(name.text, candidates); !best.empty())
+    notes.push_back(fmt::format("did you mean '{}'?", best));
+  notes.push_back(fmt::format("fields: {}", fmt::join(names, ", ")));
+  error("E0404", fmt::format("unknown field '{}'", name.text), where, std::move(notes));
+  return placeholder(where);
+}
+
+int Builder::field_node(FieldId id, const Span& where) {
+  Node node;
+  node.kind = Node::Kind::field;
+  node.ref = static_cast<int>(id);
+  node.dim = field_info(id).dim;
+  node.is_bool = field_info(id).boolean;
+  node.span = where;
+  return add_node(node);
+}
+
+// Stands for a name that was reported, so that checking goes on without follow-on errors.
+int Builder::placeholder(const Span& where) {
   poisoned_ = true;
+  Node node;
+  node.kind = Node::Kind::number;
+  node.span = where;
   return add_node(node);
 }
 
@@ -420,6 +485,14 @@ int Builder::compile(const Classified& c) {
   node.kind = Node::Kind::classified;
   node.is_bool = true;
   node.span = span(c);
+  if (scope_.chip_fields_only) {
+    error("E0417",
+          fmt::format("'classified ... under' reads a regime; {} filters on chip fields only",
+                      file_->path()),
+          span(c));
+    node.kind = Node::Kind::boolean;  // stands for it: there is no regime to consult
+    return add_node(node);
+  }
   Reference ref{c.regime.text, {}, nullptr, span(c)};
   for (const auto& p : c.paragraphs)
     ref.paragraphs.push_back(p.text);
@@ -479,6 +552,7 @@ int Builder::compile(const Expr& e) {
     node.span = Span{file_, begin, std::max(outer_span(op.operand, rhs).end, op.end)};
     const Node& l = out_.nodes[acc];
     const Node& r = out_.nodes[rhs];
+    bool bare_numbers = false;
     if (op.op == "or" || op.op == "and") {
       node.kind = op.op == "or" ? Node::Kind::or_ : Node::Kind::and_;
       expect_bool(acc, "'" + op.op + "'");
@@ -491,11 +565,17 @@ int Builder::compile(const Expr& e) {
                                  : Node::Kind::div;
       expect_number(acc, "'" + op.op + "'");
       expect_number(rhs, "'" + op.op + "'");
+      bare_numbers = bare(acc) && bare(rhs);
       if (node.kind == Node::Kind::add || node.kind == Node::Kind::sub) {
         check_same_dim(acc, rhs, op.op);
-        node.dim = l.dim;
+        node.dim = l.dim;  // after check_same_dim, which may have given a bare number a unit
       } else {
         node.dim = node.kind == Node::Kind::mul ? l.dim * r.dim : l.dim / r.dim;
+      }
+      // A rule's divisors are checked by the fold; a standalone expression has none.
+      if (scope_.chip_fields_only && node.kind == Node::Kind::div && r.kind == Node::Kind::number &&
+          r.number == 0) {
+        error("E0423", "division by zero", outer_span(op.operand, rhs));
       }
     } else {
       node.kind = Node::Kind::cmp;
@@ -507,14 +587,15 @@ int Builder::compile(const Expr& e) {
                                  : CmpOp::ne;
       node.is_bool = true;
       if (l.is_bool || r.is_bool) {
-        if (l.is_bool != r.is_bool || (node.cmp != CmpOp::eq && node.cmp != CmpOp::ne)) {
+        if ((l.is_bool != r.is_bool || (node.cmp != CmpOp::eq && node.cmp != CmpOp::ne)) &&
+            !quiet()) {
           error("E0408", fmt::format("'{}' compares a condition with a number", op.op), node.span);
         }
       } else {
         check_same_dim(acc, rhs, op.op);
       }
     }
-    acc = add_node(node);
+    acc = add_node(node, bare_numbers);
   }
   return acc;
 }
@@ -531,7 +612,7 @@ void Builder::expect_bool(int index, const std::string& where) {
 
 void Builder::expect_number(int index, const std::string& where) {
   const Node& n = out_.nodes[index];
-  if (n.is_bool)
+  if (n.is_bool && !quiet())
     error("E0408", fmt::format("{} needs a number, but this is a condition", where), n.span);
 }
 
@@ -541,11 +622,22 @@ std::string Builder::describe(const Node& n) const {
 }
 
 // Values compared or added must have one dimension; the blame goes to a literal (or a
-// unit-less parameter) when one side is one.
+// unit-less parameter) when one side is one. Under ExprScope::bare_numbers_adopt_units a
+// number without a unit takes the other side's instead.
 void Builder::check_same_dim(int a, int b, const std::string& op) {
   const Node& l = out_.nodes[a];
   const Node& r = out_.nodes[b];
   if (l.dim == r.dim || poisoned_) return;
+  if (scope_.bare_numbers_adopt_units) {
+    if (bare(b)) {
+      out_.nodes[b].dim = l.dim;
+      return;
+    }
+    if (bare(a)) {
+      out_.nodes[a].dim = r.dim;
+      return;
+    }
+  }
   auto blame_param = [&](const Node& p, const Node& other) {
     const Param& param = out_.params[p.ref];
     auto pos =
@@ -568,6 +660,19 @@ void Builder::check_same_dim(int a, int b, const std::string& op) {
         {other.dim.dimensionless() ? "remove the unit, or compare with a quantity that has one"
                                    : fmt::format("write the value {}, e.g. with unit {}",
                                                  "in the same dimension", dim_name(other.dim))});
+}
+
+int Builder::expression(const Expr& e, const SourcePtr& file, DiagnosticSink& sink,
+                        bool condition) {
+  file_ = file;
+  sink_ = &sink;
+  poisoned_ = false;
+  int root = compile(e);
+  if (condition)
+    expect_bool(root, file->path());
+  else
+    expect_number(root, file->path());
+  return root;
 }
 
 int Builder::condition(const Expr& e) {

@@ -13,10 +13,12 @@
 #include "engine/base/diagnostic.hpp"
 #include "engine/base/source.hpp"
 #include "engine/eval/decide.hpp"
-#include "engine/sema/check.hpp"
 #include "engine/metrics/units.hpp"
+#include "engine/sema/check.hpp"
+#include "engine/sema/condition.hpp"
 #include "engine/sema/ir.hpp"
 #include "engine/sema/rulebook.hpp"
+#include "engine/syntax/parser.hpp"
 #include "rules/builtin_rules.hpp"
 #include "tests/unit/marked.hpp"
 
@@ -775,4 +777,72 @@ TEST_CASE("in force: the window [effective, ends) of an instrument with legal ef
   CHECK_FALSE(r.in_force_on(20241202));
   Loaded d = load(draft("  effective 2020-01-01\n"), false);
   CHECK_FALSE(d.get("d").in_force_on(20240101));  // a draft is never in force
+}
+
+// ---- field expressions outside a regime (draft --metric) ----------------------------------
+
+namespace {
+
+// `text` checked as `draft --metric` will check it: a quantity over chip fields, under a code
+// of the caller's (E0109 here).
+std::optional<sema::FieldCondition> metric(const std::string& text, DiagnosticSink& sink) {
+  auto source = std::make_shared<SourceFile>("--metric", text);
+  auto expr = syntax::parse_expression(source, sink, {"E0109", true});
+  REQUIRE(expr);
+  return sema::check_field_expression(*expr, source, "E0109", sink,
+                                      sema::FieldExpressionKind::quantity);
+}
+
+// The one error `text` has as a metric, which is under the code it was checked with.
+Diagnostic metric_error(const std::string& text) {
+  DiagnosticSink sink;
+  CHECK_FALSE(metric(text, sink));
+  INFO(render_text(sink));
+  auto diags = sink.sorted();
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].code == "E0109");
+  return diags[0];
+}
+
+}  // namespace
+
+TEST_CASE("a field expression as a quantity has the dimension of its value and reads its fields") {
+  DiagnosticSink sink;
+  auto sum = metric("memory_bandwidth + interconnect_bandwidth", sink);
+  INFO(render_text(sink));
+  REQUIRE(sum);
+  CHECK(sink.empty());
+  CHECK(sum->dim == kBandwidth);
+  CHECK(sum->fields ==
+        std::vector<FieldId>{FieldId::memory_bandwidth, FieldId::interconnect_bandwidth});
+  CHECK(sum->pool.params.empty());
+  CHECK(sum->pool.metrics.empty());
+
+  // The command line's leniencies: a bare number takes the quantity's unit, and a
+  // command-line name reads its field (transistors_billion is transistors / 10^9).
+  auto scaled = metric("memory_bandwidth / die_area + 3", sink);
+  REQUIRE(scaled);
+  CHECK(scaled->dim == kBwDensity);
+  auto billions = metric("transistors_billion * 2 + memory_gb / 1 GB", sink);
+  REQUIRE(billions);
+  CHECK(billions->dim == kNone);
+  CHECK(billions->fields == std::vector<FieldId>{FieldId::transistors, FieldId::memory_capacity});
+  CHECK(sink.empty());
+}
+
+TEST_CASE("a field expression that is not a quantity is reported under the caller's code") {
+  Diagnostic condition = metric_error("tpp >= 1");
+  CHECK(condition.message == "--metric needs a number, but this is a condition");
+  CHECK(under(condition) == "tpp >= 1");
+
+  Diagnostic mismatch = metric_error("memory_bandwidth + tpp");
+  CHECK(mismatch.message == "unit mismatch: '+' joins a value in GB/s and a dimensionless value");
+  CHECK(under(mismatch) == "tpp");
+  CHECK(mismatch.notes ==
+        std::vector<std::string>{"write the value in the same dimension, e.g. with unit GB/s"});
+
+  // Names a rule may use that a field expression may not.
+  CHECK(metric_error("export_year + tpp").message ==
+        "'export_year' is not a fact of the chip: --metric filters on chip fields");
+  CHECK(metric_error("tpp_cap * 2").message == "unknown field 'tpp_cap'");
 }
