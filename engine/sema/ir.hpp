@@ -82,12 +82,6 @@ struct Metric {
   Span span;
 };
 
-// The exact meaning of the operators, shared by sema's constant folding and by both
-// evaluators. `arithmetic` takes add, sub, mul or div and gives nullopt on a zero divisor
-// (an unknown value, not an error); beyond 64-bit exactness it throws std::overflow_error.
-std::optional<Rational> arithmetic(Node::Kind op, const Rational& a, const Rational& b);
-bool compare(CmpOp op, const Rational& a, const Rational& b);
-
 struct Control {
   std::string paragraph;
   int condition = -1;

@@ -19,7 +19,6 @@ using detail::Builder;
 using detail::RegimeResolver;
 
 struct RegimeSource {
-  const Regime* dummy = nullptr;
   const syntax::Regime* ast;
   SourcePtr file;
 };
@@ -78,7 +77,7 @@ class Checker : public RegimeResolver {
   void add(const std::vector<ParsedFile>& files) {
     for (const auto& f : files) {
       for (const auto& r : f.ast.regimes) {
-        auto [it, inserted] = by_id_.emplace(r.id.text, RegimeSource{nullptr, &r, f.source});
+        auto [it, inserted] = by_id_.emplace(r.id.text, RegimeSource{&r, f.source});
         if (!inserted) {
           auto first = it->second.file->position(it->second.ast->id.begin);
           sink_.report(
