@@ -54,6 +54,32 @@ std::vector<const T*> candidates(const std::vector<T>& items, const std::string&
   return found;
 }
 
+// What a lookup that found no single item reports: `codes` for none and for several; with
+// none, `notes` say where to look; with several, the candidates are listed.
+template <typename T>
+const T* only_one(const std::vector<const T*>& found, const std::string& query,
+                  std::string_view noun, std::pair<const char*, const char*> codes,
+                  std::vector<std::string> notes, DiagnosticSink& sink) {
+  if (found.size() == 1) return found.front();
+  if (found.empty()) {
+    sink.report({Severity::error,
+                 codes.first,
+                 fmt::format("no {} is named '{}'", noun, query),
+                 {},
+                 std::move(notes)});
+    return nullptr;
+  }
+  std::vector<std::string> candidates;
+  for (const T* x : found)
+    candidates.push_back(fmt::format("candidate: {} ({})", x->id, x->name));
+  sink.report({Severity::error,
+               codes.second,
+               fmt::format("'{}' names {} {}s; say which", query, found.size(), noun),
+               {},
+               std::move(candidates)});
+  return nullptr;
+}
+
 }  // namespace
 
 const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query,
@@ -63,24 +89,10 @@ const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& quer
     all.insert(all.end(), c.aliases.begin(), c.aliases.end());
     return all;
   };
-  auto found = candidates(chips, query, names, names);
-  if (found.size() == 1) return found.front();
-  Diagnostic d;
-  if (found.empty()) {
-    d = {Severity::error, "E0101", fmt::format("no chip is named '{}'", query), {}, {}};
-    d.notes.push_back(
-        "'exctl chips list' shows every chip; '--spec FILE.toml' checks one not in the database");
-  } else {
-    d = {Severity::error,
-         "E0102",
-         fmt::format("'{}' names {} chips; say which", query, found.size()),
-         {},
-         {}};
-    for (const Chip* c : found)
-      d.notes.push_back(fmt::format("candidate: {} ({})", c->id, c->name));
-  }
-  sink.report(std::move(d));
-  return nullptr;
+  return only_one(candidates(chips, query, names, names), query, "chip", {"E0101", "E0102"},
+                  {"'exctl chips list' shows every chip; '--spec FILE.toml' checks one not in "
+                   "the database"},
+                  sink);
 }
 
 const roofline::Model* find_model(const std::vector<roofline::Model>& models,
@@ -91,26 +103,13 @@ const roofline::Model* find_model(const std::vector<roofline::Model>& models,
         return std::vector<std::string>{m.id, m.name};
       },
       [](const roofline::Model& m) { return std::vector<std::string>{m.id}; });
-  if (found.size() == 1) return found.front();
-  Diagnostic d;
-  if (found.empty()) {
-    d = {Severity::error, "E0501", fmt::format("no model is named '{}'", query), {}, {}};
-    std::string ids;
-    for (const auto& m : models)
-      ids += (ids.empty() ? "" : ", ") + m.id;
-    d.notes.push_back(fmt::format("known models: {}", ids));
-    d.notes.push_back("'--model FILE.toml' reads a model config that is not in the database");
-  } else {
-    d = {Severity::error,
-         "E0502",
-         fmt::format("'{}' names {} models; say which", query, found.size()),
-         {},
-         {}};
-    for (const auto* m : found)
-      d.notes.push_back(fmt::format("candidate: {} ({})", m->id, m->name));
-  }
-  sink.report(std::move(d));
-  return nullptr;
+  std::string ids;
+  for (const auto& m : models)
+    ids += (ids.empty() ? "" : ", ") + m.id;
+  return only_one(found, query, "model", {"E0501", "E0502"},
+                  {fmt::format("known models: {}", ids),
+                   "'--model FILE.toml' reads a model config that is not in the database"},
+                  sink);
 }
 
 std::optional<roofline::Model> model_argument(Session& session, const std::string& query) {
