@@ -92,10 +92,26 @@ void estimate_inference(Session& session, const std::optional<std::vector<Chip>>
 
 }  // namespace
 
-std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sema::DateKey date) {
+std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sema::DateKey date,
+                                                 std::vector<std::string>* pending) {
   std::vector<const sema::Regime*> in_force;
+  auto add = [&](const sema::Regime* r) {
+    if (std::find(in_force.begin(), in_force.end(), r) == in_force.end()) in_force.push_back(r);
+  };
   for (const auto& r : book.regimes) {
-    if (r.in_force_on(date) && r.applies_to.empty()) in_force.push_back(&r);
+    if (!r.in_force_on(date) || !r.applies_to.empty()) continue;
+    // In force but before its compliance date: what it superseded still governs.
+    const sema::Regime* standing = &r;
+    while (standing && !standing->enforced_on(date) && standing->compliance > date) {
+      if (pending)
+        pending->push_back(fmt::format("{} is in force but compliance is due only on {}{}",
+                                       standing->id, sema::date_text(standing->compliance),
+                                       standing->supersedes.empty()
+                                           ? ": the rules it extends apply"
+                                           : fmt::format(": {} applies", standing->supersedes)));
+      standing = book.find(standing->supersedes);
+    }
+    if (standing) add(standing);
   }
   std::set<std::string> folded;
   for (const auto* r : in_force) {
@@ -164,7 +180,7 @@ std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   if (sink.has_errors()) return nullptr;
   c->query_ = {c->request_.to.text, c->request_.hq.text, *date};
   // The same for every chip, so found once, not per row of a catalogue.
-  if (c->current_) c->leaves_ = current_regimes(*c->book_, *date);
+  if (c->current_) c->leaves_ = current_regimes(*c->book_, *date, &c->pending_);
   if (c->current_ && c->leaves_.empty()) {
     sink.warning("W0114", fmt::format("no regime was in force on {}: 'current' applies no rule, so "
                                       "its not_controlled means only that",
@@ -189,6 +205,7 @@ std::vector<report::DecisionRow> Check::decide(const Subject& s) {
         parts.push_back(decide_one(*r, s.values));
       const sema::Regime* only = leaves_.size() == 1 ? leaves_.front() : nullptr;
       auto d = leaves_.size() == 1 ? parts.front() : combine(parts);
+      d.flags.insert(d.flags.end(), pending_.begin(), pending_.end());
       d.regime = leaves_.size() == 1 ? "current (" + leaves_.front()->id + ")"
                  : leaves_.empty()   ? "current (none in force)"
                                      : "current";

@@ -64,6 +64,7 @@ class Check {
   std::vector<const sema::Regime*> regimes_;
   bool current_ = false;
   std::vector<const sema::Regime*> leaves_;  // in force on the date, for "current"
+  std::vector<std::string> pending_;          // in force, compliance not yet due
   eval::Query query_;
   std::map<const sema::Regime*, eval::CompiledRegime> compiled_;
   eval::Decision scratch_;
@@ -92,7 +93,11 @@ std::optional<int> decide_catalogue(
 
 // The leaf regimes in force on `date`: a regime that another in-force regime extends or
 // supersedes is folded into it; regimes that bind only some exporters are left out.
-std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sema::DateKey date);
+// A regime in force whose compliance date is still to come is replaced by the regime it
+// supersedes (or left out when it supersedes none); `pending`, when given, gets a line for
+// each such regime.
+std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sema::DateKey date,
+                                                 std::vector<std::string>* pending = nullptr);
 
 // The decisions of several regimes in force together as one: the most severe verdict, every
 // paragraph, note, exception and reason, a licence when any regime requires one, and the

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/app/check.hpp"
 #include "engine/app/inputs.hpp"
 #include "engine/app/lookup.hpp"
 #include "engine/base/toml_reader.hpp"
@@ -136,8 +137,10 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
            "policy", "exceptions", "missing", "excluded_by", "end_items", "flagged", "known_issue"},
           "a [[case]]");
       const sema::Regime* regime = file_regime;
-      if (auto r = rd.string("regime", false, "a regime id")) {
-        regime = book->find(*r);
+      bool current = false;  // `regime = "current"`: the regimes in force on the case's date
+      if (auto r = rd.string("regime", false, "a regime id or current")) {
+        current = *r == "current";
+        regime = current ? file_regime : book->find(*r);
         if (!regime)
           file.error("E0117", fmt::format("no regime is named '{}'", *r),
                      file.span(c.get("regime")->source()));
@@ -266,7 +269,14 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
       eval::Query q{to, hq, date};
       std::optional<eval::Decision> decided;
       try {
-        decided = eval::decide(*regime, values, q);
+        if (current) {
+          std::vector<eval::Decision> parts;
+          for (const auto* leaf : current_regimes(*book, date))
+            parts.push_back(eval::decide(*leaf, values, q));
+          decided = parts.size() == 1 ? parts.front() : combine(parts);
+        } else {
+          decided = eval::decide(*regime, values, q);
+        }
       } catch (const eval::ArithmeticOverflow& e) {
         // Bad input, not a failing expectation: E0421 at the rule expression, exit 2.
         session.sink.report(e.diagnostic(chip_node ? *chip_node->value<std::string>() : "spec"));

@@ -268,6 +268,7 @@ std::string explain_text(const DecisionRow& row, const ExplainContext& ctx) {
     std::string window =
         r.effective ? fmt::format(", effective {}", sema::date_text(r.effective)) : "";
     if (r.ends) window += fmt::format(" to {}", sema::date_text(r.ends));
+    if (r.compliance) window += fmt::format(", compliance due {}", sema::date_text(r.compliance));
     // Title and citation are optional in a draft: say only what the regime has.
     out += r.title.empty() ? head + "\n" : fmt::format("{}: {}\n", head, r.title);
     out += fmt::format("  {}[{}{}]\n", r.citation.empty() ? "" : r.citation + " ",

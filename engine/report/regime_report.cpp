@@ -37,6 +37,7 @@ Table regime_table(const std::vector<sema::Regime>& regimes) {
   Table t({{"id", "ID"},
            {"status", "Status"},
            {"effective", "Effective"},
+           {"compliance", "Compliance"},
            {"ends", "Ends"},
            {"extends", "Extends"},
            {"title", "Title"},
@@ -47,7 +48,7 @@ Table regime_table(const std::vector<sema::Regime>& regimes) {
                   s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s)};
     };
     t.add_row({cell(r.id), cell(std::string(sema::status_name(r.status))),
-               cell(sema::date_text(r.effective)), cell(sema::date_text(r.ends)), cell(r.parent),
+               cell(sema::date_text(r.effective)), cell(sema::date_text(r.compliance)), cell(sema::date_text(r.ends)), cell(r.parent),
                cell(r.title), cell(r.citation)});
   }
   return t;
@@ -61,6 +62,7 @@ nlohmann::ordered_json regime_json(const sema::Regime& regime) {
   j["citation"] = r->citation;
   j["status"] = sema::status_name(r->status);
   j["effective"] = sema::date_text(r->effective);
+  j["compliance"] = sema::date_text(r->compliance);
   j["ends"] = sema::date_text(r->ends);
   j["extends"] = r->parent;
   j["supersedes"] = r->supersedes;
@@ -111,6 +113,7 @@ std::string regime_text(const sema::Regime& regime) {
   out += fmt::format("  citation    {}\n", r->citation);
   std::string window = r->effective ? fmt::format("effective {}", sema::date_text(r->effective))
                                     : "no effective date";
+  if (r->compliance) window += fmt::format(", compliance due {}", sema::date_text(r->compliance));
   if (r->ends) window += fmt::format(", ends {}", sema::date_text(r->ends));
   out += fmt::format("  status      {} ({})\n", sema::status_name(r->status), window);
   if (!r->parent.empty()) out += fmt::format("  extends     {}\n", r->parent);

@@ -42,12 +42,12 @@ void Builder::item(const Meta& m) {
     else
       error("E0411", fmt::format("unknown status '{}'", m.value), where,
             {"status is one of in_force, superseded, rescinded, draft, reported, proposed"});
-  } else if (m.key == "effective" || m.key == "ends") {
+  } else if (m.key == "effective" || m.key == "ends" || m.key == "compliance") {
     auto d = parse_date(m.value);
     if (!d)
       error("E0410", fmt::format("'{}' is not a valid date", m.value), where);
     else
-      (m.key == "effective" ? out_.effective : out_.ends) = *d;
+      (m.key == "effective" ? out_.effective : m.key == "ends" ? out_.ends : out_.compliance) = *d;
   }
 }
 

@@ -194,6 +194,9 @@ struct Regime {
   std::string applies_to;  // set when the regime binds only some exporters (e.g. foundries)
   std::vector<std::string> notes;
   DateKey effective = 0, ends = 0;
+  // When compliance became due, where it came after the effective date: until then the
+  // rule is in force but not yet enforced, and `current` applies what it superseded.
+  DateKey compliance = 0;
   Status status = Status::draft;
   Span span;
 
@@ -211,6 +214,8 @@ struct Regime {
   // In force on `date`: an instrument with legal effect (not a draft, proposal) whose
   // window [effective, ends) contains the date.
   bool in_force_on(DateKey date) const;
+  // In force on `date` and past its compliance date: what `current` applies.
+  bool enforced_on(DateKey date) const;
   int find_param(const std::string& name) const;
   const Control* find_control(const std::string& paragraph) const;
   // Whether an exclusion aims at `paragraph` (an exclusion without targets aims at all).

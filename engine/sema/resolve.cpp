@@ -224,6 +224,14 @@ class Checker : public RegimeResolver {
                   regime->span,
                   {"add e.g. 'status in_force' or 'status draft'"}});
     }
+    if (regime->compliance && regime->compliance < regime->effective) {
+      own.report({Severity::error,
+                  "E0425",
+                  fmt::format("regime '{}' has a compliance date ({}) before its effective date ({})",
+                              id, date_text(regime->compliance), date_text(regime->effective)),
+                  regime->span,
+                  {"a compliance date is when enforcement of an effective rule begins"}});
+    }
     bool ok =
         !own.has_errors() && !inherited.has_errors() && !builder.broken() && !cyclic_.count(id);
     sink_.merge(own);  // an ancestor's own errors are reported when the ancestor is checked

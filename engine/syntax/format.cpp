@@ -9,8 +9,8 @@ namespace exctl::syntax {
 namespace {
 
 // Words that begin a clause (or a regime); any other line continues the clause above.
-constexpr std::array<std::string_view, 19> kClauseStarts = {
-    "regime",     "title",      "citation", "note",   "effective", "ends",    "status",
+constexpr std::array<std::string_view, 20> kClauseStarts = {
+    "regime",     "title",      "citation", "note",   "effective", "compliance", "ends", "status",
     "supersedes", "applies_to", "param",    "metric", "control",   "exclude", "propagate",
     "licence",    "exception",  "flag",     "drop",   "}"};
 

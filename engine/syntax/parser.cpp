@@ -245,7 +245,7 @@ const auto cite_def = (kw("cite") > string_lit) | x3::attr(std::string());
 
 const auto meta_def = ((kw_string("title") | kw_string("citation") | kw_string("note") | kw_string("applies_to")) >
                        string_lit) |
-                      ((kw_string("effective") | kw_string("ends")) > date) | (kw_string("status") > word) |
+                      ((kw_string("effective") | kw_string("compliance") | kw_string("ends")) > date) | (kw_string("status") > word) |
                       (kw_string("supersedes") > regime_id_text);
 const auto param_def = kw("param") > name > '=' > expr;
 const auto metric_def = kw("metric") > name > '=' > expr;
