@@ -292,6 +292,10 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
   };
   LicenceOutcome& lic = d.licence;
   lic.asked = !query.to.empty() || !query.hq.empty();
+  const bool domestic = query.to == sema::kControllingCountry;
+  if (domestic)
+    lic.reasons.push_back(
+        "no licence: a sale inside the United States is not an export (15 CFR 734.13)");
   // Within destination rules (and within headquarters rules) the most derived regime's rule
   // sets the policy; the two are separate requirements, so the stricter of them wins.
   std::pair<int, int> best_dest = {-1, -1}, best_hq = {-1, -1};
@@ -299,7 +303,7 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
   // Undecided rules that would outrank the decided ones, if they applied.
   std::vector<std::pair<std::pair<int, int>, sema::Policy>> undecided_dest, undecided_hq;
   for (const auto& rule : regime.licences) {
-    if (!rule.reaches(query.to, query.hq, query.date)) continue;
+    if (domestic || !rule.reaches(query.to, query.hq, query.date)) continue;
     const std::string& who = rule.headquarters ? query.hq : query.to;
     ClauseTrace t{"licence",
                   rule.targets.empty() ? "any" : fmt::format("{}", fmt::join(rule.targets, ", ")),

@@ -14,6 +14,11 @@
 
 namespace exctl::sema {
 
+// The rules are US export controls. A shipment that stays inside the United States is no
+// export, reexport or in-country transfer (15 CFR 734.13-734.16), so no licence rule reaches
+// it, whoever the buyer is.
+inline constexpr std::string_view kControllingCountry = "US";
+
 // A membership that holds on some dates only: a member on [from, until); a bound of 0
 // is open (a member since before the rules begin, or still a member).
 struct DatedMember {
