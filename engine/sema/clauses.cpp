@@ -253,7 +253,14 @@ void Builder::item(const syntax::Exception& e) {
   x.targets = strip_any(e.targets);
   x.where = destinations(e.where.groups, e.where.except_groups);
   if (const auto& h = e.where.headquarters) {
-    x.hq_test = h->join == "or" ? HqTest::either : h->join == "and" ? HqTest::both : HqTest::only;
+    x.hq_test = h->outside         ? HqTest::outside
+                : h->join == "or"  ? HqTest::either
+                : h->join == "and" ? HqTest::both
+                                   : HqTest::only;
+    if (h->outside && h->join == "or") {
+      error("E0426", "'or headquarters outside' is not a test: write 'and headquarters outside'",
+            span(e));
+    }
     x.headquarters = destinations(h->groups, h->except_groups);
   }
   if (e.condition) x.condition = condition(*e.condition);

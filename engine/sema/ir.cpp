@@ -175,6 +175,8 @@ Truth LicenceException::reaches(const std::string& to, const std::string& hq, Da
       return truth_and(destination, headquartered);
     case HqTest::only:
       return headquartered;
+    case HqTest::outside:
+      return truth_and(destination, truth_not(headquartered));
   }
   return destination;
 }

@@ -152,6 +152,8 @@ enum class HqTest {
   either,  // `to GROUPS or headquarters in GROUPS`: the destination, or the headquarters
   both,    // `to GROUPS and headquarters in GROUPS`: the destination, and the headquarters
   only,    // `to headquarters in GROUPS`: the headquarters only
+  outside,  // `to GROUPS and headquarters outside GROUPS`: the destination, for a buyer
+            // not headquartered there
 };
 
 struct LicenceException {

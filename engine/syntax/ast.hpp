@@ -114,10 +114,12 @@ struct Licence : Located {
 };
 
 // The buyer's headquarters in an exception: `or headquarters in D5, MO` (the destination
-// or the headquarters), `and headquarters in TIER1` (both), or `to headquarters in ...`
+// or the headquarters), `and headquarters in TIER1` (both), `and headquarters outside D5, MO`
+// (the destination, for a buyer not headquartered there), or `to headquarters in ...`
 // alone (join empty).
 struct HeadquartersTest {
-  std::string join;  // "or", "and", or "" (headquarters only)
+  std::string join;      // "or", "and", or "" (headquarters only)
+  bool outside = false;  // `and headquarters outside ...`: the buyer is not headquartered there
   std::vector<Name> groups;
   std::vector<Name> except_groups;
 };

@@ -1,10 +1,9 @@
 // The rule-language grammar. Every X3 rule and symbol table is in this file (see parser.hpp).
 #include "engine/syntax/parser.hpp"
 
-#include <fmt/format.h>
-
 #include <boost/fusion/include/adapt_struct.hpp>
 #include <boost/spirit/home/x3.hpp>
+#include <fmt/format.h>
 
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Number, digits, unit)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Name, text)
@@ -19,9 +18,9 @@ BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Metric, name, value)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Control, paragraph, condition, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exclude, note, targets, condition, cite)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Propagate, item, sources)
-BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Licence, targets, headquarters, groups, except_groups, shipped_to, policy,
-                          since, condition, cite)
-BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::HeadquartersTest, join, groups, except_groups)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Licence, targets, headquarters, groups, except_groups,
+                          shipped_to, policy, since, condition, cite)
+BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::HeadquartersTest, join, outside, groups, except_groups)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::ExceptionWhere, groups, except_groups, headquarters)
 BOOST_FUSION_ADAPT_STRUCT(exctl::syntax::Exception, name, targets, where, condition, limit, per,
                           since, until, cite)
@@ -43,7 +42,8 @@ Iterator skip_blank(Iterator it, Iterator end) {
     if (std::isspace(static_cast<unsigned char>(*it))) {
       ++it;
     } else if (*it == '#' || (*it == '/' && it + 1 != end && it[1] == '/')) {
-      while (it != end && *it != '\n') ++it;
+      while (it != end && *it != '\n')
+        ++it;
     } else {
       break;
     }
@@ -54,12 +54,14 @@ Iterator skip_blank(Iterator it, Iterator end) {
 // Records the byte span of every Located node a rule produces.
 struct annotate {
   template <typename T, typename Context>
-  void on_success(const Iterator& first, const Iterator& last, T& node, const Context& context) const {
+  void on_success(const Iterator& first, const Iterator& last, T& node,
+                  const Context& context) const {
     if constexpr (std::is_base_of_v<Located, T>) {
       const Iterator& start = x3::get<start_tag>(context).get();
       node.begin = static_cast<uint32_t>(skip_blank(first, last) - start);
       Iterator end = last;  // X3 also consumes the blanks after a node
-      while (end != first && std::isspace(static_cast<unsigned char>(end[-1]))) --end;
+      while (end != first && std::isspace(static_cast<unsigned char>(end[-1])))
+        --end;
       node.end = static_cast<uint32_t>(end - start);
     }
   }
@@ -78,8 +80,8 @@ auto kw_string(const T& word) {
 // Unit spellings a literal may carry; sema gives them meaning.
 struct UnitSymbols : x3::symbols<std::string> {
   UnitSymbols() {
-    for (const char* u : {"GB/s/mm2", "GB/s/mm²", "GB/s", "TB/s", "MB/s", "Gbyte/s", "GB", "TB", "MB", "mm2", "mm²",
-                          "/mm2", "/mm²", "kW", "W", "billion", "million"}) {
+    for (const char* u : {"GB/s/mm2", "GB/s/mm²", "GB/s", "TB/s", "MB/s", "Gbyte/s", "GB", "TB",
+                          "MB", "mm2", "mm²", "/mm2", "/mm²", "kW", "W", "billion", "million"}) {
       add(u, u);
     }
   }
@@ -181,7 +183,9 @@ x3::rule<exception_class, Exception> const exception = "a licence exception";
 x3::rule<drop_class, Drop> const drop = "a drop";
 x3::rule<flag_class, Flag> const flag = "a flag";
 x3::rule<struct item_class, Item> const item = "a clause";
-x3::rule<struct close_class> const close = "a clause (title, status, param, metric, control, exclude, licence, exception, flag, ...) or '}'";
+x3::rule<struct close_class> const close =
+    "a clause (title, status, param, metric, control, exclude, licence, exception, flag, ...) or "
+    "'}'";
 x3::rule<regime_class, Regime> const regime = "a regime";
 x3::rule<struct file_class, RuleFile> const file = "'regime'";
 
@@ -206,8 +210,9 @@ const auto keyword = kw("or") | kw("and") | kw("not") | kw("confirmed") | kw("cl
 
 const auto string_lit_def =
     x3::lexeme['"' > *(('\\' > x3::char_) | (x3::char_ - '"' - '\\' - x3::eol)) > '"'];
-const auto date_def = x3::raw[x3::lexeme[x3::repeat(4)[x3::digit] >> '-' >> x3::repeat(2)[x3::digit] >> '-' >>
-                                         x3::repeat(2)[x3::digit] >> !idchar]];
+const auto date_def =
+    x3::raw[x3::lexeme[x3::repeat(4)[x3::digit] >> '-' >> x3::repeat(2)[x3::digit] >> '-' >>
+                       x3::repeat(2)[x3::digit] >> !idchar]];
 const auto word_def = x3::raw[x3::lexeme[(x3::alpha | x3::char_('_')) >> *idchar]];
 const auto regime_id_text_def = x3::raw[x3::lexeme[x3::alnum >> *(x3::alnum | x3::char_("-_."))]];
 const auto name_def = !keyword >> word;
@@ -215,7 +220,8 @@ const auto regime_name_def = regime_id_text;
 
 const auto digits = x3::lexeme[+x3::digit >> *('_' >> +x3::digit) >> -('.' >> +x3::digit) >>
                                -(x3::char_("eE") >> -x3::char_("+-") >> +x3::digit)];
-const auto number_def = x3::raw[digits] >> ((x3::lexeme[units >> !idchar]) | x3::attr(std::string()));
+const auto number_def = x3::raw[digits] >>
+                        ((x3::lexeme[units >> !idchar]) | x3::attr(std::string()));
 const auto bool_lit_def = (kw("true") >> x3::attr(true)) | (kw("false") >> x3::attr(false));
 
 const auto quoted_name_def = x3::eps >> string_lit;
@@ -238,27 +244,35 @@ const auto expr_def = conjunction >> *or_operation;
 // A standalone expression; several, separated by ',', on the command line only.
 const auto conditions_def = expr % ',';
 
-const auto targets_def = for_kw > ((kw("any") >> x3::attr(std::vector<std::string>{"*"})) | (string_lit % ','));
+const auto targets_def = for_kw > ((kw("any") >> x3::attr(std::vector<std::string>{"*"})) |
+                                   (string_lit % ','));
 const auto group_list_def = -(kw("groups") | kw("group")) >> (name % ',');
 const auto except_list_def = (kw("except") > group_list) | x3::attr(std::vector<Name>());
 const auto cite_def = (kw("cite") > string_lit) | x3::attr(std::string());
 
-const auto meta_def = ((kw_string("title") | kw_string("citation") | kw_string("note") | kw_string("applies_to")) >
-                       string_lit) |
-                      ((kw_string("effective") | kw_string("compliance") | kw_string("ends")) > date) | (kw_string("status") > word) |
-                      (kw_string("supersedes") > regime_id_text);
+const auto meta_def =
+    ((kw_string("title") | kw_string("citation") | kw_string("note") | kw_string("applies_to")) >
+     string_lit) |
+    ((kw_string("effective") | kw_string("compliance") | kw_string("ends")) > date) |
+    (kw_string("status") > word) | (kw_string("supersedes") > regime_id_text);
 const auto param_def = kw("param") > name > '=' > expr;
 const auto metric_def = kw("metric") > name > '=' > expr;
 const auto control_def = kw("control") > string_lit > when_kw > expr > cite;
-const auto exclude_def = kw("exclude") > string_lit > from_kw > (string_lit % ',') > when_kw > expr > cite;
+const auto exclude_def = kw("exclude") > string_lit > from_kw > (string_lit % ',') > when_kw > expr
+                         > cite;
 const auto propagate_def = kw("propagate") > string_lit > from_kw > (string_lit % ',');
-const auto licence_def = kw("licence") > targets > to_kw > x3::matches[kw("headquarters") > in_kw] > group_list >
-                         except_list > ((kw("shipped") > to_kw > group_list) | x3::attr(std::vector<Name>())) > ((kw("policy") > word) | x3::attr(std::string())) >
-                         ((kw("since") > date) | x3::attr(std::string())) > -(kw("when") > expr) > cite;
-const auto hq_join_def =
-    (kw_string("or") | kw_string("and")) > headquarters_kw > in_kw > group_list > except_list;
-const auto hq_only_def = x3::attr(std::string()) >> kw("headquarters") > in_kw > group_list
+const auto licence_def = kw("licence") > targets > to_kw > x3::matches[kw("headquarters") > in_kw] >
+                         group_list > except_list >
+                         ((kw("shipped") > to_kw > group_list) | x3::attr(std::vector<Name>())) >
+                         ((kw("policy") > word) | x3::attr(std::string())) >
+                         ((kw("since") > date) | x3::attr(std::string())) >
+                         -(kw("when") > expr) > cite;
+const auto hq_join_def = (kw_string("or") | kw_string("and")) > headquarters_kw >
+                         ((in_kw >> x3::attr(false)) |
+                          (kw("outside") >> x3::attr(true))) > group_list
                          > except_list;
+const auto hq_only_def = x3::attr(std::string()) >> x3::attr(false) >> kw("headquarters") > in_kw
+                         > group_list > except_list;
 const auto where_hq_only_def = x3::attr(std::vector<Name>()) >>
                                x3::attr(std::vector<Name>()) >> hq_only;
 const auto where_groups_def = group_list >> except_list >> -hq_join;
@@ -271,7 +285,8 @@ const auto exception_def = kw("exception") > name > targets >
                            ((kw("until") > date) | x3::attr(std::string())) > cite;
 const auto drop_def = kw("drop") > string_lit;
 const auto flag_def = kw("flag") > string_lit > when_kw > expr;
-const auto item_def = meta | param | metric | control | exclude | propagate | licence | exception | flag | drop;
+const auto item_def =
+    meta | param | metric | control | exclude | propagate | licence | exception | flag | drop;
 const auto close_def = x3::lit('}');
 const auto regime_def = kw("regime") > regime_name > -(kw("extends") > regime_name) > '{' >
                         *(item >> *x3::lit(';')) > close;
@@ -311,7 +326,8 @@ std::optional<uint32_t> first_too_deep(const std::string& text) {
       for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i)
         if (text[i] == '\\') ++i;
     } else if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
-      while (i < text.size() && text[i] != '\n') ++i;
+      while (i < text.size() && text[i] != '\n')
+        ++i;
     } else if (c == '(') {
       if (++parens + nots > kMaxNesting) return static_cast<uint32_t>(i);
       continue;
@@ -319,7 +335,8 @@ std::optional<uint32_t> first_too_deep(const std::string& text) {
       parens = std::max(0, parens - 1);
     } else if (is_word(c)) {
       size_t end = i;
-      while (end < text.size() && is_word(text[end])) ++end;
+      while (end < text.size() && is_word(text[end]))
+        ++end;
       bool is_not = text.compare(i, end - i, "not") == 0;
       if (is_not && parens + ++nots > kMaxNesting) return static_cast<uint32_t>(i);
       i = end - 1;
@@ -389,9 +406,10 @@ std::optional<RuleFile> parse(const SourcePtr& file, DiagnosticSink& sink) {
   using grammar::Iterator;
   const std::string& text = file->text();
   if (auto at = first_too_deep(text)) {
-    sink.error("E0301",
-               fmt::format("syntax error: parentheses and 'not' nested more than {} deep", kMaxNesting),
-               Span{file, *at, *at + 1});
+    sink.error(
+        "E0301",
+        fmt::format("syntax error: parentheses and 'not' nested more than {} deep", kMaxNesting),
+        Span{file, *at, *at + 1});
     return std::nullopt;
   }
   Iterator start = text.begin(), first = text.begin(), last = text.end();

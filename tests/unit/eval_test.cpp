@@ -579,6 +579,15 @@ TEST_CASE("a licence rule with 'since' applies from that date") {
   CHECK(decide(r, a100, "CN", "", "2022-12-01").licence.required == std::optional<bool>(true));
 }
 
+TEST_CASE("ACA needs a buyer headquartered outside D:5 and Macau; without --hq it is not confirmed") {
+  const sema::Regime& r = shipped().get("us-2023-10");
+  const Spec gaming = {{"tpp", "4800"}, {"performance_density", "1 /mm2"}, {"datacenter", "false"}};
+  CHECK(exception_names(decide(r, gaming, "SA", "CN", "2024-06-01")) == Strings{"NAC"});
+  CHECK(exception_names(decide(r, gaming, "SA", "MO", "2024-06-01")) == Strings{"NAC"});
+  CHECK(exception_names(decide(r, gaming, "SA", "SA", "2024-06-01")) == Strings{"ACA"});
+  CHECK(exception_names(decide(r, gaming, "SA", "", "2024-06-01")).empty());
+}
+
 TEST_CASE("licence exceptions: where, when, and the dates they were available") {
   const sema::Regime& r = shipped().get("us-2023-10");
   const Spec gaming = {{"tpp", "4800"}, {"performance_density", "1 /mm2"}, {"datacenter", "false"}};
@@ -606,7 +615,8 @@ TEST_CASE("licence exceptions: where, when, and the dates they were available") 
       {"no licence required: no exception", gaming, "DE", "2024-06-01", {}},
   }));
   INFO(c.name);
-  Decision d = decide(r, c.spec, c.to, "", c.on);
+  // A local buyer: ACA needs one headquartered outside D:5 and Macau (below).
+  Decision d = decide(r, c.spec, c.to, c.to, c.on);
   REQUIRE(d.licence.required.has_value());
   CHECK(exception_names(d) == c.exceptions);
 }
