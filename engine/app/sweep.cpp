@@ -14,6 +14,7 @@ namespace exctl::app {
 namespace {
 
 constexpr size_t kMaxSteps = 100'000;
+constexpr int64_t kMaxCells = kMaxSteps + 1;  // the values of one axis of kMaxSteps steps
 
 // "1.4TB/s", "1.4 TB/s", "4800": a number and an optional unit.
 std::optional<std::pair<Rational, sema::Dim>> quantity(std::string_view text) {
@@ -154,6 +155,22 @@ std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& re
   if (result.axes.size() == 2 && result.axes[0].param == result.axes[1].param) {
     sink.error("E0605", fmt::format("--param {} is given twice", result.axes[0].param));
     return std::nullopt;
+  }
+  // A grid is decided cell by cell: bounded as one axis is, or two fine axes never end.
+  if (result.axes.size() == 2) {
+    int64_t a = result.axes[0].count(), b = result.axes[1].count();
+    if (a * b > kMaxCells) {
+      const std::string& text = request.params[1];
+      auto file = std::make_shared<SourceFile>("--param", text);
+      sink.report({Severity::error,
+                   "E0604",
+                   fmt::format("the grid has {} cells ({} x {}), more than {}; give larger steps",
+                               a * b, a, b, kMaxCells),
+                   Span{file, 0, static_cast<uint32_t>(std::max<size_t>(text.size(), 1))},
+                   {fmt::format("a grid may have as many cells as one --param has values: {}",
+                                kMaxCells)}});
+      return std::nullopt;
+    }
   }
 
   std::vector<eval::FieldValues> values;

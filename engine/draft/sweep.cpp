@@ -107,6 +107,11 @@ std::vector<Rational> Axis::values() const {
   return out;
 }
 
+int64_t Axis::count() const {
+  Rational n = (to - from) / step;
+  return n.num() / n.den() + 1;  // both non-negative: division floors
+}
+
 Caught caught(const eval::Decision& d, const eval::Query& q) {
   if (!q.to.empty() || !q.hq.empty()) {
     if (!d.licence.required) return Caught::unknown;
