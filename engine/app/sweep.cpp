@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -118,12 +119,17 @@ std::optional<draft::Axis> parse_axis(const sema::Regime& regime, const std::str
     axis.step = *values[2];
     if (axis.step <= Rational(0))
       return fail("E0604", "the step must be above zero", offset(step), offset(step) + step.size());
-  } else {
-    axis.step = axis.to == axis.from ? Rational(1) : (axis.to - axis.from) / Rational(10);
   }
-  if ((axis.to - axis.from) / axis.step > Rational(static_cast<int64_t>(kMaxSteps)))
-    return fail("E0604", fmt::format("more than {} steps; give a larger step", kMaxSteps), eq + 1,
-                text.size());
+  try {
+    if (!values[2])
+      axis.step = axis.to == axis.from ? Rational(1) : (axis.to - axis.from) / Rational(10);
+    if ((axis.to - axis.from) / axis.step > Rational(static_cast<int64_t>(kMaxSteps)))
+      return fail("E0604", fmt::format("more than {} steps; give a larger step", kMaxSteps), eq + 1,
+                  text.size());
+  } catch (const std::overflow_error&) {
+    return fail("E0608", "the number of steps is past exact arithmetic's range", eq + 1,
+                text.size(), {"give a range of smaller values or a coarser step"});
+  }
   return axis;
 }
 
@@ -214,6 +220,20 @@ std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& re
     }
   } catch (const eval::ArithmeticOverflow& e) {
     sink.report(e.diagnostic("a chip of the sweep"));
+    return std::nullopt;
+  } catch (const std::overflow_error&) {
+    // A value between two of the range (a step, a midpoint) needs more than 64 bits.
+    Span at;
+    if (request.params.size() == 1) {  // with two, either may be the cause
+      auto file = std::make_shared<SourceFile>("--param", request.params[0]);
+      at = Span{file, 0, static_cast<uint32_t>(std::max<size_t>(request.params[0].size(), 1))};
+    }
+    sink.report({Severity::error,
+                 "E0608",
+                 "the swept values are past exact arithmetic's range",
+                 at,
+                 {"exact values keep numerators and denominators within 64 bits (about 9.2e18); "
+                  "give a range of smaller values or a coarser step"}});
     return std::nullopt;
   }
   return result;
