@@ -92,6 +92,15 @@ std::optional<DraftMetric> parse_metric(const std::string& text, DiagnosticSink&
   return DraftMetric{text, checked->dim, std::move(*checked)};
 }
 
+// A regime id as the rule grammar reads one: a letter or digit, then letters, digits,
+// '-', '_' or '.'.
+bool regime_id_syntax(std::string_view id) {
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  return !id.empty() && alnum(id.front()) && std::all_of(id.begin(), id.end(), [&](char c) {
+    return alnum(c) || c == '-' || c == '_' || c == '.';
+  });
+}
+
 // A name for a parameter of the metric: "memory_bandwidth_threshold", or "threshold".
 std::string param_name(const std::string& metric, const std::string& fallback) {
   bool identifier = !metric.empty() && std::all_of(metric.begin(), metric.end(), [](char c) {
@@ -160,6 +169,32 @@ std::optional<DraftResult> draft_threshold(Session& session, const DraftRequest&
       return std::nullopt;
     }
     result.base = leaves.front();
+  }
+  if (request.id.given) {
+    const std::string& id = request.id.text;
+    auto n = static_cast<uint32_t>(id.size());
+    if (id.empty())
+      sink.error("E0609",
+                 "--id is empty; give the draft regime an id such as draft-h20-cap, or leave "
+                 "--id out");
+    else if (!regime_id_syntax(id))
+      argument_error(sink, "E0609",
+                     "not a regime id: letters, digits, '-', '_' and '.', from a letter or digit",
+                     "--id", id, 0, n);
+    else if (book.find(id))
+      argument_error(sink, "E0609", fmt::format("the rules already define a regime '{}'", id),
+                     "--id", id, 0, n);
+  }
+  for (const auto& list : request.to) {
+    for (const auto& [item, at] : split_commas(list)) {
+      if (!trim(item).empty()) continue;
+      if (list.empty())
+        sink.error("E0113", "--to is empty; give country codes or groups such as CN, D5");
+      else
+        argument_error(sink, "E0113", "an empty entry; give country codes or groups such as CN",
+                       "--to", list, at, at);
+      break;
+    }
   }
   for (const auto& cc : split_all(request.to)) {
     if (!book.groups.expand(cc))
@@ -261,7 +296,7 @@ std::optional<DraftResult> draft_threshold(Session& session, const DraftRequest&
     }
   }
   if (!condition.empty()) {
-    std::string id = request.id.empty() ? "draft-" + slug(first_metric) : request.id;
+    std::string id = request.id.given ? request.id.text : "draft-" + slug(first_metric);
     std::string licence;
     auto to = split_all(request.to);
     if (!to.empty()) {
