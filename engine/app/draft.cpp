@@ -10,6 +10,7 @@
 #include "engine/app/catalogue.hpp"
 #include "engine/app/lookup.hpp"
 #include "engine/base/text.hpp"
+#include "engine/draft/diff.hpp"
 #include "engine/sema/thresholds.hpp"
 #include "engine/syntax/parser.hpp"
 #include "rules/builtin_rules.hpp"
@@ -89,7 +90,10 @@ std::optional<DraftMetric> parse_metric(const std::string& text, DiagnosticSink&
   auto checked =
       sema::check_field_expression(*expr, file, "E0606", sink, sema::FieldExpressionKind::quantity);
   if (!checked) return std::nullopt;
-  return DraftMetric{text, checked->dim, std::move(*checked)};
+  // The rule gets the expression on one line: a comment or a newline in it would swallow
+  // or split the clause it is written into.
+  return DraftMetric{draft::clause_text(Span{file, 0, static_cast<uint32_t>(text.size())}),
+                     checked->dim, std::move(*checked)};
 }
 
 // A regime id as the rule grammar reads one: a letter or digit, then letters, digits,
@@ -230,8 +234,13 @@ std::optional<DraftResult> draft_threshold(Session& session, const DraftRequest&
 
   // The metrics and each chip's value of each.
   auto texts = request.metrics.empty() ? default_metrics(book) : request.metrics;
-  for (const auto& t : texts)
-    if (auto m = parse_metric(t, sink)) result.metrics.push_back(std::move(*m));
+  std::set<std::string> metric_texts;
+  for (const auto& t : texts) {
+    auto m = parse_metric(t, sink);
+    // A metric given twice is one metric: paired with itself it would name one
+    // parameter twice.
+    if (m && metric_texts.insert(m->text).second) result.metrics.push_back(std::move(*m));
+  }
   if (sink.has_errors()) return std::nullopt;
   for (const auto& m : result.metrics) {
     draft::MetricValues mv{m.text, dim_name(m.dim), {}};

@@ -29,7 +29,7 @@ struct DraftRequest {
 };
 
 struct DraftMetric {
-  std::string text;  // as written, or the catalogue's name
+  std::string text;  // as written on one line, comments dropped: it goes into the rule
   Dim dim;
   sema::FieldCondition expression;
 };
