@@ -19,10 +19,15 @@ int run_diff(Context& ctx, const DiffOptions& opt) {
   auto result = app::diff_regimes(ctx.session, opt.request);
   if (!result) return ctx.finish();
   const auto& req = result->check->request();
-  report::DiffView view{
-      result->before->id, result->after->id, sema::date_text(result->check->date()),
-      req.to.text,        req.hq.text,       {},
-      result->counts,     &result->rules,    !opt.request.rules_only};
+  report::DiffView view{result->before->id,
+                        result->after->id,
+                        sema::date_text(result->check->date()),
+                        req.to.text,
+                        req.hq.text,
+                        {},
+                        result->counts,
+                        opt.request.outcomes_only ? nullptr : &result->rules,
+                        !opt.request.rules_only};
   for (const auto& c : result->changed)
     view.chips.push_back({c.id, c.name, &c.diff});
   switch (ctx.format) {

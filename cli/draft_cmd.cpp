@@ -49,9 +49,10 @@ void register_draft(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_option("--to", r->to, "Destinations of the draft's licence rule: countries or groups");
   auto* date = cmd->add_option("--date", r->date.text, "The date (default: today)");
   cmd->add_option("--emit", r->emit, "Write the draft regime to FILE.rules");
-  cmd->add_option("--id", r->id, "The draft regime's id (default: draft-<metric>)");
-  cmd->callback([&ctx, &exit_code, r, date] {
+  auto* id = cmd->add_option("--id", r->id.text, "The draft regime's id (default: draft-<metric>)");
+  cmd->callback([&ctx, &exit_code, r, date, id] {
     r->date.given = date->count() > 0;
+    r->id.given = id->count() > 0;
     exit_code = ctx.prepare() ? run_draft(ctx, *r) : ctx.finish();
   });
 }

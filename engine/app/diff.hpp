@@ -32,7 +32,7 @@ struct DiffResult {
   std::unique_ptr<Check> check;  // owns the rule book the regimes live in
   const sema::Regime* before = nullptr;
   const sema::Regime* after = nullptr;
-  std::vector<draft::RuleChange> rules;
+  std::vector<draft::RuleChange> rules;  // empty with --outcomes-only
   std::vector<ChipDiff> changed;  // chips whose outcome differs, in database order
   std::array<int, 6> counts{};    // by draft::OutcomeChange, unchanged included
   bool any() const { return !rules.empty() || !changed.empty(); }

@@ -10,6 +10,7 @@
 #include "engine/app/catalogue.hpp"
 #include "engine/app/lookup.hpp"
 #include "engine/base/text.hpp"
+#include "engine/draft/diff.hpp"
 #include "engine/sema/thresholds.hpp"
 #include "engine/syntax/parser.hpp"
 #include "rules/builtin_rules.hpp"
@@ -89,7 +90,19 @@ std::optional<DraftMetric> parse_metric(const std::string& text, DiagnosticSink&
   auto checked =
       sema::check_field_expression(*expr, file, "E0606", sink, sema::FieldExpressionKind::quantity);
   if (!checked) return std::nullopt;
-  return DraftMetric{text, checked->dim, std::move(*checked)};
+  // The rule gets the expression on one line: a comment or a newline in it would swallow
+  // or split the clause it is written into.
+  return DraftMetric{draft::clause_text(Span{file, 0, static_cast<uint32_t>(text.size())}),
+                     checked->dim, std::move(*checked)};
+}
+
+// A regime id as the rule grammar reads one: a letter or digit, then letters, digits,
+// '-', '_' or '.'.
+bool regime_id_syntax(std::string_view id) {
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  return !id.empty() && alnum(id.front()) && std::all_of(id.begin(), id.end(), [&](char c) {
+    return alnum(c) || c == '-' || c == '_' || c == '.';
+  });
 }
 
 // A name for a parameter of the metric: "memory_bandwidth_threshold", or "threshold".
@@ -161,6 +174,32 @@ std::optional<DraftResult> draft_threshold(Session& session, const DraftRequest&
     }
     result.base = leaves.front();
   }
+  if (request.id.given) {
+    const std::string& id = request.id.text;
+    auto n = static_cast<uint32_t>(id.size());
+    if (id.empty())
+      sink.error("E0609",
+                 "--id is empty; give the draft regime an id such as draft-h20-cap, or leave "
+                 "--id out");
+    else if (!regime_id_syntax(id))
+      argument_error(sink, "E0609",
+                     "not a regime id: letters, digits, '-', '_' and '.', from a letter or digit",
+                     "--id", id, 0, n);
+    else if (book.find(id))
+      argument_error(sink, "E0609", fmt::format("the rules already define a regime '{}'", id),
+                     "--id", id, 0, n);
+  }
+  for (const auto& list : request.to) {
+    for (const auto& [item, at] : split_commas(list)) {
+      if (!trim(item).empty()) continue;
+      if (list.empty())
+        sink.error("E0113", "--to is empty; give country codes or groups such as CN, D5");
+      else
+        argument_error(sink, "E0113", "an empty entry; give country codes or groups such as CN",
+                       "--to", list, at, at);
+      break;
+    }
+  }
   for (const auto& cc : split_all(request.to)) {
     if (!book.groups.expand(cc))
       sink.error("E0113",
@@ -195,8 +234,13 @@ std::optional<DraftResult> draft_threshold(Session& session, const DraftRequest&
 
   // The metrics and each chip's value of each.
   auto texts = request.metrics.empty() ? default_metrics(book) : request.metrics;
-  for (const auto& t : texts)
-    if (auto m = parse_metric(t, sink)) result.metrics.push_back(std::move(*m));
+  std::set<std::string> metric_texts;
+  for (const auto& t : texts) {
+    auto m = parse_metric(t, sink);
+    // A metric given twice is one metric: paired with itself it would name one
+    // parameter twice.
+    if (m && metric_texts.insert(m->text).second) result.metrics.push_back(std::move(*m));
+  }
   if (sink.has_errors()) return std::nullopt;
   for (const auto& m : result.metrics) {
     draft::MetricValues mv{m.text, dim_name(m.dim), {}};
@@ -261,7 +305,7 @@ std::optional<DraftResult> draft_threshold(Session& session, const DraftRequest&
     }
   }
   if (!condition.empty()) {
-    std::string id = request.id.empty() ? "draft-" + slug(first_metric) : request.id;
+    std::string id = request.id.given ? request.id.text : "draft-" + slug(first_metric);
     std::string licence;
     auto to = split_all(request.to);
     if (!to.empty()) {

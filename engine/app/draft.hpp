@@ -25,11 +25,11 @@ struct DraftRequest {
   std::vector<std::string> to;  // countries or groups the draft's licence rule names
   Given date;
   std::string emit;  // a rule file to write
-  std::string id;    // the draft regime's id (default: draft-<metric>)
+  Given id;          // the draft regime's id (default: draft-<metric>)
 };
 
 struct DraftMetric {
-  std::string text;  // as written, or the catalogue's name
+  std::string text;  // as written on one line, comments dropped: it goes into the rule
   Dim dim;
   sema::FieldCondition expression;
 };
@@ -47,9 +47,10 @@ struct DraftResult {
   std::string emitted;  // the path written, when --emit
 };
 
-// E0606 (a bad --metric), E0607 (an empty set, a chip in both), E0113 (an unknown --to),
-// E0114 (an unknown --base), E0110 (--emit cannot be written), W0601 (the rule written
-// does not separate the sets exactly).
+// E0606 (a bad --metric), E0607 (an empty set, a chip in both), E0113 (an unknown or
+// empty --to), E0114 (an unknown --base), E0609 (an --id that is no regime id, or one the
+// rules already define), E0110 (--emit cannot be written), W0601 (the rule written does
+// not separate the sets exactly).
 std::optional<DraftResult> draft_threshold(Session& session, const DraftRequest& request);
 
 }  // namespace exctl::app

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -14,6 +15,7 @@ namespace exctl::app {
 namespace {
 
 constexpr size_t kMaxSteps = 100'000;
+constexpr int64_t kMaxCells = kMaxSteps + 1;  // the values of one axis of kMaxSteps steps
 
 // "1.4TB/s", "1.4 TB/s", "4800": a number and an optional unit.
 std::optional<std::pair<Rational, sema::Dim>> quantity(std::string_view text) {
@@ -117,12 +119,17 @@ std::optional<draft::Axis> parse_axis(const sema::Regime& regime, const std::str
     axis.step = *values[2];
     if (axis.step <= Rational(0))
       return fail("E0604", "the step must be above zero", offset(step), offset(step) + step.size());
-  } else {
-    axis.step = axis.to == axis.from ? Rational(1) : (axis.to - axis.from) / Rational(10);
   }
-  if ((axis.to - axis.from) / axis.step > Rational(static_cast<int64_t>(kMaxSteps)))
-    return fail("E0604", fmt::format("more than {} steps; give a larger step", kMaxSteps), eq + 1,
-                text.size());
+  try {
+    if (!values[2])
+      axis.step = axis.to == axis.from ? Rational(1) : (axis.to - axis.from) / Rational(10);
+    if ((axis.to - axis.from) / axis.step > Rational(static_cast<int64_t>(kMaxSteps)))
+      return fail("E0604", fmt::format("more than {} steps; give a larger step", kMaxSteps), eq + 1,
+                  text.size());
+  } catch (const std::overflow_error&) {
+    return fail("E0608", "the number of steps is past exact arithmetic's range", eq + 1,
+                text.size(), {"give a range of smaller values or a coarser step"});
+  }
   return axis;
 }
 
@@ -154,6 +161,22 @@ std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& re
   if (result.axes.size() == 2 && result.axes[0].param == result.axes[1].param) {
     sink.error("E0605", fmt::format("--param {} is given twice", result.axes[0].param));
     return std::nullopt;
+  }
+  // A grid is decided cell by cell: bounded as one axis is, or two fine axes never end.
+  if (result.axes.size() == 2) {
+    int64_t a = result.axes[0].count(), b = result.axes[1].count();
+    if (a * b > kMaxCells) {
+      const std::string& text = request.params[1];
+      auto file = std::make_shared<SourceFile>("--param", text);
+      sink.report({Severity::error,
+                   "E0604",
+                   fmt::format("the grid has {} cells ({} x {}), more than {}; give larger steps",
+                               a * b, a, b, kMaxCells),
+                   Span{file, 0, static_cast<uint32_t>(std::max<size_t>(text.size(), 1))},
+                   {fmt::format("a grid may have as many cells as one --param has values: {}",
+                                kMaxCells)}});
+      return std::nullopt;
+    }
   }
 
   std::vector<eval::FieldValues> values;
@@ -197,6 +220,20 @@ std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& re
     }
   } catch (const eval::ArithmeticOverflow& e) {
     sink.report(e.diagnostic("a chip of the sweep"));
+    return std::nullopt;
+  } catch (const std::overflow_error&) {
+    // A value between two of the range (a step, a midpoint) needs more than 64 bits.
+    Span at;
+    if (request.params.size() == 1) {  // with two, either may be the cause
+      auto file = std::make_shared<SourceFile>("--param", request.params[0]);
+      at = Span{file, 0, static_cast<uint32_t>(std::max<size_t>(request.params[0].size(), 1))};
+    }
+    sink.report({Severity::error,
+                 "E0608",
+                 "the swept values are past exact arithmetic's range",
+                 at,
+                 {"exact values keep numerators and denominators within 64 bits (about 9.2e18); "
+                  "give a range of smaller values or a coarser step"}});
     return std::nullopt;
   }
   return result;

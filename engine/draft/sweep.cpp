@@ -14,6 +14,11 @@
 namespace exctl::draft {
 namespace {
 
+// Halfway between a <= b, without a + b, which can pass 64 bits where both are in range.
+Rational middle(const Rational& a, const Rational& b) {
+  return a + (b - a) / Rational(2);
+}
+
 // Chips laid out as columns once, for the compiled form's decide_all.
 struct Columns {
   std::vector<uint32_t> known, truth;
@@ -101,10 +106,16 @@ class Variants {
 }  // namespace
 
 std::vector<Rational> Axis::values() const {
+  // from + k * step never passes `to`: adding the step to the last value could overflow.
   std::vector<Rational> out;
-  for (Rational v = from; v <= to; v = v + step)
-    out.push_back(v);
+  for (int64_t k = 0, n = count(); k < n; ++k)
+    out.push_back(from + Rational(k) * step);
   return out;
+}
+
+int64_t Axis::count() const {
+  Rational n = (to - from) / step;
+  return n.num() / n.den() + 1;  // both non-negative: division floors
 }
 
 Caught caught(const eval::Decision& d, const eval::Query& q) {
@@ -228,7 +239,7 @@ std::optional<std::vector<ChipBreakpoints>> breakpoints(const sema::Regime& regi
         if (a.o != b.o) exact = false;
         return true;
       }
-      Rational m = (a.x + b.x) / Rational(2);
+      Rational m = middle(a.x, b.x);
       auto o = outcome(v, m);
       if (!o) return false;
       Sample s{m, *o, false};
@@ -241,7 +252,7 @@ std::optional<std::vector<ChipBreakpoints>> breakpoints(const sema::Regime& regi
       if (!o) return std::nullopt;
       Sample here{points[i], *o, true};
       if (i > 0) {
-        Rational m = (points[i - 1] + points[i]) / Rational(2);
+        Rational m = middle(points[i - 1], points[i]);
         auto om = outcome(v, m);
         if (!om) return std::nullopt;
         Sample mid{m, *om, false};
@@ -268,7 +279,7 @@ std::optional<std::vector<ChipBreakpoints>> breakpoints(const sema::Regime& regi
         piece.hi = a.x, piece.hi_closed = true;
         next.lo = a.x, next.lo_closed = false;
       } else {  // between two samples of a bisection: the middle, to within the resolution
-        Rational m = (a.x + b.x) / Rational(2);
+        Rational m = middle(a.x, b.x);
         piece.hi = m, piece.hi_closed = false;
         next.lo = m, next.lo_closed = true;
         exact = false;

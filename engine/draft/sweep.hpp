@@ -19,6 +19,8 @@ struct Axis {
   sema::Dim dim;
   Rational from, to, step;
   std::vector<Rational> values() const;
+  // How many values: floor((to - from) / step) + 1.
+  int64_t count() const;
 };
 
 // What a sweep counts for a chip: whether it is controlled or, when the query names a

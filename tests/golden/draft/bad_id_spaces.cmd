@@ -1,0 +1,1 @@
+draft --catch H20 --spare L20 --metric memory_bandwidth --date 2025-06-30 --id 'bad id with spaces'
