@@ -278,10 +278,9 @@ std::optional<std::vector<ChipBreakpoints>> breakpoints(const sema::Regime& regi
       } else if (a.point) {  // held at a only
         piece.hi = a.x, piece.hi_closed = true;
         next.lo = a.x, next.lo_closed = false;
-      } else {  // between two samples of a bisection: the middle, to within the resolution
-        Rational m = middle(a.x, b.x);
-        piece.hi = m, piece.hi_closed = false;
-        next.lo = m, next.lo_closed = true;
+      } else {  // between two samples of a bisection: somewhere in (a, b), which is left out
+        piece.hi = a.x, piece.hi_closed = true;
+        next.lo = b.x, next.lo_closed = true;
         exact = false;
       }
       bp.pieces.push_back(piece);

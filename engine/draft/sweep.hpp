@@ -50,7 +50,9 @@ struct Piece {
 
 struct ChipBreakpoints {
   size_t chip = 0;
-  std::vector<Piece> pieces;  // over [axis.from, axis.to], ascending; one piece: no change
+  // Over [axis.from, axis.to], ascending; one piece: no change. A change found by bisection
+  // lies strictly between two pieces, in a gap no wider than `resolution`.
+  std::vector<Piece> pieces;
   // True when every change is at a value read off the chip (the parameter is compared with
   // a quantity as written); false when one was found by exact bisection, to within
   // `resolution` (the parameter enters through an expression, or the quantity).

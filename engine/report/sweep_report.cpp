@@ -8,8 +8,18 @@
 namespace exctl::report {
 namespace {
 
+// A parameter value as exactly as it is: every decimal up to eight, so that a breakpoint or
+// a step never reads as a rounder number than it is ("1,183.9997", not "1,184"); past eight,
+// rounded and marked "~".
 std::string value(const draft::Axis& a, const Rational& x) {
-  return eval::format_value(x, a.dim);
+  std::string unit = sema::dim_name(a.dim);
+  std::string text;
+  for (int digits = 0; digits <= 8 && text.empty(); ++digits) {
+    std::string plain = x.format(digits, false);
+    if (Rational::parse(plain) == x) text = x.format(digits);
+  }
+  if (text.empty()) text = "~" + x.format(8);
+  return unit.empty() ? text : text + " " + unit;
 }
 
 std::string outcome_word(const SweepView& v, draft::Caught c) {
@@ -67,7 +77,9 @@ std::string breakpoint_text(const SweepView& v, const draft::ChipBreakpoints& b)
   for (const auto& p : b.pieces)
     parts.push_back(fmt::format("{} for {}", outcome_word(v, p.outcome), range_text(a, p)));
   std::string out = fmt::format("{}", fmt::join(parts, "; "));
-  if (!b.exact) out += fmt::format(" (by bisection, to within {})", value(a, b.resolution));
+  if (!b.exact)
+    out += fmt::format(" (found by bisection: the change lies in between, a gap of at most {})",
+                       value(a, b.resolution));
   return out;
 }
 

@@ -1,0 +1,1 @@
+--rules tests/data/sweep_derived.rules sweep t-derived H20 RTX-4090 --param a=1000..3000/100 --date 2024-06-01 --breakpoints
