@@ -353,13 +353,42 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
     lic.policy = sema::Policy::none;
     lic.reasons.push_back("review policy undecided: it turns on a missing value");
   }
+  // Part 746: an embargoed destination needs a licence for every item the embargo reaches,
+  // and none of the advanced-computing exceptions applies there.
+  bool embargoed = false;
+  if (!domestic && !query.to.empty()) {
+    for (const auto& e : regime.embargoes) {
+      if (!e.where.contains(query.to, query.date)) continue;
+      embargoed = true;
+      // A CCL-wide embargo reaches what this regime classifies; an item it does not
+      // classify may still be on the CCL under another entry (3A991, 4A994, 5A992), which
+      // exctl does not decide: undecided, never "no licence".
+      Truth applies = e.scope == sema::Embargo::Scope::ear || d.verdict == Verdict::controlled
+                          ? Truth::yes
+                          : Truth::unknown;
+      ClauseTrace t{"embargo", e.name, applies, e.cite, "country groups", {}, {}, {}};
+      d.trace.push_back(std::move(t));
+      lic.truth = truth_or(lic.truth, applies);
+      if (applies == Truth::yes) {
+        lic.policy = stricter(lic.policy, sema::Policy::presumption_of_denial);
+        lic.reasons.push_back(fmt::format("{}: export to {} ({})", e.title, query.to, e.cite));
+      } else {
+        lic.reasons.push_back(fmt::format(
+            "{}: export to {} [undecided: whether the item is on the CCL under an entry other "
+            "than those this rule classifies]",
+            e.title, query.to));
+      }
+    }
+  }
   if (lic.asked) {
     if (lic.truth == Truth::yes)
       lic.required = true;
     else if (lic.truth == Truth::no)
       lic.required = false;
   }
-  if (lic.truth == Truth::yes) {
+  if (embargoed && lic.truth == Truth::yes)
+    lic.reasons.push_back("no licence exception: part 746 admits none of this rule's exceptions");
+  if (lic.truth == Truth::yes && !embargoed) {
     for (const auto& x : regime.exceptions) {
       // Unknown when it needs the buyer's headquarters and none was given: not listed.
       Truth reaches = x.reaches(query.to, query.hq, query.date);

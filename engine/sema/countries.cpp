@@ -100,6 +100,19 @@ std::optional<CountryGroups> CountryGroups::load(const SourcePtr& source, Diagno
     g.title = (*t)["title"].value_or(std::string());
     g.as_of = (*t)["as_of"].value_or(std::string());
     g.source = (*t)["source"].value_or(std::string());
+    if (const toml::node* e = t->get("embargo")) {
+      std::string scope = e->value_or(std::string());
+      if (scope != "ear" && scope != "ccl") {
+        file.error("E0420",
+                   fmt::format("country group {}: 'embargo' is \"ear\" (every item subject to the "
+                               "EAR) or \"ccl\" (every item on the CCL), not '{}'",
+                               g.name, scope),
+                   file.span(*e));
+      } else {
+        g.embargo = Embargo{scope == "ear" ? Embargo::Scope::ear : Embargo::Scope::ccl,
+                            (*t)["embargo_cite"].value_or(std::string())};
+      }
+    }
     if (auto* members = (*t)["members"].as_array()) {
       for (const auto& m : *members) {
         std::string code = m.value_or(std::string());
@@ -129,6 +142,13 @@ std::optional<CountryGroups> CountryGroups::load(const SourcePtr& source, Diagno
     }
     out.groups_[g.name] = std::move(g);
   }
+  return out;
+}
+
+std::vector<const CountryGroup*> CountryGroups::embargoes() const {
+  std::vector<const CountryGroup*> out;
+  for (const auto& [name, g] : groups_)
+    if (g.embargo) out.push_back(&g);
   return out;
 }
 

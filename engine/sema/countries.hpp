@@ -39,12 +39,22 @@ struct CountrySet {
   void insert(const CountrySet& other);
 };
 
+// What an embargo (15 CFR part 746) reaches: every item subject to the EAR (Cuba, North
+// Korea, Syria), or every item on the Commerce Control List (Russia, Belarus, Iran). Either
+// way it bars the advanced-computing licence exceptions (NAC, ACA, HBM, AIA, LPP).
+struct Embargo {
+  enum class Scope { ear, ccl };
+  Scope scope = Scope::ccl;
+  std::string cite;
+};
+
 struct CountryGroup {
   std::string name;   // "D5"
   std::string title;  // "Country Group D:5 (...)"
   std::string as_of;
   std::string source;
   CountrySet members;
+  std::optional<Embargo> embargo;  // a group that is an embargo's destinations
 
   bool contains(const std::string& cc, DateKey date) const { return members.contains(cc, date); }
 };
@@ -63,6 +73,8 @@ class CountryGroups {
   bool is_country(const std::string& code) const { return names_.count(code) > 0; }
   const std::string& version() const { return version_; }
   const std::map<std::string, CountryGroup>& groups() const { return groups_; }
+  // The groups that are embargoes, by name.
+  std::vector<const CountryGroup*> embargoes() const;
 
  private:
   std::map<std::string, CountryGroup> groups_;

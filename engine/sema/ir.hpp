@@ -148,10 +148,10 @@ struct Flag {
 
 // How an exception's destination and the buyer's headquarters combine.
 enum class HqTest {
-  none,    // `to GROUPS`: the destination only
-  either,  // `to GROUPS or headquarters in GROUPS`: the destination, or the headquarters
-  both,    // `to GROUPS and headquarters in GROUPS`: the destination, and the headquarters
-  only,    // `to headquarters in GROUPS`: the headquarters only
+  none,     // `to GROUPS`: the destination only
+  either,   // `to GROUPS or headquarters in GROUPS`: the destination, or the headquarters
+  both,     // `to GROUPS and headquarters in GROUPS`: the destination, and the headquarters
+  only,     // `to headquarters in GROUPS`: the headquarters only
   outside,  // `to GROUPS and headquarters outside GROUPS`: the destination, for a buyer
             // not headquartered there
 };
@@ -178,6 +178,17 @@ struct LicenceException {
   // headquarters and none was given (`and headquarters in`, `to headquarters in`): such an
   // exception cannot be confirmed. `or headquarters in` without one rests on the destination.
   Truth reaches(const std::string& to, const std::string& hq, DateKey date) const;
+};
+
+// An embargo as a regime applies it: its destinations on each date, what it reaches, its
+// citation. Every regime carries the embargoes of the country groups file (part 746 binds
+// every export, whatever the rule that classifies the item).
+struct EmbargoRule {
+  std::string name;  // the group: "EMBARGO_RU_BY"
+  std::string title;
+  Embargo::Scope scope = Embargo::Scope::ccl;
+  std::string cite;
+  CountrySet where;
 };
 
 struct Regime;
@@ -211,7 +222,8 @@ struct Regime {
   std::vector<LicenceRule> licences;
   std::vector<LicenceException> exceptions;
   std::vector<Flag> flags;
-  std::vector<Reference> references;  // regimes consulted by `classified ... under`
+  std::vector<Reference> references;   // regimes consulted by `classified ... under`
+  std::vector<EmbargoRule> embargoes;  // from the country groups file
 
   // In force on `date`: an instrument with legal effect (not a draft, proposal) whose
   // window [effective, ends) contains the date.

@@ -208,6 +208,9 @@ class Checker : public RegimeResolver {
     auto regime = std::make_shared<Regime>();
     regime->id = id;
     regime->span = Span{src.file, src.ast->id.begin, src.ast->id.end};
+    for (const CountryGroup* g : groups_.embargoes())
+      regime->embargoes.push_back(
+          {g->name, g->title, g->embargo->scope, g->embargo->cite, g->members});
     if (src.ast->parent) regime->parent = src.ast->parent->text;
     Builder builder(*regime, groups_, *this);
     DiagnosticSink own, inherited;
@@ -225,12 +228,13 @@ class Checker : public RegimeResolver {
                   {"add e.g. 'status in_force' or 'status draft'"}});
     }
     if (regime->compliance && regime->compliance < regime->effective) {
-      own.report({Severity::error,
-                  "E0425",
-                  fmt::format("regime '{}' has a compliance date ({}) before its effective date ({})",
-                              id, date_text(regime->compliance), date_text(regime->effective)),
-                  regime->span,
-                  {"a compliance date is when enforcement of an effective rule begins"}});
+      own.report(
+          {Severity::error,
+           "E0425",
+           fmt::format("regime '{}' has a compliance date ({}) before its effective date ({})", id,
+                       date_text(regime->compliance), date_text(regime->effective)),
+           regime->span,
+           {"a compliance date is when enforcement of an effective rule begins"}});
     }
     bool ok =
         !own.has_errors() && !inherited.has_errors() && !builder.broken() && !cyclic_.count(id);
