@@ -14,6 +14,30 @@ std::optional<bool> has_hbm(const Chip& c) {
   return type.rfind("HBM", 0) == 0;
 }
 
+// An "applicable advanced logic integrated circuit" (15 CFR 772.1, 90 FR 5298): a logic die
+// made at the 16/14 nm node or below, or with non-planar transistors. Unknown when the spec
+// lists no logic die, or a planar one whose node it does not say.
+std::optional<bool> advanced_logic(const Chip& c) {
+  bool any_logic = false, unknown = false;
+  for (const auto& d : c.dies) {
+    if (d.role != DieRole::compute) continue;
+    any_logic = true;
+    if (!d.planar) return true;
+    // A planar die: the node is the first number in its process ("28nm", "TSMC 12FFN").
+    size_t i = d.process.find_first_of("0123456789");
+    if (i == std::string::npos) {
+      unknown = true;
+      continue;
+    }
+    int node = 0;
+    while (i < d.process.size() && std::isdigit(static_cast<unsigned char>(d.process[i])))
+      node = node * 10 + (d.process[i++] - '0');
+    if (node <= 16) return true;
+  }
+  if (!any_logic || unknown) return std::nullopt;
+  return false;
+}
+
 // One row per field, in FieldId order (tests/unit/metrics_test.cpp checks it). Made on
 // first use, so that other files' static objects may use it too.
 const std::array<ChipField, kFieldCount>& fields() {
@@ -150,6 +174,12 @@ const std::array<ChipField, kFieldCount>& fields() {
        .dim = dims::none,
        .doc = "the item is an HBM stack or packaged HBM (3A090.c)",
        .flag = [](const Chip& c) -> std::optional<bool> { return c.kind == ChipKind::hbm; }},
+      {.id = FieldId::advanced_logic,
+       .name = "advanced_logic",
+       .boolean = true,
+       .dim = dims::none,
+       .doc = "a logic die at 16/14 nm or below, or non-planar (15 CFR 772.1)",
+       .flag = advanced_logic},
   }};
   return kFields;
 }

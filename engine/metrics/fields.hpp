@@ -36,8 +36,9 @@ enum class FieldId {
   datacenter,
   has_hbm,
   is_hbm_item,
+  advanced_logic,
 };
-inline constexpr size_t kFieldCount = 15;
+inline constexpr size_t kFieldCount = 16;
 static_assert(kFieldCount <= 32, "field values keep one bit per field");
 
 struct ChipField {

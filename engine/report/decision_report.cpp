@@ -227,6 +227,7 @@ std::string field_source(const Chip& chip, sema::FieldId f) {
     case F::performance_density:
     case F::die_area:
     case F::transistors:
+    case F::advanced_logic:
       p = &chip.silicon;
       break;
     case F::memory_bandwidth:

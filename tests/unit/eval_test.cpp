@@ -579,7 +579,8 @@ TEST_CASE("a licence rule with 'since' applies from that date") {
   CHECK(decide(r, a100, "CN", "", "2022-12-01").licence.required == std::optional<bool>(true));
 }
 
-TEST_CASE("ACA needs a buyer headquartered outside D:5 and Macau; without --hq it is not confirmed") {
+TEST_CASE(
+    "ACA needs a buyer headquartered outside D:5 and Macau; without --hq it is not confirmed") {
   const sema::Regime& r = shipped().get("us-2023-10");
   const Spec gaming = {{"tpp", "4800"}, {"performance_density", "1 /mm2"}, {"datacenter", "false"}};
   CHECK(exception_names(decide(r, gaming, "SA", "CN", "2024-06-01")) == Strings{"NAC"});
@@ -725,17 +726,21 @@ TEST_CASE("flags are raised only when their condition is known to hold") {
 TEST_CASE("the foundry rule's 2028 gap is flagged") {
   const sema::Regime& r = shipped().get("us-2025-01-foundry");
   const std::string presumption = "3A090.a (Note 1 presumption)";
-  const Spec chip = {{"transistors", "32 billion"}, {"has_hbm", "false"}, {"export_year", "2028"}};
+  const Spec chip = {{"transistors", "32 billion"},
+                     {"has_hbm", "false"},
+                     {"export_year", "2028"},
+                     {"advanced_logic", "true"}};
   Decision d = decide(r, chip, "", "", "2028-03-01");
   CHECK(contains(d.paragraphs, presumption));  // 30 billion is the only limit in 2028
   CHECK(d.flags.size() == 1);
   Spec y2027 = chip;
-  y2027[2].second = "2027";
+  y2027[2].second = "2027";  // export_year
   Decision e = decide(r, y2027, "", "", "2027-03-01");
   CHECK(clause(e, "control", presumption).result == Truth::no);  // under 35 billion in 2027
   CHECK(e.flags.empty());
   // The presumption stands while the count is unknown (`not confirmed`).
-  Decision u = decide(r, {{"has_hbm", "false"}, {"export_year", "2027"}});
+  Decision u =
+      decide(r, {{"has_hbm", "false"}, {"export_year", "2027"}, {"advanced_logic", "true"}});
   CHECK(clause(u, "control", presumption).result == Truth::yes);
   CHECK(u.verdict == Verdict::controlled);
 }
