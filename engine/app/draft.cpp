@@ -331,7 +331,7 @@ std::optional<DraftResult> draft_threshold(Session& session, const DraftRequest&
     for (const auto& path : session.rule_files)
       if (auto s = read_rule_file(path, check_sink)) files.push_back(s);
     files.push_back(std::make_shared<SourceFile>(
-        request.emit.empty() ? "draft.rules" : request.emit, result.rule_text));
+        request.emit.empty() ? "(the draft rule, not written)" : request.emit, result.rule_text));
     sema::load_rulebook(files, rules::builtin_country_groups(), check_sink);
     if (check_sink.has_errors()) {
       sink.merge(check_sink);
