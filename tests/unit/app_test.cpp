@@ -1,5 +1,7 @@
 // engine/app: the operations the CLI and `serve` share. Combining the regimes in force,
 // looking up chips and models by the names people use, checking and running tables.
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "engine/app/check.hpp"
 #include "engine/app/decision_tables.hpp"
 #include "engine/app/lookup.hpp"
+#include "engine/app/sweep.hpp"
 
 namespace {
 
@@ -130,4 +133,25 @@ TEST_CASE("a shipped decision table runs clean through the application layer") {
   CHECK(run->failed == 0);
   CHECK(run->passed > 10);
   CHECK(run->passed == static_cast<int>(run->cases.size()));
+}
+
+TEST_CASE("a sweep too large to finish is refused before it starts") {
+  // 20,001 catalogue rows x 100,001 values of tpp_a: over two billion decisions.
+  auto path = std::filesystem::temp_directory_path() / "exctl_app_test_big_catalogue.csv";
+  {
+    std::ofstream out(path);
+    out << "id,tpp\n";
+    for (int i = 0; i <= 20000; ++i)
+      out << "c" << i << "," << i % 9000 << "\n";
+  }
+  app::Session session;
+  app::SweepRequest request;
+  request.regime = "us-2023-10";
+  request.params = {"tpp_a=0..100000/1"};
+  request.specs = path.string();
+  request.date = {"2024-06-01", true};
+  CHECK_FALSE(app::sweep_regime(session, request));
+  std::filesystem::remove(path);
+  REQUIRE(session.sink.has_errors());
+  CHECK(session.sink.sorted().front().code == "E0604");
 }
