@@ -102,7 +102,7 @@ std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sem
     if (!r.in_force_on(date) || !r.applies_to.empty()) continue;
     // In force but before its compliance date: what it superseded still governs.
     const sema::Regime* standing = &r;
-    while (standing && !standing->enforced_on(date) && standing->compliance > date) {
+    while (standing && standing->compliance > date) {
       if (pending)
         pending->push_back(fmt::format("{} is in force but compliance is due only on {}{}",
                                        standing->id, sema::date_text(standing->compliance),
@@ -128,6 +128,7 @@ std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sem
 }
 
 eval::Decision combine(const std::vector<eval::Decision>& parts) {
+  if (parts.size() == 1) return parts.front();
   eval::Decision d;
   d.regime = "current";
   d.in_force = true;
@@ -204,7 +205,7 @@ std::vector<report::DecisionRow> Check::decide(const Subject& s) {
       for (const auto* r : leaves_)
         parts.push_back(decide_one(*r, s.values));
       const sema::Regime* only = leaves_.size() == 1 ? leaves_.front() : nullptr;
-      auto d = leaves_.size() == 1 ? parts.front() : combine(parts);
+      auto d = combine(parts);
       d.flags.insert(d.flags.end(), pending_.begin(), pending_.end());
       d.regime = leaves_.size() == 1 ? "current (" + leaves_.front()->id + ")"
                  : leaves_.empty()   ? "current (none in force)"

@@ -101,7 +101,7 @@ std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sem
 
 // The decisions of several regimes in force together as one: the most severe verdict, every
 // paragraph, note, exception and reason, a licence when any regime requires one, and the
-// strictest review policy (eval::stricter, as within one regime).
+// strictest review policy (eval::stricter, as within one regime). One decision is itself.
 eval::Decision combine(const std::vector<eval::Decision>& parts);
 
 }  // namespace exctl::app

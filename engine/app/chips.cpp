@@ -16,18 +16,13 @@
 #include "engine/app/inputs.hpp"
 #include "engine/app/lookup.hpp"
 #include "engine/base/json.hpp"
+#include "engine/base/text.hpp"
 #include "engine/eval/filter.hpp"
 
 namespace exctl::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 report::Cell sql_cell(const sqlite::Statement& st, int i) {
   switch (st.column_type(i)) {
@@ -73,9 +68,9 @@ std::optional<ChipList> list_chips(Session& session, const ListRequest& opt) {
 
   std::set<std::string> vendors;
   for (const auto& v : opt.vendors)
-    vendors.insert(lower(v));
+    vendors.insert(ascii_lower(v));
   for (const auto& chip : out.chips) {
-    if (!vendors.empty() && !vendors.count(lower(chip.vendor))) continue;
+    if (!vendors.empty() && !vendors.count(ascii_lower(chip.vendor))) continue;
     if (opt.year_from && chip.year < *opt.year_from) continue;
     if (opt.year_to && chip.year > *opt.year_to) continue;
     if (opt.datacenter == "yes" && chip.datacenter != std::optional<bool>(true)) continue;

@@ -273,7 +273,7 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
           std::vector<eval::Decision> parts;
           for (const auto* leaf : current_regimes(*book, date))
             parts.push_back(eval::decide(*leaf, values, q));
-          decided = parts.size() == 1 ? parts.front() : combine(parts);
+          decided = combine(parts);
         } else {
           decided = eval::decide(*regime, values, q);
         }

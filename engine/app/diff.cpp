@@ -11,8 +11,8 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
       return std::nullopt;
     }
   }
-  if (request.rules_only && (!request.chips.empty() || request.all || !request.spec.empty() ||
-                             !request.specs.empty())) {
+  if (request.rules_only &&
+      (!request.chips.empty() || request.all || !request.spec.empty() || !request.specs.empty())) {
     session.sink.error("E0100",
                        "--rules-only compares the rules as written: give no chips, --all, --spec "
                        "or --specs with it");

@@ -18,10 +18,6 @@
 namespace exctl::app {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 std::vector<std::string> split_all(const std::vector<std::string>& lists) {
   std::vector<std::string> out;
   for (const auto& list : lists)
@@ -36,13 +32,13 @@ bool add_chips(Session& session, const std::vector<std::string>& names, bool cau
                std::vector<eval::FieldValues>& values) {
   DiagnosticSink& sink = session.sink;
   for (const auto& name : names) {
-    if (ends_with(name, ".toml")) {
+    if (name.ends_with(".toml")) {
       auto chip = session.load_spec(name);
       if (!chip) continue;
       chips.ids.push_back(chip->id);
       chips.caught.push_back(caught);
       values.push_back(eval::chip_values(*chip, compute_metrics(*chip, session.options), date));
-    } else if (ends_with(name, ".csv") || ends_with(name, ".jsonl")) {
+    } else if (name.ends_with(".csv") || name.ends_with(".jsonl")) {
       auto catalogue = CatalogueReader::open(name, sink);
       if (!catalogue) continue;
       CatalogueEntry entry;

@@ -10,17 +10,6 @@
 namespace exctl::app {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // The candidates of `query` among `items`: the item whose id it is, else those with a name
 // equal to it ignoring case, else ignoring punctuation (squash_name), else those with a
 // `part_names` entry that contains it. One rule for chips and models alike.
@@ -42,8 +31,8 @@ std::vector<const T*> candidates(const std::vector<T>& items, const std::string&
     }
     return found;
   };
-  std::string q = lower(query), sq = squash_name(query);
-  auto found = match_all(names, [&](const std::string& n) { return lower(n) == q; });
+  std::string q = ascii_lower(query), sq = squash_name(query);
+  auto found = match_all(names, [&](const std::string& n) { return ascii_lower(n) == q; });
   if (found.empty() && !sq.empty())
     found = match_all(names, [&](const std::string& n) { return squash_name(n) == sq; });
   if (found.empty() && sq.size() >= 2) {
@@ -113,7 +102,7 @@ const roofline::Model* find_model(const std::vector<roofline::Model>& models,
 }
 
 std::optional<roofline::Model> model_argument(Session& session, const std::string& query) {
-  if (ends_with(query, ".toml")) {
+  if (query.ends_with(".toml")) {
     auto models = chipdb::read_model_configs({query}, session.sink);
     if (session.sink.has_errors() || models.size() != 1) return std::nullopt;
     return models.front();

@@ -8,7 +8,8 @@ namespace exctl {
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     size_t prev = row[0]++;
     for (size_t j = 1; j <= b.size(); ++j) {
@@ -94,6 +95,13 @@ bool valid_slug(std::string_view id, bool allow_dots) {
     prev = c;
   }
   return true;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 }  // namespace exctl

@@ -17,6 +17,9 @@ std::string squash_name(std::string_view s);
 // True when squash_name(s) == s (no allocation).
 bool is_squashed_name(std::string_view s);
 
+// `s` with ASCII letters lowercased.
+std::string ascii_lower(std::string_view s);
+
 // `s` without leading and trailing whitespace.
 std::string_view trim(std::string_view s);
 

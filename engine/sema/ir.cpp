@@ -75,10 +75,6 @@ bool Regime::in_force_on(DateKey date) const {
   return ends == 0 || date < ends;
 }
 
-bool Regime::enforced_on(DateKey date) const {
-  return in_force_on(date) && (compliance == 0 || date >= compliance);
-}
-
 int Regime::find_param(const std::string& name) const {
   for (size_t i = 0; i < params.size(); ++i) {
     if (params[i].name == name) return static_cast<int>(i);

@@ -228,8 +228,6 @@ struct Regime {
   // In force on `date`: an instrument with legal effect (not a draft, proposal) whose
   // window [effective, ends) contains the date.
   bool in_force_on(DateKey date) const;
-  // In force on `date` and past its compliance date: what `current` applies.
-  bool enforced_on(DateKey date) const;
   int find_param(const std::string& name) const;
   const Control* find_control(const std::string& paragraph) const;
   // Whether an exclusion aims at `paragraph` (an exclusion without targets aims at all).
