@@ -65,7 +65,8 @@ int run_check(Context& ctx, CheckOptions& opt) {
       const auto& req = check.request();
       const auto& groups = check.book().groups;
       std::cout << report::query_footer(date, req.to.text, groups.country_name(req.to.text),
-                                        req.hq.text, groups.country_name(req.hq.text));
+                                        req.hq.text, groups.country_name(req.hq.text))
+                << report::current_footer(check.current_notes());
     }
   }
   return ctx.finish(run->failures > 0);
@@ -86,6 +87,9 @@ void register_check(CLI::App& app, Context& ctx, int& exit_code) {
                                "The buyer's headquarters country (ISO 3166-1 alpha-2)");
   auto* date = check->add_option("--date", opt->request.date.text,
                                  "Date of the export, YYYY-MM-DD (default: today)");
+  check->add_option("--exporter", opt->request.exporter,
+                    "Who exports (e.g. NVIDIA): 'current' applies is-informed letters only to "
+                    "the exporters they name");
   check->add_flag("--explain", opt->explain,
                   "Print the rationale: every clause, the values used, the margins");
   check->add_flag("--matrix", opt->matrix, "One row per chip, one column per regime");

@@ -92,7 +92,16 @@ void estimate_inference(Session& session, const std::optional<std::vector<Chip>>
 
 }  // namespace
 
+std::string informed_note(const sema::Regime& r, std::string_view exporter) {
+  std::string note = fmt::format("{} binds only the exporters BIS informed ({})", r.id,
+                                 fmt::join(r.informed, ", "));
+  if (exporter.empty()) return note;
+  return note + (r.binds(exporter) ? fmt::format(", {} among them", exporter)
+                                   : fmt::format(", not {}", exporter));
+}
+
 std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sema::DateKey date,
+                                                 std::string_view exporter,
                                                  std::vector<std::string>* pending) {
   std::vector<const sema::Regime*> in_force;
   auto add = [&](const sema::Regime* r) {
@@ -100,6 +109,13 @@ std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sem
   };
   for (const auto& r : book.regimes) {
     if (!r.in_force_on(date) || !r.applies_to.empty()) continue;
+    if (!r.binds(exporter)) {
+      if (pending)
+        pending->push_back(informed_note(r, exporter) +
+                           (exporter.empty() ? ": not applied (--exporter NAME applies it to one)"
+                                             : ": not applied"));
+      continue;
+    }
     // In force but before its compliance date: what it superseded still governs.
     const sema::Regime* standing = &r;
     while (standing && standing->compliance > date) {
@@ -160,6 +176,23 @@ eval::Decision combine(const std::vector<eval::Decision>& parts) {
   return d;
 }
 
+eval::Decision current_decision(const std::vector<const sema::Regime*>& leaves,
+                                const std::vector<eval::Decision>& parts,
+                                const std::vector<std::string>& notes, const eval::Query& query) {
+  auto d = combine(parts);
+  d.flags.insert(d.flags.end(), notes.begin(), notes.end());
+  d.regime = leaves.size() == 1 ? "current (" + leaves.front()->id + ")"
+             : leaves.empty()   ? "current (none in force)"
+                                : "current";
+  if (leaves.empty() && (!query.to.empty() || !query.hq.empty())) {
+    // Asked, and no encoded instrument requires one (W0114 says what that means).
+    d.licence.asked = true;
+    d.licence.truth = Truth::no;
+    d.licence.required = false;
+  }
+  return d;
+}
+
 std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   std::unique_ptr<Check> c(new Check(session, std::move(request)));
   DiagnosticSink& sink = session.sink;
@@ -181,7 +214,7 @@ std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   if (sink.has_errors()) return nullptr;
   c->query_ = {c->request_.to.text, c->request_.hq.text, *date};
   // The same for every chip, so found once, not per row of a catalogue.
-  if (c->current_) c->leaves_ = current_regimes(*c->book_, *date, &c->pending_);
+  if (c->current_) c->leaves_ = current_regimes(*c->book_, *date, c->request_.exporter, &c->pending_);
   if (c->current_ && c->leaves_.empty()) {
     sink.warning("W0114", fmt::format("no regime was in force on {}: 'current' applies no rule, so "
                                       "its not_controlled means only that",
@@ -198,19 +231,18 @@ const eval::Decision& Check::decide_one(const sema::Regime& r, const eval::Field
 std::vector<report::DecisionRow> Check::decide(const Subject& s) {
   std::vector<report::DecisionRow> rows;
   try {
-    for (const auto* r : regimes_)
+    for (const auto* r : regimes_) {
       rows.push_back({s.id, s.name, r, decide_one(*r, s.values)});
+      // Shown as issued, with whom it binds.
+      if (!r->informed.empty())
+        rows.back().decision.flags.push_back(informed_note(*r, request_.exporter));
+    }
     if (current_) {
       std::vector<eval::Decision> parts;
       for (const auto* r : leaves_)
         parts.push_back(decide_one(*r, s.values));
       const sema::Regime* only = leaves_.size() == 1 ? leaves_.front() : nullptr;
-      auto d = combine(parts);
-      d.flags.insert(d.flags.end(), pending_.begin(), pending_.end());
-      d.regime = leaves_.size() == 1 ? "current (" + leaves_.front()->id + ")"
-                 : leaves_.empty()   ? "current (none in force)"
-                                     : "current";
-      rows.push_back({s.id, s.name, only, d});
+      rows.push_back({s.id, s.name, only, current_decision(leaves_, parts, pending_, query_)});
     }
   } catch (const eval::ArithmeticOverflow& e) {
     // Every decision on the subject, or none.

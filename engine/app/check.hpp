@@ -23,6 +23,7 @@ struct CheckRequest {
   std::string specs;                 // a catalogue (.csv or .jsonl), streamed
   std::vector<std::string> regimes;  // ids, or "current"; empty: every regime
   Given to, hq, date;
+  std::string exporter;  // who exports: is-informed letters bind only their addressees
   std::string fail_on;     // "", "controlled" or "indeterminate"
   bool inference = false;  // estimate each chip on the reference workload (for --explain)
   bool compiled = false;   // decide a catalogue through the compiled form (no traces)
@@ -53,6 +54,8 @@ class Check {
   Session& session() const { return session_; }
   const sema::Rulebook& book() const { return *book_; }
   sema::DateKey date() const { return query_.date; }
+  // What `current` left out or replaced on the date; empty unless "current" was asked for.
+  const std::vector<std::string>& current_notes() const { return pending_; }
 
  private:
   Check(Session& session, CheckRequest request) : session_(session), request_(std::move(request)) {}
@@ -94,10 +97,21 @@ std::optional<int> decide_catalogue(
 // The leaf regimes in force on `date`: a regime that another in-force regime extends or
 // supersedes is folded into it; regimes that bind only some exporters are left out.
 // A regime in force whose compliance date is still to come is replaced by the regime it
-// supersedes (or left out when it supersedes none); `pending`, when given, gets a line for
-// each such regime.
+// supersedes (or left out when it supersedes none). An is-informed instrument applies only
+// when `exporter` is among those it names. `pending`, when given, gets a line for each
+// regime left out or replaced.
 std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sema::DateKey date,
+                                                 std::string_view exporter = {},
                                                  std::vector<std::string>* pending = nullptr);
+
+// The "current" decision: `parts` (one per leaf regime) combined, with the notes of
+// current_regimes among its flags.
+eval::Decision current_decision(const std::vector<const sema::Regime*>& leaves,
+                                const std::vector<eval::Decision>& parts,
+                                const std::vector<std::string>& notes, const eval::Query& query);
+
+// Whom an is-informed instrument binds, and whether `exporter` is among them.
+std::string informed_note(const sema::Regime& regime, std::string_view exporter);
 
 // The decisions of several regimes in force together as one: the most severe verdict, every
 // paragraph, note, exception and reason, a licence when any regime requires one, and the

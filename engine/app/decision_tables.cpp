@@ -133,7 +133,7 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
       res.name = rd.string("name", false, "the case's name").value_or("(unnamed)");
       res.line = node.source().begin.line;
       rd.only(
-          {"name", "regime", "chip", "spec", "to", "hq", "date", "verdict", "paragraphs", "licence",
+          {"name", "regime", "chip", "spec", "to", "hq", "exporter", "date", "verdict", "paragraphs", "licence",
            "policy", "exceptions", "missing", "excluded_by", "end_items", "flagged", "known_issue"},
           "a [[case]]");
       const sema::Regime* regime = file_regime;
@@ -159,6 +159,8 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
         }
       }
       std::string to, hq;
+      std::string exporter =
+          rd.string("exporter", false, "who exports, for is-informed letters").value_or("");
       for (auto [key, into] : {std::pair{"to", &to}, std::pair{"hq", &hq}}) {
         if (auto v = rd.string(key, false, "an ISO 3166-1 alpha-2 code")) {
           if (!is_iso_country(*v)) {
@@ -270,10 +272,12 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
       std::optional<eval::Decision> decided;
       try {
         if (current) {
+          std::vector<std::string> notes;
+          auto leaves = current_regimes(*book, date, exporter, &notes);
           std::vector<eval::Decision> parts;
-          for (const auto* leaf : current_regimes(*book, date))
+          for (const auto* leaf : leaves)
             parts.push_back(eval::decide(*leaf, values, q));
-          decided = combine(parts);
+          decided = current_decision(leaves, parts, notes, q);
         } else {
           decided = eval::decide(*regime, values, q);
         }

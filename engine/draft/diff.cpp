@@ -211,6 +211,8 @@ std::vector<RuleChange> diff_rules(const sema::Regime& before, const sema::Regim
   meta("extends", before.parent, after.parent);
   meta("supersedes", before.supersedes, after.supersedes);
   meta("applies_to", before.applies_to, after.applies_to);
+  meta("informed", fmt::format("{}", fmt::join(before.informed, ", ")),
+       fmt::format("{}", fmt::join(after.informed, ", ")));
 
   // Parameters by name, by value and unit.
   for (const auto& p : before.params) {

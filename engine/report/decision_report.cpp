@@ -370,6 +370,13 @@ std::string query_footer(const std::string& date, const std::string& to, const s
   return out + "\n";
 }
 
+std::string current_footer(const std::vector<std::string>& notes) {
+  std::string out;
+  for (const auto& n : notes)
+    out += fmt::format("current: {}\n", n);
+  return out;
+}
+
 std::string matrix_footer(const std::string& date) {
   return fmt::format("as of {}; '-' not controlled, '?' indeterminate (a spec value is missing)\n",
                      date);

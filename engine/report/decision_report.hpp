@@ -44,6 +44,8 @@ std::string licence_text(const eval::LicenceOutcome& l);
 
 // The line under a decision table: the date, and the destination and headquarters asked
 // about (each code with its country's name), or a hint to ask.
+// What `current` left out or replaced on the date (is-informed letters, compliance dates).
+std::string current_footer(const std::vector<std::string>& notes);
 std::string query_footer(const std::string& date, const std::string& to, const std::string& to_name,
                          const std::string& hq, const std::string& hq_name);
 // The line under a decision matrix: the date and what '-' and '?' mean.

@@ -67,6 +67,7 @@ nlohmann::ordered_json regime_json(const sema::Regime& regime) {
   j["extends"] = r->parent;
   j["supersedes"] = r->supersedes;
   j["applies_to"] = r->applies_to;
+  j["informed"] = r->informed;
   j["notes"] = r->notes;
   auto params = nlohmann::ordered_json::array();
   for (const auto& p : r->params) {
@@ -119,6 +120,9 @@ std::string regime_text(const sema::Regime& regime) {
   if (!r->parent.empty()) out += fmt::format("  extends     {}\n", r->parent);
   if (!r->supersedes.empty()) out += fmt::format("  supersedes  {}\n", r->supersedes);
   if (!r->applies_to.empty()) out += fmt::format("  applies to  {}\n", r->applies_to);
+  if (!r->informed.empty())
+    out += fmt::format("  informed    {} (binds these exporters only)\n",
+                       fmt::join(r->informed, ", "));
   for (const auto& n : r->notes)
     out += fmt::format("  note        {}\n", n);
   if (!r->params.empty()) {

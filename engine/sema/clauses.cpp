@@ -34,6 +34,8 @@ void Builder::item(const Meta& m) {
     out_.notes.push_back(m.value);
   else if (m.key == "applies_to")
     out_.applies_to = m.value;
+  else if (m.key == "informed")
+    out_.informed.push_back(m.value);
   else if (m.key == "supersedes")
     out_.supersedes = m.value;
   else if (m.key == "status") {

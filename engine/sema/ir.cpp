@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/text.hpp"
+
 namespace exctl::sema {
 namespace {
 constexpr std::array<std::string_view, 6> kStatus = {"in_force", "superseded", "rescinded",
@@ -73,6 +75,14 @@ bool Regime::in_force_on(DateKey date) const {
   if (status == Status::draft || status == Status::proposed) return false;
   if (effective == 0 || date < effective) return false;
   return ends == 0 || date < ends;
+}
+
+bool Regime::binds(std::string_view exporter) const {
+  if (informed.empty()) return true;
+  std::string who = squash_name(exporter);
+  return !who.empty() && std::any_of(informed.begin(), informed.end(), [&](const std::string& e) {
+    return squash_name(e) == who;
+  });
 }
 
 int Regime::find_param(const std::string& name) const {

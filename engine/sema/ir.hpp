@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/base/rational.hpp"
@@ -205,6 +206,8 @@ struct Reference {
 struct Regime {
   std::string id, title, citation, parent, supersedes;
   std::string applies_to;  // set when the regime binds only some exporters (e.g. foundries)
+  // An is-informed letter's addressees: the instrument binds these exporters only.
+  std::vector<std::string> informed;
   std::vector<std::string> notes;
   DateKey effective = 0, ends = 0;
   // When compliance became due, where it came after the effective date: until then the
@@ -228,6 +231,8 @@ struct Regime {
   // In force on `date`: an instrument with legal effect (not a draft, proposal) whose
   // window [effective, ends) contains the date.
   bool in_force_on(DateKey date) const;
+  // Whether the regime binds `exporter`: every exporter, unless it names those informed.
+  bool binds(std::string_view exporter) const;
   int find_param(const std::string& name) const;
   const Control* find_control(const std::string& paragraph) const;
   // Whether an exclusion aims at `paragraph` (an exclusion without targets aims at all).

@@ -67,6 +67,7 @@ struct Expr : Located {
 };
 
 // title "..." | citation "..." | effective DATE | ends DATE | status NAME | supersedes ID | note "..."
+// | applies_to "..." | informed "EXPORTER"
 struct Meta : Located {
   std::string key;
   std::string value;

@@ -9,10 +9,10 @@ namespace exctl::syntax {
 namespace {
 
 // Words that begin a clause (or a regime); any other line continues the clause above.
-constexpr std::array<std::string_view, 20> kClauseStarts = {
-    "regime",     "title",      "citation", "note",   "effective", "compliance", "ends", "status",
-    "supersedes", "applies_to", "param",    "metric", "control",   "exclude", "propagate",
-    "licence",    "exception",  "flag",     "drop",   "}"};
+constexpr std::array<std::string_view, 21> kClauseStarts = {
+    "regime",     "title",      "citation", "note",     "effective", "compliance", "ends",
+    "status",     "supersedes", "applies_to", "informed", "param",   "metric",     "control",
+    "exclude",    "propagate",  "licence",  "exception", "flag",    "drop",       "}"};
 
 bool starts_clause(std::string_view line) {
   if (line.empty() || line[0] == '#' || line.rfind("//", 0) == 0) return true;

@@ -251,7 +251,8 @@ const auto except_list_def = (kw("except") > group_list) | x3::attr(std::vector<
 const auto cite_def = (kw("cite") > string_lit) | x3::attr(std::string());
 
 const auto meta_def =
-    ((kw_string("title") | kw_string("citation") | kw_string("note") | kw_string("applies_to")) >
+    ((kw_string("title") | kw_string("citation") | kw_string("note") | kw_string("applies_to") |
+      kw_string("informed")) >
      string_lit) |
     ((kw_string("effective") | kw_string("compliance") | kw_string("ends")) > date) |
     (kw_string("status") > word) | (kw_string("supersedes") > regime_id_text);

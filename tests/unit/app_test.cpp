@@ -69,15 +69,21 @@ TEST_CASE("current regimes: the leaves in force on the date, ancestors folded in
   app::Session session;
   auto book = session.load_rules();
   REQUIRE(book);
-  auto ids = [&](sema::DateKey date) {
+  auto ids = [&](sema::DateKey date, std::string_view exporter = {}) {
     std::vector<std::string> out;
-    for (const auto* r : app::current_regimes(*book, date))
+    for (const auto* r : app::current_regimes(*book, date, exporter))
       out.push_back(r->id);
     return out;
   };
-  CHECK(ids(20250630) == std::vector<std::string>{"us-2025-04-h20"});
+  CHECK(ids(20250630) == std::vector<std::string>{"us-2024-12"});
   CHECK(ids(20240101) == std::vector<std::string>{"us-2023-10"});
   CHECK(ids(20200101).empty());
+  // Is-informed letters only for their addressees; the 2026 layer supersedes the letter.
+  CHECK(ids(20250630, "NVIDIA") == std::vector<std::string>{"us-2025-04-h20"});
+  CHECK(ids(20250630, "Acme") == std::vector<std::string>{"us-2024-12"});
+  CHECK(ids(20260601, "amd") == std::vector<std::string>{"us-2026-01-h20", "us-2026-01"});
+  CHECK(ids(20220901, "NVIDIA") == std::vector<std::string>{"us-2022-08-letter"});
+  CHECK(ids(20231101, "NVIDIA") == std::vector<std::string>{"us-2023-10-early"});
 }
 
 TEST_CASE("chips and models resolve by id, name or alias, ignoring case and punctuation") {

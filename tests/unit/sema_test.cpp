@@ -507,7 +507,7 @@ TEST_CASE("a child inherits clauses, overrides a param and a control, drops a pa
 TEST_CASE("a child's own clauses rank by their depth in the chain") {
   Loaded l = load("");
   const sema::Regime& r =
-      l.get("us-2026-01");  // us-2023-10 <- us-2024-12 <- us-2025-04-h20 <- us-2026-01
+      l.get("us-2026-01-h20");  // us-2023-10 <- us-2024-12 <- us-2025-04-h20 <- us-2026-01-h20
   std::vector<std::pair<std::string, int>> levels;
   for (const auto& rule : r.licences)
     levels.emplace_back(rule.defined_in, rule.level);
@@ -517,8 +517,8 @@ TEST_CASE("a child's own clauses rank by their depth in the chain") {
         1);
   CHECK(std::count(levels.begin(), levels.end(),
                    std::pair<std::string, int>{"us-2025-04-h20", 2}) == 2);
-  CHECK(std::count(levels.begin(), levels.end(), std::pair<std::string, int>{"us-2026-01", 3}) ==
-        2);
+  CHECK(std::count(levels.begin(), levels.end(),
+                   std::pair<std::string, int>{"us-2026-01-h20", 3}) == 2);
   CHECK(levels.size() == 8);
   CHECK(paragraphs(r) == std::vector<std::string>{"3A090.a", "3A090.b", "3A090.c", "H20 criteria"});
 }
