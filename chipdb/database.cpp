@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/date.hpp"
 #include "engine/metrics/fields.hpp"
 #include "engine/metrics/metrics.hpp"
 
@@ -179,6 +180,17 @@ std::string add_provenance_columns() {
           fmt::format("ALTER TABLE chips ADD COLUMN {} TEXT;\n", provenance_column(group, field));
   }
   return sql;
+}
+
+// Schema 4: when the chip was first commercially available in the US, as "YYYY-MM-DD" or
+// "never"; NULL when unknown. After the provenance columns, in new and upgraded files alike.
+constexpr const char* kAddUsAvailable = "ALTER TABLE chips ADD COLUMN us_available TEXT;";
+constexpr int kUsAvailableColumn =
+    kChipBaseColumns + static_cast<int>(kGroups.size() * kProvenanceFields.size());
+
+std::string us_available_text(const std::optional<int>& d) {
+  if (!d) return "";
+  return *d == Chip::kNeverInUs ? "never" : date_text(*d);
 }
 
 std::string units_table() {
@@ -521,6 +533,8 @@ void Database::upgrade() {
     conn_.exec(fmt::format("INSERT INTO {0} SELECT * FROM {0}_v2; DROP TABLE {0}_v2", name));
   }
   if (!has_view("chip_sources")) conn_.exec(compatibility_views());
+  // 3 -> 4: the US availability date.
+  if (!has_column("chips", "us_available")) conn_.exec(kAddUsAvailable);
   conn_.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
   tx.commit();
 }
@@ -528,6 +542,13 @@ void Database::upgrade() {
 bool Database::has_view(const char* name) {
   auto st = conn_.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = ?1");
   st.bind(1, std::string_view(name));
+  return st.step() && st.integer(0) > 0;
+}
+
+bool Database::has_column(const char* table, const char* column) {
+  auto st = conn_.prepare("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2");
+  st.bind(1, std::string_view(table));
+  st.bind(2, std::string_view(column));
   return st.step() && st.integer(0) > 0;
 }
 
@@ -541,6 +562,7 @@ void Database::create_schema() {
   sqlite::Transaction tx(conn_);
   conn_.exec(kChipsTable);
   conn_.exec(add_provenance_columns());
+  conn_.exec(kAddUsAvailable);
   conn_.exec(kAliasesTable);
   conn_.exec(units_table());
   conn_.exec(kDiesTable);
@@ -592,6 +614,7 @@ std::string insert_chip_sql() {
     for (auto field : kProvenanceFields)
       columns.push_back(provenance_column(group, field));
   }
+  columns.push_back("us_available");
   std::vector<std::string> params;
   for (size_t i = 1; i <= columns.size(); ++i)
     params.push_back(fmt::format("?{}", i));
@@ -648,6 +671,8 @@ void ChipWriter::write(const Chip& c, const MetricsRow& m) {
   chip_.bind(param(column("hbm_stack_bandwidth_gbps")), real(c.hbm_stack_bandwidth_gbps));
   chip_.bind(param(column("hbm_stack_footprint_mm2")), real(c.hbm_stack_footprint_mm2));
   chip_.bind(param(column("explicit_units")), int64_t{c.explicit_units ? 1 : 0});
+  const std::string us_available = us_available_text(c.us_available);
+  text_or_null(chip_, param(kUsAvailableColumn), us_available);
   const auto provenance = provenances(c);
   std::array<std::string, kGroups.size()> estimated;
   for (size_t g = 0; g < provenance.size(); ++g) {
@@ -712,6 +737,8 @@ std::vector<Chip> Database::load_all() {
         columns += ", " + provenance_column(group, field);
     }
   }
+  const bool v4 = version_ >= 4;
+  if (v4) columns += ", us_available";
   auto st = conn_.prepare(fmt::format("SELECT {} FROM chips ORDER BY id", columns));
   while (st.step()) {
     Chip c;
@@ -747,6 +774,17 @@ std::vector<Chip> Database::load_all() {
         p.estimated = split(st.text(column + 2));
         p.notes = st.text(column + 3);
       }
+    }
+    if (v4 && !st.is_null(kUsAvailableColumn)) {
+      std::string text = st.text(kUsAvailableColumn);
+      if (text == "never")
+        c.us_available = Chip::kNeverInUs;
+      else if (auto d = parse_date(text))
+        c.us_available = *d;
+      else
+        throw DatabaseError(fmt::format(
+            "database '{}' is damaged: chips.us_available of '{}' is '{}', not a date or never",
+            description_, c.id, text));
     }
     c.origin_file = description_;
     index[c.id] = chips.size();

@@ -17,7 +17,7 @@ inline constexpr int64_t kApplicationId = 0x45584354;  // "EXCT"
 // 1: chips; 2: adds the models table; 3: fewer rows per chip (provenance columns in chips,
 // chip_units, views for the old chip_sources and chip_throughput). An older file is upgraded
 // when opened for writing, and read as it is otherwise.
-inline constexpr int64_t kSchemaVersion = 3;
+inline constexpr int64_t kSchemaVersion = 4;
 
 // A database that cannot be used as asked: foreign, newer, corrupt, read-only.
 class DatabaseError : public std::runtime_error {
@@ -79,6 +79,7 @@ class Database {
   void create_schema();
   void upgrade();
   bool has_table(const char* name);
+  bool has_column(const char* table, const char* column);
   bool has_view(const char* name);
 
   sqlite::Connection conn_;

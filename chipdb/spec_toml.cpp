@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/date.hpp"
 #include "engine/base/files.hpp"
 #include "engine/base/text.hpp"
 #include "engine/base/toml_reader.hpp"
@@ -32,8 +33,9 @@ std::vector<std::string> list(TableReader& r, std::string_view key) {
 }
 
 // Top-level keys, for the hint when one turns up inside a [table].
-const std::set<std::string_view> kTopLevel = {"id",         "vendor", "name", "aliases", "year",
-                                              "datacenter", "origin", "kind", "status"};
+const std::set<std::string_view> kTopLevel = {"id",   "vendor",     "name",         "aliases",
+                                              "year", "datacenter", "us_available", "origin",
+                                              "kind", "status"};
 
 // Reads source/confidence/estimated/notes of a group; `keys` are the group's value keys,
 // which `estimated` may name.
@@ -236,6 +238,22 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
   }
   chip.year = static_cast<int>(r.integer("year", 1990, 2100, true).value_or(0));
   chip.datacenter = r.boolean("datacenter");
+  // A date, or "never" for a chip never sold in the US (a China-only SKU).
+  if (const toml::node* n = r.table().get("us_available")) {
+    auto s = n->value_exact<std::string>();
+    if (s && *s == "never") {
+      r.take("us_available");
+      chip.us_available = Chip::kNeverInUs;
+    } else if (s && !parse_date(*s)) {
+      local.error("E0207",
+                  fmt::format("'us_available' must be a date like 2024-06-30 or \"never\", "
+                              "found '{}'",
+                              *s),
+                  r.span(*r.take("us_available")));
+    } else {
+      chip.us_available = r.date("us_available");
+    }
+  }
   chip.origin = r.string("origin").value_or("");
   if (!chip.origin.empty() &&
       (chip.origin.size() != 2 || !std::isupper(static_cast<unsigned char>(chip.origin[0])) ||
@@ -265,11 +283,12 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
   chip.identity.present = true;
   chip.identity.estimated = list(r, "estimated");
   for (const auto& key : chip.identity.estimated) {
-    static const std::set<std::string_view> kEstimable = {"year", "datacenter", "origin"};
+    static const std::set<std::string_view> kEstimable = {"year", "datacenter", "origin",
+                                                          "us_available"};
     if (!kEstimable.count(key)) {
       local.error("E0207",
-                  fmt::format("'estimated' names '{}'; at the top level only year, datacenter and "
-                              "origin can be estimates",
+                  fmt::format("'estimated' names '{}'; at the top level only year, datacenter, "
+                              "origin and us_available can be estimates",
                               key),
                   r.span(*r.take("estimated")));
     }
@@ -649,6 +668,9 @@ std::string write_chip_spec(const Chip& chip) {
   if (!chip.aliases.empty()) w.line("aliases", quote_list(chip.aliases));
   w.line("year", std::to_string(chip.year));
   if (chip.datacenter) w.line("datacenter", *chip.datacenter ? "true" : "false");
+  if (chip.us_available)
+    w.line("us_available",
+           *chip.us_available == Chip::kNeverInUs ? quote("never") : date_text(*chip.us_available));
   w.str("origin", chip.origin);
   if (chip.kind != ChipKind::accelerator) w.str("kind", std::string(chip_kind_name(chip.kind)));
   if (chip.status != ChipStatus::released)

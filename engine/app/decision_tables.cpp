@@ -32,8 +32,10 @@ std::optional<std::string> spec_value(TomlFile& file, const toml::node& v) {
   if (auto i = v.value_exact<int64_t>()) return std::to_string(*i);
   if (v.is_floating_point()) return std::string(file.text(v));
   if (auto s = v.value_exact<std::string>()) return *s;
+  if (auto d = v.value_exact<toml::date>())  // us_available = 2026-01-15
+    return fmt::format("{:04}-{:02}-{:02}", d->year, d->month, d->day);
   file.error("E0117",
-             fmt::format("a spec value must be a number, a string or a boolean, found {}",
+             fmt::format("a spec value must be a number, a date, a string or a boolean, found {}",
                          file.type_name(v)),
              file.span(v));
   return std::nullopt;
@@ -132,10 +134,10 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
       res.path = path;
       res.name = rd.string("name", false, "the case's name").value_or("(unnamed)");
       res.line = node.source().begin.line;
-      rd.only(
-          {"name", "regime", "chip", "spec", "to", "hq", "exporter", "date", "verdict", "paragraphs", "licence",
-           "policy", "exceptions", "missing", "excluded_by", "end_items", "flagged", "known_issue"},
-          "a [[case]]");
+      rd.only({"name", "regime", "chip", "spec", "to", "hq", "exporter", "date", "verdict",
+               "paragraphs", "licence", "policy", "exceptions", "missing", "excluded_by",
+               "end_items", "flagged", "known_issue"},
+              "a [[case]]");
       const sema::Regime* regime = file_regime;
       bool current = false;  // `regime = "current"`: the regimes in force on the case's date
       if (auto r = rd.string("regime", false, "a regime id or current")) {

@@ -65,7 +65,8 @@ bool add_chips(Session& session, const std::vector<std::string>& names, bool cau
 std::vector<std::string> default_metrics(const sema::Rulebook& book) {
   std::vector<std::string> out;
   for (const auto& f : chip_fields()) {
-    if (f.boolean || !f.of_chip() || f.id == FieldId::release_year) continue;
+    // Dates are facts of the market, not of the design a threshold could separate.
+    if (f.boolean || !f.of_chip() || f.id == FieldId::release_year || f.dim.date) continue;
     out.emplace_back(f.name);
   }
   std::set<std::string> seen(out.begin(), out.end());

@@ -23,7 +23,7 @@ inline constexpr std::array<Precision, kPrecisionCount> kAllPrecisions = {
 
 std::string_view precision_key(Precision p);    // "fp16"
 std::string_view precision_label(Precision p);  // "FP16/BF16"
-bool is_integer_precision(Precision p);          // TOPS rather than TFLOPS
+bool is_integer_precision(Precision p);         // TOPS rather than TFLOPS
 std::optional<Precision> precision_from_key(std::string_view key);
 
 enum class Confidence { high, medium, low };
@@ -79,6 +79,10 @@ struct Chip {
   std::vector<std::string> aliases;
   int year = 0;
   std::optional<bool> datacenter;
+  // When the chip was first commercially available in the United States (yyyymmdd), or
+  // kNeverInUs; unknown when the spec does not say.
+  std::optional<int> us_available;
+  static constexpr int kNeverInUs = 99991231;
   std::string origin;
   ChipKind kind = ChipKind::accelerator;
   ChipStatus status = ChipStatus::released;

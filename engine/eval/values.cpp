@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/chip.hpp"
+#include "engine/base/date.hpp"
 #include "engine/base/text.hpp"
 
 namespace exctl::eval {
@@ -75,6 +77,13 @@ std::string set_field(FieldValues& values, const std::string& name, const std::s
     return "";
   }
   if (text.empty()) return fmt::format("field '{}': no value given", name);
+  if (info.dim.date) {
+    auto d = text == "never" ? std::optional<DateKey>(Chip::kNeverInUs) : parse_date(text);
+    if (!d)
+      return fmt::format("field '{}' takes a date (YYYY-MM-DD) or never, not '{}'", name, raw);
+    values.set(*f, Rational(*d));
+    return "";
+  }
   size_t space = 0;
   while (space < text.size() && !blank(text[space]))
     ++space;
@@ -113,6 +122,11 @@ std::string set_field(FieldValues& values, const std::string& name, const std::s
 }
 
 std::string format_value(const Rational& v, const sema::Dim& dim) {
+  if (dim.date) {
+    if (!v.is_integer()) return v.format(2);  // not a date (never from a date field)
+    auto d = static_cast<DateKey>(v.num());
+    return d == Chip::kNeverInUs ? "never" : date_text(d);
+  }
   std::string unit = sema::dim_name(dim);
   int digits = v.is_integer() ? 0 : 2;
   std::string text = v.format(digits);

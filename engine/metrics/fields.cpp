@@ -180,6 +180,16 @@ const std::array<ChipField, kFieldCount>& fields() {
        .dim = dims::none,
        .doc = "a logic die at 16/14 nm or below, or non-planar (15 CFR 772.1)",
        .flag = advanced_logic},
+      {.id = FieldId::us_available,
+       .name = "us_available",
+       .dim = dims::date,
+       .doc = "first commercially available in the United States (a date; 9999-12-31: never)",
+       .derived = [](const Chip& c, const ChipMetrics&) -> std::optional<Rational> {
+         if (!c.us_available) return std::nullopt;
+         return Rational(*c.us_available);
+       },
+       .db_table = "chips",
+       .db_column = "us_available"},
   }};
   return kFields;
 }

@@ -37,8 +37,9 @@ enum class FieldId {
   has_hbm,
   is_hbm_item,
   advanced_logic,
+  us_available,
 };
-inline constexpr size_t kFieldCount = 16;
+inline constexpr size_t kFieldCount = 17;
 static_assert(kFieldCount <= 32, "field values keep one bit per field");
 
 struct ChipField {

@@ -6,6 +6,7 @@ namespace exctl {
 
 std::string dim_name(const Dim& d) {
   if (d.dimensionless()) return "";
+  if (d.date) return "date";
   std::string num, den;
   auto add = [](std::string& s, std::string_view part, int power) {
     if (power == 0) return;

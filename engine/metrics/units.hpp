@@ -16,14 +16,16 @@ struct Dim {
   int second = 0;  // s
   int area = 0;    // mm2
   int watt = 0;    // W
+  // A calendar date (held as yyyymmdd): compared, never added or scaled (sema refuses it).
+  bool date = false;
 
-  bool dimensionless() const { return byte == 0 && second == 0 && area == 0 && watt == 0; }
+  bool dimensionless() const { return byte == 0 && second == 0 && area == 0 && watt == 0 && !date; }
   bool operator==(const Dim&) const = default;
   Dim operator*(const Dim& o) const {
-    return {byte + o.byte, second + o.second, area + o.area, watt + o.watt};
+    return {byte + o.byte, second + o.second, area + o.area, watt + o.watt, date || o.date};
   }
   Dim operator/(const Dim& o) const {
-    return {byte - o.byte, second - o.second, area - o.area, watt - o.watt};
+    return {byte - o.byte, second - o.second, area - o.area, watt - o.watt, date || o.date};
   }
 };
 
@@ -36,6 +38,7 @@ inline constexpr Dim area{0, 0, 1, 0};                 // mm2
 inline constexpr Dim per_area{0, 0, -1, 0};            // /mm2
 inline constexpr Dim bandwidth_density{1, -1, -1, 0};  // GB/s/mm2
 inline constexpr Dim power{0, 0, 0, 1};                // W
+inline constexpr Dim date{0, 0, 0, 0, true};           // a calendar date, yyyymmdd
 }  // namespace dims
 
 // "GB/s", "/mm2", "GB/s/mm2", "" for dimensionless.

@@ -201,6 +201,11 @@ nlohmann::ordered_json decision_json(const DecisionRow& row) {
 std::string margin_text(const eval::Comparison& c) {
   if (!c.lhs || !c.rhs) return "unknown";
   std::string l = eval::format_value(*c.lhs, c.dim), r = eval::format_value(*c.rhs, c.dim);
+  // Dates are compared, not subtracted: "2024-11-18 is before 2026-01-15".
+  if (c.dim.date)
+    return *c.lhs == *c.rhs
+               ? fmt::format("{} is {}", l, r)
+               : fmt::format("{} is {} {}", l, *c.lhs < *c.rhs ? "before" : "after", r);
   auto margin = margin_of(c);
   if (!margin) return fmt::format("{} is {} {}", l, *c.lhs < *c.rhs ? "below" : "above", r);
   const Rational& diff = *margin;
@@ -247,6 +252,7 @@ std::string field_source(const Chip& chip, sema::FieldId f) {
       break;
     case F::datacenter:
     case F::release_year:
+    case F::us_available:
     case F::is_hbm_item:
       p = &chip.identity;
       break;

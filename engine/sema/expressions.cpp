@@ -328,6 +328,13 @@ int Builder::compile(const Number& n) {
   Node node;
   node.kind = Node::Kind::number;
   node.span = span(n);
+  if (n.unit == syntax::kDateUnit) {
+    auto d = parse_date(n.digits);
+    if (!d) error("E0410", fmt::format("'{}' is not a valid date", n.digits), node.span);
+    node.number = Rational(d.value_or(0));
+    node.dim = dims::date;
+    return add_node(node, false);
+  }
   auto value = Rational::parse(n.digits);
   if (!value) {
     error("E0406", fmt::format("'{}' is not a number exctl can represent exactly", n.digits),
@@ -565,6 +572,12 @@ int Builder::compile(const Expr& e) {
                                  : Node::Kind::div;
       expect_number(acc, "'" + op.op + "'");
       expect_number(rhs, "'" + op.op + "'");
+      if ((l.dim.date || r.dim.date) && !quiet()) {
+        error("E0427", fmt::format("'{}' on a date: dates can only be compared", op.op),
+              Span{file_, op.begin, op.begin + static_cast<uint32_t>(op.op.size())},
+              {"compare it with another date: us_available <= 2026-01-15"});
+        poisoned_ = true;  // one report: not the unit mismatch too
+      }
       bare_numbers = bare(acc) && bare(rhs);
       if (node.kind == Node::Kind::add || node.kind == Node::Kind::sub) {
         check_same_dim(acc, rhs, op.op);

@@ -4,10 +4,10 @@
 #pragma once
 
 #include <cstdint>
-#include <boost/optional.hpp>
 #include <string>
 #include <vector>
 
+#include <boost/optional.hpp>
 #include <boost/spirit/home/x3/support/ast/variant.hpp>
 
 namespace exctl::syntax {
@@ -21,9 +21,10 @@ struct Located {
 };
 
 struct Number : Located {
-  std::string digits;  // as written: "4800", "1.4", "30e9"
-  std::string unit;    // as written: "TB/s", "mm2"; empty when none
+  std::string digits;  // as written: "4800", "1.4", "30e9"; a date: "2026-01-15"
+  std::string unit;    // as written: "TB/s", "mm2"; empty when none; kDateUnit for a date
 };
+inline constexpr const char* kDateUnit = "date";
 
 struct Name : Located {
   std::string text;
@@ -66,8 +67,8 @@ struct Expr : Located {
   std::vector<Operation> rest;
 };
 
-// title "..." | citation "..." | effective DATE | ends DATE | status NAME | supersedes ID | note "..."
-// | applies_to "..." | informed "EXPORTER"
+// title "..." | citation "..." | effective DATE | ends DATE | status NAME | supersedes ID | note
+// "..." | applies_to "..." | informed "EXPORTER"
 struct Meta : Located {
   std::string key;
   std::string value;
@@ -107,9 +108,9 @@ struct Licence : Located {
   bool headquarters = false;         // `to headquarters in ...`
   std::vector<Name> groups;
   std::vector<Name> except_groups;
-  std::vector<Name> shipped_to;      // headquarters rules: only for exports to these
-  std::string policy;                // presumption_of_denial | case_by_case | presumption_of_approval
-  std::string since;                 // the date this requirement starts, when later than the regime's
+  std::vector<Name> shipped_to;  // headquarters rules: only for exports to these
+  std::string policy;            // presumption_of_denial | case_by_case | presumption_of_approval
+  std::string since;             // the date this requirement starts, when later than the regime's
   boost::optional<Expr> condition;
   std::string cite;
 };
@@ -134,14 +135,14 @@ struct ExceptionWhere {
 };
 
 struct Exception : Located {
-  Name name;                         // NAC, ACA, HBM, LPP, AIA
+  Name name;  // NAC, ACA, HBM, LPP, AIA
   std::vector<std::string> targets;
   ExceptionWhere where;
   boost::optional<Expr> condition;
-  boost::optional<Expr> limit;         // a quantity cap, e.g. 26900000 (TPP)
-  std::string per;                   // what the cap is counted per
-  std::string since;                 // the date the exception became available
-  std::string until;                 // the date it stopped being available
+  boost::optional<Expr> limit;  // a quantity cap, e.g. 26900000 (TPP)
+  std::string per;              // what the cap is counted per
+  std::string since;            // the date the exception became available
+  std::string until;            // the date it stopped being available
   std::string cite;
 };
 
@@ -156,7 +157,8 @@ struct Drop : Located {
   std::string paragraph;
 };
 
-struct Item : x3::variant<Meta, Param, Metric, Control, Exclude, Propagate, Licence, Exception, Flag, Drop> {
+struct Item : x3::variant<Meta, Param, Metric, Control, Exclude, Propagate, Licence, Exception,
+                          Flag, Drop> {
   using base_type::base_type;
   using base_type::operator=;
 };

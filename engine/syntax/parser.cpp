@@ -109,6 +109,7 @@ struct command_line_equals_parser : x3::parser<command_line_equals_parser> {
 struct name_class : annotate {};
 struct regime_name_class : annotate {};
 struct number_class : annotate {};
+struct date_number_class : annotate {};
 struct bool_class : annotate {};
 struct classified_class : annotate {};
 struct quoted_name_class : annotate {};
@@ -143,6 +144,7 @@ x3::rule<struct regime_id_class, std::string> const regime_id_text = "a regime i
 x3::rule<name_class, Name> const name = "a name";
 x3::rule<regime_name_class, Name> const regime_name = "a regime id";
 x3::rule<number_class, Number> const number = "a number";
+x3::rule<date_number_class, Number> const date_number = "a date";
 x3::rule<bool_class, BoolLiteral> const bool_lit = "true or false";
 x3::rule<quoted_name_class, Name> const quoted_name = "a paragraph in double quotes";
 x3::rule<classified_class, Classified> const classified =
@@ -222,11 +224,13 @@ const auto digits = x3::lexeme[+x3::digit >> *('_' >> +x3::digit) >> -('.' >> +x
                                -(x3::char_("eE") >> -x3::char_("+-") >> +x3::digit)];
 const auto number_def = x3::raw[digits] >>
                         ((x3::lexeme[units >> !idchar]) | x3::attr(std::string()));
+// A date in an expression (`us_available <= 2026-01-15`): a Number whose unit is "date".
+const auto date_number_def = date >> x3::attr(std::string(kDateUnit));
 const auto bool_lit_def = (kw("true") >> x3::attr(true)) | (kw("false") >> x3::attr(false));
 
 const auto quoted_name_def = x3::eps >> string_lit;
 const auto classified_def = kw("classified") > (quoted_name % ',') > under_kw > regime_name;
-const auto primary_def = number | bool_lit | classified | name | ('(' > expr > ')');
+const auto primary_def = date_number | number | bool_lit | classified | name | ('(' > expr > ')');
 const auto mul_operation_def = (x3::string("*") | x3::string("/")) > primary;
 const auto product_def = primary >> *mul_operation;
 const auto add_operation_def = (x3::string("+") | x3::string("-")) > product;
@@ -252,8 +256,7 @@ const auto cite_def = (kw("cite") > string_lit) | x3::attr(std::string());
 
 const auto meta_def =
     ((kw_string("title") | kw_string("citation") | kw_string("note") | kw_string("applies_to") |
-      kw_string("informed")) >
-     string_lit) |
+      kw_string("informed")) > string_lit) |
     ((kw_string("effective") | kw_string("compliance") | kw_string("ends")) > date) |
     (kw_string("status") > word) | (kw_string("supersedes") > regime_id_text);
 const auto param_def = kw("param") > name > '=' > expr;
@@ -295,9 +298,9 @@ const auto file_def = *regime > x3::eoi;
 
 BOOST_SPIRIT_DEFINE(quoted_name, classified, under_kw, headquarters_kw, hq_join, hq_only,
                     where_hq_only, where_groups, exception_where)
-BOOST_SPIRIT_DEFINE(string_lit, date, word, regime_id_text, name, regime_name, number, bool_lit,
-                    primary, product, sum, comparison, negated, negation, conjunction, expr,
-                    mul_operation, add_operation, cmp_operation, and_operation, or_operation,
+BOOST_SPIRIT_DEFINE(string_lit, date, word, regime_id_text, name, regime_name, number, date_number,
+                    bool_lit, primary, product, sum, comparison, negated, negation, conjunction,
+                    expr, mul_operation, add_operation, cmp_operation, and_operation, or_operation,
                     targets, group_list, except_list, cite, meta, param, metric, control, exclude,
                     propagate, licence, exception, flag, drop, item, close, regime, file, when_kw,
                     from_kw, to_kw, in_kw, for_kw, conditions)

@@ -26,11 +26,15 @@ struct TempDir {
   ~TempDir() { fs::remove_all(path); }
 };
 
-void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+void write(const fs::path& p, const std::string& text) {
+  std::ofstream(p) << text;
+}
 
 std::string spec(const std::string& id, const std::string& fp16) {
-  return "id = \"" + id + "\"\nvendor = \"T\"\nname = \"" + id + " name\"\nyear = 2024\nsource = \"s\"\n" +
-         "confidence = \"high\"\n\n[compute]\nsource = \"s\"\nconfidence = \"high\"\nfp16 = " + fp16 + "\n";
+  return "id = \"" + id + "\"\nvendor = \"T\"\nname = \"" + id +
+         " name\"\nyear = 2024\nsource = \"s\"\n" +
+         "confidence = \"high\"\n\n[compute]\nsource = \"s\"\nconfidence = \"high\"\nfp16 = " +
+         fp16 + "\n";
 }
 
 }  // namespace
@@ -39,7 +43,8 @@ TEST_CASE("the built-in database opens and holds the shipped chips") {
   auto db = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize);
   CHECK(db.chip_count() == 50);
   CHECK(db.read_only());
-  auto metrics = db.connection().prepare("SELECT tpp FROM chip_metrics WHERE chip_id = 'nvidia-h20'");
+  auto metrics =
+      db.connection().prepare("SELECT tpp FROM chip_metrics WHERE chip_id = 'nvidia-h20'");
   REQUIRE(metrics.step());
   CHECK(metrics.real(0) == 2368.0);
 }
@@ -97,8 +102,10 @@ TEST_CASE("import adds and updates, and a bad file writes nothing") {
 
 TEST_CASE("a chip survives the database unchanged") {
   TempDir tmp;
-  auto builtin = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
-  auto db = chipdb::Database::open((tmp.path / "copy.db").string(), chipdb::Database::Mode::read_write);
+  auto builtin =
+      chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
+  auto db =
+      chipdb::Database::open((tmp.path / "copy.db").string(), chipdb::Database::Mode::read_write);
   chipdb::import_chips(db, builtin);
   auto copy = db.load_all();
   REQUIRE(copy.size() == builtin.size());
@@ -128,10 +135,13 @@ TEST_CASE("foreign, newer and non-database files are refused") {
                     Catch::Contains("newer than this exctl reads"));
 
   std::string text = (tmp.path / "text.db").string();
-  write(text, "this is not sqlite, just some text that is long enough to have a header..............");
-  CHECK_THROWS_AS(chipdb::Database::open(text, chipdb::Database::Mode::read_only), chipdb::DatabaseError);
-  CHECK_THROWS_AS(chipdb::Database::open((tmp.path / "missing.db").string(), chipdb::Database::Mode::read_only),
+  write(text,
+        "this is not sqlite, just some text that is long enough to have a header..............");
+  CHECK_THROWS_AS(chipdb::Database::open(text, chipdb::Database::Mode::read_only),
                   chipdb::DatabaseError);
+  CHECK_THROWS_AS(
+      chipdb::Database::open((tmp.path / "missing.db").string(), chipdb::Database::Mode::read_only),
+      chipdb::DatabaseError);
 }
 
 TEST_CASE("a tampered value is refused with the chip and the column, never read as another") {
@@ -180,4 +190,36 @@ TEST_CASE("a tampered value is refused with the chip and the column, never read 
       message_after("PRAGMA foreign_keys = OFF; INSERT INTO chip_aliases VALUES ('nope', 0, 'x')"),
       Catch::Contains("a row of chip_aliases names no chip ('nope')"));
   CHECK(message_after("UPDATE chip_units SET fp16 = 1979" + h100) == "read without complaint");
+}
+
+TEST_CASE("a schema-3 file is read as it is and upgraded on write, its chips kept") {
+  TempDir tmp;
+  const std::string path = (tmp.path / "v3.db").string();
+  auto builtin =
+      chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
+  {
+    auto db = chipdb::Database::open(path, chipdb::Database::Mode::read_write);
+    chipdb::import_chips(db, builtin);
+  }
+  // Schema 3 had no us_available column.
+  {
+    auto conn = sqlite::Connection::open(path, SQLITE_OPEN_READWRITE);
+    conn.exec("ALTER TABLE chips DROP COLUMN us_available; PRAGMA user_version = 3;");
+  }
+  auto old = chipdb::Database::open(path, chipdb::Database::Mode::read_only).load_all();
+  REQUIRE(old.size() == builtin.size());
+  for (const auto& c : old)
+    CHECK_FALSE(c.us_available.has_value());
+  {
+    auto db = chipdb::Database::open(path, chipdb::Database::Mode::read_write);
+    CHECK(db.connection().pragma_int("user_version") == chipdb::kSchemaVersion);
+    REQUIRE(db.load_all().size() == builtin.size());  // nothing stored is lost
+    chipdb::import_chips(db, builtin);
+  }
+  auto back = chipdb::Database::open(path, chipdb::Database::Mode::read_only).load_all();
+  REQUIRE(back.size() == builtin.size());
+  for (size_t i = 0; i < back.size(); ++i) {
+    INFO(back[i].id);
+    CHECK(back[i].us_available == builtin[i].us_available);
+  }
 }

@@ -525,14 +525,16 @@ TEST_CASE("policy: the most restrictive within a regime, the most derived across
     }
   }
   SECTION("a child's case-by-case outranks the inherited presumption of denial") {
-    // us-2026-01 (level 3) over us-2023-10 (level 0): case-by-case below TPP 21000 and 6500 GB/s.
+    // us-2026-01 (level 2) over us-2023-10 (level 0): case-by-case below TPP 21000 and 6500 GB/s,
+    // for a chip on sale in the US at publication.
     const sema::Regime& r = shipped().get("us-2026-01");
     const Spec h200 = {{"tpp", "15831.2"},
                        {"performance_density", "19.4 /mm2"},
                        {"datacenter", "true"},
                        {"memory_bandwidth", "4800 GB/s"},
                        {"interconnect_bandwidth", "900 GB/s"},
-                       {"is_hbm_item", "false"}};
+                       {"is_hbm_item", "false"},
+                       {"us_available", "2024-06-30"}};
     Spec big = h200;
     big[0].second = "21000";  // not below 21000
     CHECK(decide(r, h200, "CN", "", "2026-02-01").licence.policy == Policy::case_by_case);
@@ -552,11 +554,9 @@ TEST_CASE("policy: the most restrictive within a regime, the most derived across
 // the DRAM bandwidth unknown the policy is left open and the missing field is named.
 TEST_CASE("a review policy that turns on a missing value is not stated silently") {
   const sema::Regime& r = shipped().get("us-2026-01");
-  const Spec without_dram = {{"tpp", "15831.2"},
-                             {"performance_density", "19.4 /mm2"},
-                             {"datacenter", "true"},
-                             {"interconnect_bandwidth", "900 GB/s"},
-                             {"is_hbm_item", "false"}};
+  const Spec without_dram = {{"tpp", "15831.2"},       {"performance_density", "19.4 /mm2"},
+                             {"datacenter", "true"},   {"interconnect_bandwidth", "900 GB/s"},
+                             {"is_hbm_item", "false"}, {"us_available", "2024-06-30"}};
   Spec with_dram = without_dram;
   with_dram.emplace_back("memory_bandwidth", "4800 GB/s");
   REQUIRE(decide(r, with_dram, "CN", "", "2026-02-01").licence.policy == Policy::case_by_case);

@@ -130,6 +130,13 @@ TEST_CASE("each meaning error has its stable code and points at the right text")
        "E0405", "unit mismatch: '<='"},
       {"a unit where none belongs", draft("  control \"x\" when tpp >= «4800 TB/s»\n"), "E0405",
        "joins a dimensionless value and a value in GB/s"},
+      // E0427: dates are compared, never computed with
+      {"a date plus a number", draft("  control \"x\" when us_available «+» 30 <= 2026-01-15\n"),
+       "E0427", "'+' on a date: dates can only be compared"},
+      {"a date compared with a number", draft("  control \"x\" when us_available <= «20260115»\n"),
+       "E0405", "unit mismatch: '<=' joins a value in date and a dimensionless value"},
+      {"an impossible date", draft("  control \"x\" when us_available <= «2026-02-30»\n"), "E0410",
+       "'2026-02-30' is not a valid date"},
       {"adding different dimensions",
        draft("  control \"x\" when memory_bandwidth + «100 W» >= 1 TB/s\n"), "E0405",
        "unit mismatch: '+'"},
@@ -521,6 +528,24 @@ TEST_CASE("a child's own clauses rank by their depth in the chain") {
                    std::pair<std::string, int>{"us-2026-01-h20", 3}) == 2);
   CHECK(levels.size() == 8);
   CHECK(paragraphs(r) == std::vector<std::string>{"3A090.a", "3A090.b", "3A090.c", "H20 criteria"});
+}
+
+TEST_CASE("a date literal is a yyyymmdd value of the date dimension, compared exactly") {
+  Loaded l =
+      load(draft("  param published = 2026-01-15\n"
+                 "  control \"x\" when us_available <= published\n"));
+  const sema::Regime& r = l.get("d");
+  CHECK(param(r, "published").value == Rational(20260115));
+  CHECK(param(r, "published").dim == exctl::dims::date);
+  auto decide = [&](std::optional<int> date) {
+    eval::FieldValues v;
+    if (date) v.set(sema::FieldId::us_available, Rational(*date));
+    return eval::decide(r, v, {}).verdict;
+  };
+  CHECK(decide(20260115) == eval::Verdict::controlled);
+  CHECK(decide(20260116) == eval::Verdict::not_controlled);
+  CHECK(decide(Chip::kNeverInUs) == eval::Verdict::not_controlled);
+  CHECK(decide(std::nullopt) == eval::Verdict::indeterminate);
 }
 
 TEST_CASE("a metric redefined in a child replaces the parent's everywhere it is used") {

@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/bad_us_available_text.toml
