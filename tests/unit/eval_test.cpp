@@ -628,7 +628,7 @@ TEST_CASE("an exception's cap and what it is counted per") {
                      {"performance_density", "19.4 /mm2"},
                      {"datacenter", "true"},
                      {"is_hbm_item", "false"}};
-  Decision tier2 = decide(r, h100, "BR", "", "2025-02-01");
+  Decision tier2 = decide(r, h100, "BR", "BR", "2025-02-01");  // LPP needs the headquarters
   CHECK(tier2.licence.required == std::optional<bool>(true));
   REQUIRE(exception_names(tier2) == Strings{"LPP"});
   REQUIRE(tier2.licence.exceptions[0].limit);
