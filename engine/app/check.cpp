@@ -178,18 +178,12 @@ eval::Decision combine(const std::vector<eval::Decision>& parts) {
 
 eval::Decision current_decision(const std::vector<const sema::Regime*>& leaves,
                                 const std::vector<eval::Decision>& parts,
-                                const std::vector<std::string>& notes, const eval::Query& query) {
+                                const std::vector<std::string>& notes) {
   auto d = combine(parts);
   d.flags.insert(d.flags.end(), notes.begin(), notes.end());
   d.regime = leaves.size() == 1 ? "current (" + leaves.front()->id + ")"
              : leaves.empty()   ? "current (none in force)"
                                 : "current";
-  if (leaves.empty() && (!query.to.empty() || !query.hq.empty())) {
-    // Asked, and no encoded instrument requires one (W0114 says what that means).
-    d.licence.asked = true;
-    d.licence.truth = Truth::no;
-    d.licence.required = false;
-  }
   return d;
 }
 
@@ -216,8 +210,8 @@ std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   // The same for every chip, so found once, not per row of a catalogue.
   if (c->current_) c->leaves_ = current_regimes(*c->book_, *date, c->request_.exporter, &c->pending_);
   if (c->current_ && c->leaves_.empty()) {
-    sink.warning("W0114", fmt::format("no regime was in force on {}: 'current' applies no rule, so "
-                                      "its not_controlled means only that",
+    sink.warning("W0114", fmt::format("no regime was in force on {}: 'current' applies only the part "
+                                      "746 embargoes, so its not_controlled means only that",
                                       sema::date_text(*date)));
   }
   return c;
@@ -241,8 +235,9 @@ std::vector<report::DecisionRow> Check::decide(const Subject& s) {
       std::vector<eval::Decision> parts;
       for (const auto* r : leaves_)
         parts.push_back(decide_one(*r, s.values));
+      if (leaves_.empty()) parts.push_back(decide_one(book_->embargo_layer, s.values));
       const sema::Regime* only = leaves_.size() == 1 ? leaves_.front() : nullptr;
-      rows.push_back({s.id, s.name, only, current_decision(leaves_, parts, pending_, query_)});
+      rows.push_back({s.id, s.name, only, current_decision(leaves_, parts, pending_)});
     }
   } catch (const eval::ArithmeticOverflow& e) {
     // Every decision on the subject, or none.

@@ -104,11 +104,11 @@ std::vector<const sema::Regime*> current_regimes(const sema::Rulebook& book, sem
                                                  std::string_view exporter = {},
                                                  std::vector<std::string>* pending = nullptr);
 
-// The "current" decision: `parts` (one per leaf regime) combined, with the notes of
-// current_regimes among its flags.
+// The "current" decision: `parts` (one per leaf regime, or the book's embargo layer when
+// none is in force) combined, with the notes of current_regimes among its flags.
 eval::Decision current_decision(const std::vector<const sema::Regime*>& leaves,
                                 const std::vector<eval::Decision>& parts,
-                                const std::vector<std::string>& notes, const eval::Query& query);
+                                const std::vector<std::string>& notes);
 
 // Whom an is-informed instrument binds, and whether `exporter` is among them.
 std::string informed_note(const sema::Regime& regime, std::string_view exporter);

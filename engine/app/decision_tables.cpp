@@ -165,7 +165,7 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
           rd.string("exporter", false, "who exports, for is-informed letters").value_or("");
       for (auto [key, into] : {std::pair{"to", &to}, std::pair{"hq", &hq}}) {
         if (auto v = rd.string(key, false, "an ISO 3166-1 alpha-2 code")) {
-          if (!is_iso_country(*v)) {
+          if (!is_iso_country(*v) && !is_named_region(*v, *book)) {
             file.error(
                 "E0117",
                 fmt::format(
@@ -279,7 +279,8 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
           std::vector<eval::Decision> parts;
           for (const auto* leaf : leaves)
             parts.push_back(eval::decide(*leaf, values, q));
-          decided = current_decision(leaves, parts, notes, q);
+          if (leaves.empty()) parts.push_back(eval::decide(book->embargo_layer, values, q));
+          decided = current_decision(leaves, parts, notes);
         } else {
           decided = eval::decide(*regime, values, q);
         }

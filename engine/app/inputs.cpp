@@ -37,6 +37,19 @@ bool country_argument(const std::string& flag, Given& code, const sema::Rulebook
   if (cc.empty()) return true;
   for (auto& c : cc)
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (is_named_region(cc, book)) return true;
+  if (cc.find('-') != std::string::npos) {
+    std::vector<std::string> regions;
+    for (const auto& [name, country] : book.groups.names()) {
+      if (name.find('-') != std::string::npos) regions.push_back(name);
+    }
+    sink.report({Severity::error,
+                 "E0113",
+                 fmt::format("{} {} is not a region the country groups name", flag, cc),
+                 {},
+                 {fmt::format("regions: {}", fmt::join(regions, ", "))}});
+    return false;
+  }
   if (cc.size() != 2 || !std::isalpha(static_cast<unsigned char>(cc[0])) ||
       !std::isalpha(static_cast<unsigned char>(cc[1]))) {
     sink.error("E0113",
@@ -54,6 +67,11 @@ bool country_argument(const std::string& flag, Given& code, const sema::Rulebook
                  fmt::format("{} {} is in none of the country groups the rules name", flag, cc));
   }
   return true;
+}
+
+bool is_named_region(std::string_view code, const sema::Rulebook& book) {
+  return code.size() > 3 && code[2] == '-' && is_iso_country(code.substr(0, 2)) &&
+         book.groups.is_country(std::string(code));
 }
 
 bool is_iso_country(std::string_view code) {

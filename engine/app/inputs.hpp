@@ -33,6 +33,9 @@ bool country_argument(const std::string& flag, Given& code, const sema::Rulebook
 
 // An officially assigned ISO 3166-1 alpha-2 code ("CN", "BR"; not "XX" or "cn").
 bool is_iso_country(std::string_view code);
+// An ISO 3166-2 region the country groups name ("UA-43", Crimea): a destination of its own
+// (an embargo reaches it) that is also in every group of its country.
+bool is_named_region(std::string_view code, const sema::Rulebook& book);
 
 // The items of "a,b,c" with the offset of each in the text.
 std::vector<std::pair<std::string, uint32_t>> split_commas(const std::string& text);

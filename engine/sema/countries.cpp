@@ -9,9 +9,15 @@
 namespace exctl::sema {
 
 bool CountrySet::contains(const std::string& cc, DateKey date) const {
-  if (always.count(cc)) return true;
-  return std::any_of(dated.begin(), dated.end(),
-                     [&](const DatedMember& m) { return m.country == cc && m.on(date); });
+  auto has = [&](std::string_view code) {
+    if (always.count(std::string(code))) return true;
+    return std::any_of(dated.begin(), dated.end(),
+                       [&](const DatedMember& m) { return m.country == code && m.on(date); });
+  };
+  if (has(cc)) return true;
+  // A region ("UA-43", Crimea) is in every group its country is in.
+  size_t dash = cc.find('-');
+  return dash != std::string::npos && has(std::string_view(cc).substr(0, dash));
 }
 
 void CountrySet::insert(const CountrySet& other) {

@@ -22,7 +22,7 @@ inline constexpr std::string_view kControllingCountry = "US";
 // A membership that holds on some dates only: a member on [from, until); a bound of 0
 // is open (a member since before the rules begin, or still a member).
 struct DatedMember {
-  std::string country;  // ISO 3166-1 alpha-2
+  std::string country;  // ISO 3166-1 alpha-2, or an ISO 3166-2 region ("UA-43")
   DateKey from = 0, until = 0;
   std::string source;
   bool on(DateKey date) const { return date_in_window(date, from, until); }
@@ -33,7 +33,8 @@ struct CountrySet {
   std::set<std::string> always;    // members on every date
   std::vector<DatedMember> dated;  // members on some dates
 
-  // Whether `cc` is a member on `date`; a date of 0 (none asked) ignores the windows.
+  // Whether `cc` is a member on `date`; a date of 0 (none asked) ignores the windows. A
+  // region ("UA-43") is a member where it is listed and wherever its country is.
   bool contains(const std::string& cc, DateKey date) const;
   bool empty() const { return always.empty() && dated.empty(); }
   void insert(const CountrySet& other);
@@ -72,6 +73,7 @@ class CountryGroups {
   std::string country_name(const std::string& code) const;
   bool is_country(const std::string& code) const { return names_.count(code) > 0; }
   const std::string& version() const { return version_; }
+  const std::map<std::string, std::string>& names() const { return names_; }
   const std::map<std::string, CountryGroup>& groups() const { return groups_; }
   // The groups that are embargoes, by name.
   std::vector<const CountryGroup*> embargoes() const;

@@ -23,6 +23,13 @@ std::optional<Rulebook> load_rulebook(const std::vector<SourcePtr>& rule_files, 
     if (auto ast = syntax::parse(file, sink)) parsed.push_back({file, std::move(*ast)});
   }
   book.regimes = check(parsed, book.groups, sink);
+  book.embargo_layer.id = "part-746";
+  book.embargo_layer.title = "Part 746 embargoes (no advanced-computing regime in force)";
+  book.embargo_layer.status = Status::in_force;
+  book.embargo_layer.effective = 19000101;
+  for (const CountryGroup* g : book.groups.embargoes())
+    book.embargo_layer.embargoes.push_back(
+        {g->name, g->title, g->embargo->scope, g->embargo->cite, g->members});
   return book;
 }
 

@@ -17,6 +17,9 @@ struct Rulebook {
   CountryGroups groups;
   std::vector<SourcePtr> sources;
   std::vector<Regime> regimes;
+  // The part 746 embargoes alone, with no classification: what `current` applies on a date
+  // no regime is in force (the embargoes carry their own dates).
+  Regime embargo_layer;
 
   const Regime* find(const std::string& id) const;
 };

@@ -1,0 +1,1 @@
+check L2 --to UA-99
