@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -67,7 +68,7 @@ std::string clause_text(const sema::ClauseRef& c) {
   return fmt::format("{} {} \"{}\"", regime, sema::clause_kind_name(c.kind), c.id);
 }
 
-Cuts collect_cuts(const sema::Regime& regime) {
+Cuts collect_cuts(const sema::Regime& regime, const DesignSpace& space) {
   Cuts cuts;
   cuts.sources.push_back({});  // 0: the space's limit, named per resource
   sema::ThresholdAnalysis a = sema::analyse_thresholds(regime);
@@ -133,15 +134,35 @@ Cuts collect_cuts(const sema::Regime& regime) {
       }
       continue;
     }
-    const auto& p = q.program;
-    bool sum = p.size() == 3 && p[0].code == sema::QuantityStep::Code::field &&
-               p[1].code == sema::QuantityStep::Code::field &&
-               p[2].code == sema::QuantityStep::Code::arithmetic &&
-               p[2].op == sema::Node::Kind::add &&
-               q.fields == std::set<FieldId>{FieldId::memory_bandwidth,
-                                             FieldId::interconnect_bandwidth};
-    if (sum) {
-      cuts.sum.push_back(cut);
+    // A sum of fields (and constants): the design's fixed facts fold into the threshold,
+    // which then cuts memory bandwidth, interconnect, or their sum.
+    bool sum = true;
+    Rational fixed(0);
+    std::set<FieldId> vars;
+    for (const auto& step : q.program) {
+      if (step.code == sema::QuantityStep::Code::constant) {
+        fixed = fixed + step.constant;
+      } else if (step.code == sema::QuantityStep::Code::arithmetic) {
+        sum = sum && step.op == sema::Node::Kind::add;
+      } else if (step.field == FieldId::host_link_bandwidth) {
+        fixed = fixed + space.host_link;
+      } else if (step.field == FieldId::tdp) {
+        fixed = fixed + space.tdp;
+      } else if (step.field == FieldId::memory_bandwidth ||
+                 step.field == FieldId::interconnect_bandwidth) {
+        sum = sum && vars.insert(step.field).second;
+      } else {
+        sum = false;
+      }
+    }
+    if (sum && !vars.empty()) {
+      Cut shifted{v - fixed, source};
+      if (vars.size() == 2)
+        cuts.sum.push_back(shifted);
+      else if (*vars.begin() == FieldId::memory_bandwidth)
+        cuts.bandwidth.push_back(shifted);
+      else
+        cuts.interconnect.push_back(shifted);
     } else {
       cuts.notes.push_back(fmt::format(
           "'{}' is an expression the search does not solve for: its thresholds place no "
@@ -219,7 +240,7 @@ std::vector<Bound> limit_sources(const DesignSpace& s, std::vector<Bound> from_c
 
 Space exact_space(const sema::Regime& regime, const DesignSpace& s, const Precisions& p,
                   std::vector<std::string>& notes) {
-  Cuts cuts = collect_cuts(regime);
+  Cuts cuts = collect_cuts(regime, s);
   notes = cuts.notes;
   Space sp;
   int shift = kFirstMemory + static_cast<int>(s.memories.size()) - 1;
@@ -264,7 +285,10 @@ Space exact_space(const sema::Regime& regime, const DesignSpace& s, const Precis
     pm.interconnect.push_back({s.interconnect, false, kInterconnect});
     for (const auto& c : cuts.interconnect)
       add_cut(pm.interconnect, c.value, src(c), s.interconnect);
-    // A cut of the sum places each side at the cut less every value of the other side.
+    // A cut of the sum places each side at the cut less every value of the other side
+    // (an interconnect of zero among them: all of the sum to memory).
+    if (!cuts.sum.empty() || s.interconnect == Rational(0))
+      pm.interconnect.push_back({Rational(0), false, kInterconnect});
     std::vector<Cand> base_b = pm.bandwidth, base_i = pm.interconnect;
     for (const auto& c : cuts.sum) {
       for (const auto& i : base_i) {
@@ -275,8 +299,6 @@ Space exact_space(const sema::Regime& regime, const DesignSpace& s, const Precis
           add_cut(pm.interconnect, c.value - b.value, src(c), s.interconnect);
       }
     }
-    if (!cuts.sum.empty() || s.interconnect == Rational(0))
-      pm.interconnect.push_back({Rational(0), false, kInterconnect});
     normalise(pm.bandwidth);
     normalise(pm.capacity);
     normalise(pm.interconnect);
