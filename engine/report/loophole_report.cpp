@@ -125,7 +125,7 @@ std::string loophole_text(const LoopholeView& v) {
                            opt_unit(c.after, c.unit), same ? " (kept)" : "");
       }
     }
-    out += fmt::format("  searched    {} designs, {} meeting the goal\n", r.points, r.feasible);
+    out += fmt::format("  searched    {} designs, {} meeting the goal\n", Rational(static_cast<int64_t>(r.points)).format(0), Rational(static_cast<int64_t>(r.feasible)).format(0));
     for (const auto& n : r.notes)
       out += fmt::format("  note: {}\n", n);
   }
@@ -282,8 +282,8 @@ Table fleet_table(const FleetView& v) {
         {big(row.tokens_per_s), row.tokens_per_s},
         {big(row.tokens_per_day), row.tokens_per_day},
         {row.h100_by_inference ? number(*row.h100_by_inference) : "-", ratio_json(row.h100_by_inference)},
-        {fmt::format("{:.1f}", row.memory_gb / 1000), row.memory_gb / 1000},
-        {fmt::format("{:.2f}", row.bandwidth_tbps / 1000), row.bandwidth_tbps / 1000},
+        {number(row.memory_gb / 1000, 1), row.memory_gb / 1000},
+        {number(row.bandwidth_tbps / 1000, 2), row.bandwidth_tbps / 1000},
         {u.source, u.source}};
     for (size_t k = 0; k < v.regimes.size(); ++k)
       cells.push_back(caught_cell(k < u.caught.size() ? u.caught[k] : draft::Caught::unknown));
@@ -300,8 +300,8 @@ Table fleet_table(const FleetView& v) {
       {big(tot.tokens_per_s), tot.tokens_per_s},
       {big(tot.tokens_per_day), tot.tokens_per_day},
       {number(tot.h100_by_inference), tot.h100_by_inference},
-      {fmt::format("{:.1f}", tot.memory_gb / 1000), tot.memory_gb / 1000},
-      {fmt::format("{:.2f}", tot.bandwidth_tbps / 1000), tot.bandwidth_tbps / 1000},
+      {number(tot.memory_gb / 1000, 1), tot.memory_gb / 1000},
+      {number(tot.bandwidth_tbps / 1000, 2), tot.bandwidth_tbps / 1000},
       {"", ""}};
   for (const auto& s : tot.shares)
     cells.push_back({fmt::format("{:.1f}%", 100 * s.count_share), s.count_share});
