@@ -396,17 +396,33 @@ LoopholeResult run(const sema::Regime& regime, const eval::Query& query, Goal go
       for (size_t m = 0; m < s.memories.size(); ++m) {
         d.memory = m;
         const auto& pm = sp.memory[m];
+        // Each candidate's concrete value, once.
+        auto concrete = [](const std::vector<Cand>& cands) {
+          std::vector<Rational> out;
+          for (const Cand& c : cands)
+            out.push_back(spec_floor(c.value, c.open));
+          return out;
+        };
+        const std::vector<Rational> bws = concrete(pm.bandwidth), caps = concrete(pm.capacity),
+                                    ics = concrete(pm.interconnect);
         for (const Cand& t : tpps) {
           set_peaks(d, s, p, t);
           if (d.tpp <= Rational(0)) continue;
-          for (const Cand& b : pm.bandwidth) {
-            d.bandwidth = spec_floor(b.value, b.open);
-            for (const Cand& c : pm.capacity) {
-              d.capacity = spec_floor(c.value, c.open);
-              for (const Cand& i : pm.interconnect) {
-                d.interconnect = spec_floor(i.value, i.open);
+          // The fields the inner loops leave alone are set once.
+          eval::FieldValues v = design_values(d, s, query.date, options);
+          for (size_t bi = 0; bi < bws.size(); ++bi) {
+            const Cand& b = pm.bandwidth[bi];
+            d.bandwidth = bws[bi];
+            v.set(FieldId::memory_bandwidth, d.bandwidth);
+            for (size_t ci = 0; ci < caps.size(); ++ci) {
+              const Cand& c = pm.capacity[ci];
+              d.capacity = caps[ci];
+              v.set(FieldId::memory_capacity, d.capacity);
+              for (size_t ii = 0; ii < ics.size(); ++ii) {
+                const Cand& i = pm.interconnect[ii];
+                d.interconnect = ics[ii];
+                v.set(FieldId::interconnect_bandwidth, d.interconnect);
                 ++r.points;
-                eval::FieldValues v = design_values(d, s, query.date, options);
                 if (!meets(compiled.decide(v, scratch), goal)) continue;
                 ++r.feasible;
                 if (best_rank && dominated(d, r.design)) continue;
