@@ -12,8 +12,8 @@ namespace {
 int run_fleet(Context& ctx, const app::FleetRequest& request) {
   auto run = app::fleet_capacity(ctx.session, request);
   if (!run) return ctx.finish();
-  report::FleetView view{request.file, run->workload, run->date, run->to, run->regimes,
-                         &run->result};
+  report::FleetView view{request.file, run->workload, run->date,
+                         run->to,      run->regimes,  &run->result};
   switch (ctx.format) {
     case report::Format::text:
       std::cout << report::fleet_text(view);

@@ -35,7 +35,7 @@ std::vector<Envelope> shipped_envelopes(DiagnosticSink& sink) {
 }
 
 std::optional<Envelope> envelope_argument(Session& session, const EnvelopeRequest& request,
-                                                  int64_t default_year) {
+                                          int64_t default_year) {
   if (!request.file.empty()) {
     if (request.year.given) {
       session.sink.error("E0707", "give --year or --envelope, not both");
@@ -57,17 +57,18 @@ std::optional<Envelope> envelope_argument(Session& session, const EnvelopeReques
   for (auto& e : all) {
     if (e.year == year) return std::move(e);
   }
-  session.sink.report({Severity::error,
-                       "E0707",
-                       fmt::format("no shipped envelope for {}", year),
-                       {},
-                       {fmt::format("shipped years: {}; or give --envelope FILE.toml (docs/envelope.md)",
-                                    years_text(all))}});
+  session.sink.report(
+      {Severity::error,
+       "E0707",
+       fmt::format("no shipped envelope for {}", year),
+       {},
+       {fmt::format("shipped years: {}; or give --envelope FILE.toml (docs/envelope.md)",
+                    years_text(all))}});
   return std::nullopt;
 }
 
 std::optional<std::vector<Envelope>> show_envelopes(Session& session,
-                                                            const EnvelopeRequest& request) {
+                                                    const EnvelopeRequest& request) {
   if (!request.file.empty() || request.year.given) {
     auto e = envelope_argument(session, request, 0);
     if (!e) return std::nullopt;

@@ -146,14 +146,14 @@ std::optional<FleetRun> fleet_capacity(Session& session, const FleetRequest& req
   }
   if (sink.has_errors()) return std::nullopt;
   ChipMetrics hm = compute_metrics(*h100, session.options);
-  run.result = draft::fleet_capacity(units, roofline::hardware_of(*h100),
-                                     hm.tpp.value.value_or(Rational(1)), setup->model,
-                                     setup->workload, setup->setup.calib, ids.size());
+  run.result =
+      draft::fleet_capacity(units, roofline::hardware_of(*h100), hm.tpp.value.value_or(Rational(1)),
+                            setup->model, setup->workload, setup->setup.calib, ids.size());
   const auto& p = setup->workload.precisions;
-  run.workload = fmt::format("{}, weights {}, KV {}, batch {} per replica, {} in / {} out",
-                             setup->model.id, roofline::format_key(p.weights),
-                             roofline::format_key(p.kv), setup->workload.batch,
-                             setup->workload.input, setup->workload.output);
+  run.workload =
+      fmt::format("{}, weights {}, KV {}, batch {} per replica, {} in / {} out", setup->model.id,
+                  roofline::format_key(p.weights), roofline::format_key(p.kv),
+                  setup->workload.batch, setup->workload.input, setup->workload.output);
   run.date = sema::date_text(date);
   run.to = query.to;
   return run;

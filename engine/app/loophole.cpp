@@ -98,16 +98,15 @@ std::vector<report::FieldChange> changes(const Chip& before, const Chip& after,
     const auto& a = after.units.front().at(p);
     if (!dense[static_cast<size_t>(p)] && !a) continue;
     out.push_back({fmt::format("{} dense", precision_label(p)),
-                   is_integer_precision(p) ? "TOPS" : "TFLOPS", dense[static_cast<size_t>(p)],
-                   a});
+                   is_integer_precision(p) ? "TOPS" : "TFLOPS", dense[static_cast<size_t>(p)], a});
   }
-  out.push_back({"memory bandwidth", "GB/s", before.memory_bandwidth_gbps,
-                 after.memory_bandwidth_gbps});
+  out.push_back(
+      {"memory bandwidth", "GB/s", before.memory_bandwidth_gbps, after.memory_bandwidth_gbps});
   out.push_back({"memory capacity", "GB", before.memory_gb, after.memory_gb});
   out.push_back({"interconnect", "GB/s", before.chip_to_chip_gbps, after.chip_to_chip_gbps});
   out.push_back({"TPP", "", mb.tpp.value, ma.tpp.value});
-  out.push_back({"performance density", "/mm2", mb.performance_density.value,
-                 ma.performance_density.value});
+  out.push_back(
+      {"performance density", "/mm2", mb.performance_density.value, ma.performance_density.value});
   return out;
 }
 
@@ -117,9 +116,9 @@ struct Best {
 };
 
 // The best chip of the database, released by `year`, meeting the goal under the regime.
-Best best_real(const std::vector<Chip>& chips, const sema::Regime& regime,
-               const eval::Query& query, draft::Goal goal, int64_t year,
-               const draft::ObjectiveSpec& obj, const MetricOptions& options) {
+Best best_real(const std::vector<Chip>& chips, const sema::Regime& regime, const eval::Query& query,
+               draft::Goal goal, int64_t year, const draft::ObjectiveSpec& obj,
+               const MetricOptions& options) {
   Best best;
   for (const auto& chip : chips) {
     if (chip.kind != ChipKind::accelerator || chip.year > year) continue;
@@ -164,8 +163,8 @@ std::optional<LoopholeRun> find_loophole(Session& session, const LoopholeRequest
     if (item == "current") {
       sink.error("E0114", "loophole searches named regimes; 'current' may be several");
     } else if (item.empty()) {
-      argument_error(sink, "E0114", "name regimes separated by commas", "REGIME",
-                     request.regimes, at, at + 1);
+      argument_error(sink, "E0114", "name regimes separated by commas", "REGIME", request.regimes,
+                     at, at + 1);
     } else {
       ids.push_back(item);
     }
@@ -197,8 +196,9 @@ std::optional<LoopholeRun> find_loophole(Session& session, const LoopholeRequest
   std::optional<draft::DesignSpace> space;
   if (!request.from.empty()) {
     if (request.envelope.year.given || !request.envelope.file.empty()) {
-      sink.error("E0715", "--from redesigns a chip within its own resources: no --year or "
-                          "--envelope with it");
+      sink.error("E0715",
+                 "--from redesigns a chip within its own resources: no --year or "
+                 "--envelope with it");
       return std::nullopt;
     }
     const Chip* c = resolve_chip(*chips, request.from, sink);
@@ -212,8 +212,7 @@ std::optional<LoopholeRun> find_loophole(Session& session, const LoopholeRequest
   }
   if (!space) return std::nullopt;
 
-  eval::Query query{run.check->request().to.text, run.check->request().hq.text,
-                    run.check->date()};
+  eval::Query query{run.check->request().to.text, run.check->request().hq.text, run.check->date()};
   draft::ObjectiveSpec obj{roofline::shape_of(setup->model), setup->workload, setup->setup.calib,
                            *objective};
   const Chip* h100 = resolve_chip(*chips, std::string(roofline::kReferenceBaselineId), sink);
@@ -278,9 +277,9 @@ std::optional<LoopholeRun> find_loophole(Session& session, const LoopholeRequest
         std::string cid = from ? from->id + "-redesign" : "loophole-" + id;
         std::string name = from ? fmt::format("{} redesigned for {}", from->name, id)
                                 : fmt::format("Loophole design under {}", id);
-        std::string source = fmt::format(
-            "exctl loophole {} --goal {}{} ({}, {}); a design, not a product", id, v.goal,
-            query.to.empty() ? "" : " --to " + query.to, space->label, v.date);
+        std::string source =
+            fmt::format("exctl loophole {} --goal {}{} ({}, {}); a design, not a product", id,
+                        v.goal, query.to.empty() ? "" : " --to " + query.to, space->label, v.date);
         Chip chip = draft::design_chip(r.design, *space, cid, name, source);
         std::ofstream out(request.emit, std::ios::binary);
         out << chipdb::write_chip_spec(chip);

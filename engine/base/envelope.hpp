@@ -12,7 +12,6 @@
 
 namespace exctl {
 
-
 // A logic process: dense FP16/BF16 throughput per mm2 of logic die, and the FP8 and FP4
 // rates as multiples of it (0: the generation has no such format).
 struct EnvelopeNode {
@@ -47,8 +46,8 @@ struct Envelope {
   int64_t max_dies = 1;
   Rational transistors_million_per_mm2;
   Provenance die;
-  std::vector<EnvelopeNode> nodes;  // at least one
-  std::vector<EnvelopeMemory> memories;  // at least one
+  std::vector<EnvelopeNode> nodes;             // at least one
+  std::vector<EnvelopeMemory> memories;        // at least one
   Rational chip_to_chip_gbps, host_link_gbps;  // aggregate bidirectional, per package
   Provenance interconnect;
   Rational tdp_w;

@@ -51,8 +51,7 @@ FleetResult fleet_capacity(const std::vector<FleetUnit>& units, const roofline::
     if (tp > 0) {
       row.replicas = u.count / tp;
       // tokens/s per chip counts every chip of a replica, so a replica makes tp times it.
-      row.tokens_per_s =
-          static_cast<double>(row.replicas * tp) * e.expected.tokens_per_s_per_chip;
+      row.tokens_per_s = static_cast<double>(row.replicas * tp) * e.expected.tokens_per_s_per_chip;
       row.tokens_per_day = row.tokens_per_s * 86400;
       if (r.h100_tokens_per_s > 0) row.h100_by_inference = row.tokens_per_s / r.h100_tokens_per_s;
     } else if (e.status == roofline::Status::unavailable) {

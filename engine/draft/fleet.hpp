@@ -26,8 +26,8 @@ struct FleetUnit {
 
 struct FleetRow {
   FleetUnit unit;
-  std::optional<Rational> tpp_total;     // count x TPP
-  std::optional<double> h100_by_tpp;     // tpp_total / H100 TPP
+  std::optional<Rational> tpp_total;         // count x TPP
+  std::optional<double> h100_by_tpp;         // tpp_total / H100 TPP
   double memory_gb = 0, bandwidth_tbps = 0;  // totals (GiB as the spec's GB, TB/s)
   // Inference on the workload: the smallest power-of-two tensor parallelism it fits at.
   roofline::Estimate estimate;

@@ -40,10 +40,9 @@ void normalise(std::vector<Cand>& c) {
     if (a.value != b.value) return a.value > b.value;
     return !a.open && b.open;
   });
-  c.erase(std::unique(c.begin(), c.end(),
-                      [](const Cand& a, const Cand& b) {
-                        return a.value == b.value && a.open == b.open;
-                      }),
+  c.erase(std::unique(
+              c.begin(), c.end(),
+              [](const Cand& a, const Cand& b) { return a.value == b.value && a.open == b.open; }),
           c.end());
 }
 
@@ -213,6 +212,7 @@ struct Space {
   std::vector<PerMemory> memory;
   std::vector<bool> datacenter;
   std::vector<Bound> sources;
+  std::vector<Cand> sums;  // thresholds of memory_bandwidth + interconnect_bandwidth
 };
 
 // The limit sources of a space: index 0 stays unused; resources point at their own.
@@ -246,6 +246,10 @@ Space exact_space(const sema::Regime& regime, const DesignSpace& s, const Precis
   int shift = kFirstMemory + static_cast<int>(s.memories.size()) - 1;
   sp.sources = limit_sources(s, cuts.sources);
   auto src = [shift](const Cut& c) { return c.source + shift; };
+  for (const auto& c : cuts.sum) {
+    sp.sums.push_back({c.value, false, src(c)});
+    sp.sums.push_back({c.value, true, src(c)});
+  }
 
   sp.areas.push_back({s.max_area, false, kArea});
   if (!s.area_fixed) {
@@ -287,7 +291,9 @@ Space exact_space(const sema::Regime& regime, const DesignSpace& s, const Precis
       add_cut(pm.interconnect, c.value, src(c), s.interconnect);
     // A cut of the sum places each side at the cut less every value of the other side
     // (an interconnect of zero among them: all of the sum to memory).
-    if (!cuts.sum.empty() || s.interconnect == Rational(0))
+    if (!cuts.sum.empty())
+      pm.interconnect.push_back({Rational(0), false, src(cuts.sum.front())});
+    else if (s.interconnect == Rational(0))
       pm.interconnect.push_back({Rational(0), false, kInterconnect});
     std::vector<Cand> base_b = pm.bandwidth, base_i = pm.interconnect;
     for (const auto& c : cuts.sum) {
@@ -295,8 +301,7 @@ Space exact_space(const sema::Regime& regime, const DesignSpace& s, const Precis
         if (c.value > i.value) add_cut(pm.bandwidth, c.value - i.value, src(c), mem.bandwidth);
       }
       for (const auto& b : base_b) {
-        if (c.value > b.value)
-          add_cut(pm.interconnect, c.value - b.value, src(c), s.interconnect);
+        if (c.value > b.value) add_cut(pm.interconnect, c.value - b.value, src(c), s.interconnect);
       }
     }
     normalise(pm.bandwidth);
@@ -367,8 +372,93 @@ bool dominated(const Design& a, const Design& b) {
   for (size_t i = 0; i < kPrecisionCount; ++i) {
     if (a.peak[i] && (!b.peak[i] || *a.peak[i] > *b.peak[i])) return false;
   }
-  return a.bandwidth <= b.bandwidth && a.capacity <= b.capacity &&
-         a.interconnect <= b.interconnect;
+  return a.bandwidth <= b.bandwidth && a.capacity <= b.capacity && a.interconnect <= b.interconnect;
+}
+
+// With tensor parallelism the objective trades memory bandwidth against interconnect (the
+// all-reduces add to each step), so along a threshold of their sum the best split can lie
+// between the corners. Scanned over 512 splits of each such threshold, then narrowed by
+// golden section; every point decided like the corners.
+void refine_sum_edges(LoopholeResult& r, Rank best, const sema::Regime& regime,
+                      const eval::Query& query, Goal goal, const DesignSpace& s,
+                      const ObjectiveSpec& obj, const MetricOptions& options, const Space& sp) {
+  if (sp.sums.empty()) return;
+  eval::CompiledRegime compiled(regime, query);
+  eval::Decision scratch;
+  const Cand* improved = nullptr;
+  const Design start = r.design;
+  // One split of `sum`: a share of it to the interconnect, the rest to memory `d.memory`.
+  auto try_split = [&](Design d, const Cand& sum, double share) -> double {
+    Rational i = spec_floor(Rational::from_double(share).value_or(Rational(0)) * sum.value, false);
+    Rational b = spec_floor(sum.value - i, sum.open);
+    if (i > s.interconnect || b > s.memories[d.memory].bandwidth || b <= Rational(0) ||
+        i <= Rational(0))
+      return 0;
+    d.bandwidth = b;
+    d.interconnect = i;
+    ++r.points;
+    if (!meets(compiled.decide(design_values(d, s, query.date, options), scratch), goal)) return 0;
+    ++r.feasible;
+    auto e = roofline::estimate(design_hardware(d), obj.shape, obj.workload, obj.calib);
+    double v = objective_value(e, obj.objective);
+    Rank rank = rank_of(v, d);
+    if (rank > best) {
+      best = rank;
+      r.design = d;
+      r.estimate = e;
+      r.objective = v;
+      improved = &sum;
+    }
+    return v;
+  };
+  constexpr int kSplits = 512;
+  for (size_t m = 0; m < s.memories.size(); ++m) {
+    for (const Cand& c : sp.memory[m].capacity) {
+      Design d = start;
+      d.memory = m;
+      d.capacity = spec_floor(c.value, c.open);
+      for (const Cand& sum : sp.sums) {
+        int top = 0;
+        double top_value = 0;
+        for (int k = 1; k < kSplits; ++k) {
+          double v = try_split(d, sum, static_cast<double>(k) / kSplits);
+          if (v > top_value) {
+            top_value = v;
+            top = k;
+          }
+        }
+        if (top == 0) continue;
+        double lo = static_cast<double>(top - 1) / kSplits,
+               hi = static_cast<double>(top + 1) / kSplits;
+        const double g = 0.6180339887498949;
+        for (int it = 0; it < 40; ++it) {
+          double x = hi - g * (hi - lo), y = lo + g * (hi - lo);
+          if (try_split(d, sum, x) >= try_split(d, sum, y))
+            hi = y;
+          else
+            lo = x;
+        }
+      }
+    }
+  }
+  if (!improved) return;
+  const Bound& from = sp.sources[static_cast<size_t>(improved->source)];
+  for (Resource res : {Resource::bandwidth, Resource::interconnect, Resource::capacity}) {
+    Bound b = res == Resource::capacity ? Bound{} : from;
+    if (res == Resource::capacity) {
+      if (r.design.memory == start.memory && r.design.capacity == start.capacity) continue;
+      b.item = s.memories[r.design.memory].item;
+    }
+    b.value = res == Resource::bandwidth      ? r.design.bandwidth
+              : res == Resource::interconnect ? r.design.interconnect
+                                              : r.design.capacity;
+    b.open = false;
+    r.bounds[static_cast<size_t>(res)] = b;
+  }
+  r.notes.push_back(fmt::format(
+      "memory and interconnect bandwidth share the threshold '{}'{}: the split is the best of a "
+      "numerical search along it (to 1/10,000 GB/s), not a corner",
+      from.item, improved->open ? " (their sum just below it)" : ""));
 }
 
 LoopholeResult run(const sema::Regime& regime, const eval::Query& query, Goal goal,
@@ -456,9 +546,12 @@ LoopholeResult run(const sema::Regime& regime, const eval::Query& query, Goal go
     b.open = c.open;
     r.bounds[k] = std::move(b);
   }
+  if (obj.workload.tp > 1)
+    refine_sum_edges(r, *best_rank, regime, query, goal, s, obj, options, sp);
   // The regime's own decision of the design as a chip, with its trace.
   Chip chip = design_chip(r.design, s, "loophole-design", "loophole design", "exctl loophole");
-  r.decision = eval::decide(regime, eval::chip_values(chip, compute_metrics(chip, options), query.date), query);
+  r.decision = eval::decide(
+      regime, eval::chip_values(chip, compute_metrics(chip, options), query.date), query);
   if (!meets(r.decision, goal))
     r.notes.push_back("the design's decision as a chip record differs from the search's");
   return r;

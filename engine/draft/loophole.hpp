@@ -59,9 +59,9 @@ struct Bound {
 // The space searched. Every resource is a continuous amount between zero and its limit;
 // the memory technology and the datacenter flag are discrete choices.
 struct DesignSpace {
-  std::string label;  // "envelope 2024", "H20 (reductions only)"
-  int64_t year = 0;   // the design's release year
-  Rational max_area;  // logic die area over all dies, mm2
+  std::string label;        // "envelope 2024", "H20 (reductions only)"
+  int64_t year = 0;         // the design's release year
+  Rational max_area;        // logic die area over all dies, mm2
   bool area_fixed = false;  // only max_area (a redesign keeps its die)
   int64_t dies = 1;
   std::string area_item;

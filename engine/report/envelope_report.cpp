@@ -38,9 +38,9 @@ std::string envelope_text(const std::vector<Envelope>& envelopes) {
                        n(e.transistors_million_per_mm2));
     out += fmt::format("                {}\n", from(e.die));
     for (const auto& node : e.nodes) {
-      out += fmt::format("  node          {}: {} TFLOPS/mm2 FP16 dense, FP8 x{}, FP4 x{}\n",
-                         node.name, n(node.fp16_tflops_per_mm2), n(node.fp8_ratio),
-                         n(node.fp4_ratio));
+      out +=
+          fmt::format("  node          {}: {} TFLOPS/mm2 FP16 dense, FP8 x{}, FP4 x{}\n", node.name,
+                      n(node.fp16_tflops_per_mm2), n(node.fp8_ratio), n(node.fp4_ratio));
       out += fmt::format("                {}\n", from(node.provenance));
     }
     for (const auto& m : e.memories) {

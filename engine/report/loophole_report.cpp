@@ -52,7 +52,8 @@ std::string objective_unit(const std::string& objective) {
 // The objective as people read it: the time itself for ttft (the search maximises 1/ttft).
 std::string objective_text(const LoopholeView& v, const LoopholeRow& row) {
   if (v.objective == "ttft")
-    return fmt::format("{:.3f} {}", row.result.estimate.expected.ttft_s, objective_unit(v.objective));
+    return fmt::format("{:.3f} {}", row.result.estimate.expected.ttft_s,
+                       objective_unit(v.objective));
   return fmt::format("{} {}", number(row.result.objective, 1), objective_unit(v.objective));
 }
 
@@ -97,12 +98,12 @@ std::string loophole_text(const LoopholeView& v) {
       continue;
     }
     const auto& d = r.design;
-    out += fmt::format("  design      TPP {}, PD {}, {} die area ({} {}), {} {}, {}, interconnect {}, {}\n",
-                       with_unit(d.tpp, ""), with_unit(d.pd, "/mm2"), with_unit(d.area, "mm2"),
-                       d.dies, d.dies == 1 ? "die" : "dies", row.memory,
-                       with_unit(d.bandwidth, "GB/s"), with_unit(d.capacity, "GB"),
-                       with_unit(d.interconnect, "GB/s"),
-                       d.datacenter ? "datacenter" : "not datacenter");
+    out += fmt::format(
+        "  design      TPP {}, PD {}, {} die area ({} {}), {} {}, {}, interconnect {}, {}\n",
+        with_unit(d.tpp, ""), with_unit(d.pd, "/mm2"), with_unit(d.area, "mm2"), d.dies,
+        d.dies == 1 ? "die" : "dies", row.memory, with_unit(d.bandwidth, "GB/s"),
+        with_unit(d.capacity, "GB"), with_unit(d.interconnect, "GB/s"),
+        d.datacenter ? "datacenter" : "not datacenter");
     out += fmt::format("  objective   {}: {} the H100 SXM", objective_text(v, row),
                        ratio_text(row.h100_ratio));
     if (!row.best_real.empty())
@@ -110,12 +111,14 @@ std::string loophole_text(const LoopholeView& v) {
                          ratio_text(row.best_real_ratio), row.best_real);
     else
       out += ", no chip of the database meets the goal";
-    if (row.original_ratio) out += fmt::format(", {} the chip as it is", ratio_text(row.original_ratio));
+    if (row.original_ratio)
+      out += fmt::format(", {} the chip as it is", ratio_text(row.original_ratio));
     out += "\n";
     out += "  binding\n";
     for (size_t k = 0; k < draft::kResourceCount; ++k) {
       auto res = static_cast<Resource>(k);
-      out += fmt::format("    {:<22} {}\n", draft::resource_name(res), binding_text(r.bounds[k], res));
+      out +=
+          fmt::format("    {:<22} {}\n", draft::resource_name(res), binding_text(r.bounds[k], res));
     }
     if (!row.changes.empty()) {
       out += "  changes\n";
@@ -125,11 +128,14 @@ std::string loophole_text(const LoopholeView& v) {
                            opt_unit(c.after, c.unit), same ? " (kept)" : "");
       }
     }
-    out += fmt::format("  searched    {} designs, {} meeting the goal\n", Rational(static_cast<int64_t>(r.points)).format(0), Rational(static_cast<int64_t>(r.feasible)).format(0));
+    out += fmt::format("  searched    {} designs, {} meeting the goal\n",
+                       Rational(static_cast<int64_t>(r.points)).format(0),
+                       Rational(static_cast<int64_t>(r.feasible)).format(0));
     for (const auto& n : r.notes)
       out += fmt::format("  note: {}\n", n);
   }
-  if (!v.emitted.empty()) out += fmt::format("\nwrote {} (check it with exctl check --spec {})\n", v.emitted, v.emitted);
+  if (!v.emitted.empty())
+    out += fmt::format("\nwrote {} (check it with exctl check --spec {})\n", v.emitted, v.emitted);
   return out;
 }
 
@@ -164,7 +170,8 @@ nlohmann::ordered_json loophole_json(const LoopholeView& v) {
       design["datacenter"] = d.datacenter;
       nlohmann::ordered_json peaks;
       for (Precision p : kAllPrecisions) {
-        if (const auto& x = d.peak[static_cast<size_t>(p)]) peaks[std::string(precision_key(p))] = json_number(*x);
+        if (const auto& x = d.peak[static_cast<size_t>(p)])
+          peaks[std::string(precision_key(p))] = json_number(*x);
       }
       design["dense_peak"] = peaks;
       o["design"] = design;
@@ -175,12 +182,15 @@ nlohmann::ordered_json loophole_json(const LoopholeView& v) {
       if (!v.from.empty()) o["original_ratio"] = ratio_json(row.original_ratio);
       nlohmann::ordered_json binding;
       for (size_t k = 0; k < draft::kResourceCount; ++k)
-        binding[std::string(draft::resource_name(static_cast<Resource>(k)))] = bound_json(r.bounds[k]);
+        binding[std::string(draft::resource_name(static_cast<Resource>(k)))] =
+            bound_json(r.bounds[k]);
       o["binding"] = binding;
       if (!row.changes.empty()) {
         auto ch = nlohmann::ordered_json::array();
         for (const auto& c : row.changes)
-          ch.push_back({{"field", c.field}, {"unit", c.unit}, {"before", json_number(c.before)},
+          ch.push_back({{"field", c.field},
+                        {"unit", c.unit},
+                        {"before", json_number(c.before)},
                         {"after", json_number(c.after)}});
         o["changes"] = ch;
       }
@@ -211,8 +221,18 @@ Table loophole_table(const LoopholeView& v) {
   for (const auto& row : v.rows) {
     const auto& r = row.result;
     if (!r.found) {
-      t.add_row({{row.regime, row.regime}, {"-", {}}, {"-", {}}, {"-", {}}, {"-", {}}, {"-", {}},
-                 {"-", {}}, {"-", {}}, {"", ""}, {"-", {}}, {"", ""}, {"", ""}});
+      t.add_row({{row.regime, row.regime},
+                 {"-", {}},
+                 {"-", {}},
+                 {"-", {}},
+                 {"-", {}},
+                 {"-", {}},
+                 {"-", {}},
+                 {"-", {}},
+                 {"", ""},
+                 {"-", {}},
+                 {"", ""},
+                 {"", ""}});
       continue;
     }
     const auto& d = r.design;
@@ -277,11 +297,13 @@ Table fleet_table(const FleetView& v) {
         {Rational(u.count).format(0), u.count},
         {row.tpp_total ? big(row.tpp_total->to_double()) : "-", json_number(row.tpp_total)},
         {row.h100_by_tpp ? number(*row.h100_by_tpp) : "-", ratio_json(row.h100_by_tpp)},
-        {row.tp > 0 ? std::to_string(row.tp) : "-", row.tp > 0 ? nlohmann::ordered_json(row.tp) : nlohmann::ordered_json()},
+        {row.tp > 0 ? std::to_string(row.tp) : "-",
+         row.tp > 0 ? nlohmann::ordered_json(row.tp) : nlohmann::ordered_json()},
         {Rational(row.replicas).format(0), row.replicas},
         {big(row.tokens_per_s), row.tokens_per_s},
         {big(row.tokens_per_day), row.tokens_per_day},
-        {row.h100_by_inference ? number(*row.h100_by_inference) : "-", ratio_json(row.h100_by_inference)},
+        {row.h100_by_inference ? number(*row.h100_by_inference) : "-",
+         ratio_json(row.h100_by_inference)},
         {number(row.memory_gb / 1000, 1), row.memory_gb / 1000},
         {number(row.bandwidth_tbps / 1000, 2), row.bandwidth_tbps / 1000},
         {u.source, u.source}};
@@ -293,7 +315,8 @@ Table fleet_table(const FleetView& v) {
   std::vector<Cell> cells = {
       {"total", "total"},
       {Rational(tot.count).format(0), tot.count},
-      {big(tot.tpp_total.to_double()) + (tot.tpp_complete ? "" : " (some unknown)"), json_number(tot.tpp_total)},
+      {big(tot.tpp_total.to_double()) + (tot.tpp_complete ? "" : " (some unknown)"),
+       json_number(tot.tpp_total)},
       {number(tot.h100_by_tpp), tot.h100_by_tpp},
       {"", nlohmann::ordered_json()},
       {Rational(tot.replicas).format(0), tot.replicas},
@@ -318,15 +341,16 @@ std::string fleet_text(const FleetView& v) {
                      number(res.h100_tokens_per_s, 1), res.h100_tp);
   for (size_t k = 0; k < v.regimes.size() && k < res.totals.shares.size(); ++k) {
     const auto& s = res.totals.shares[k];
-    out += fmt::format("{} {}: {} of {} chips ({:.1f}%), {:.1f}% of the fleet's TPP{}\n",
-                       v.regimes[k], v.to.empty() ? "controls" : "needs a licence for",
-                       Rational(s.count).format(0), Rational(res.totals.count).format(0),
-                       100 * s.count_share, 100 * s.tpp_share,
-                       s.unknown ? fmt::format("; {} undecided", Rational(s.unknown).format(0)) : "");
+    out +=
+        fmt::format("{} {}: {} of {} chips ({:.1f}%), {:.1f}% of the fleet's TPP{}\n", v.regimes[k],
+                    v.to.empty() ? "controls" : "needs a licence for", Rational(s.count).format(0),
+                    Rational(res.totals.count).format(0), 100 * s.count_share, 100 * s.tpp_share,
+                    s.unknown ? fmt::format("; {} undecided", Rational(s.unknown).format(0)) : "");
   }
   for (const auto& row : res.rows) {
     if (row.tp == 0)
-      out += fmt::format("note: {} runs no replica of the workload: {}\n", row.unit.name, row.why_not);
+      out +=
+          fmt::format("note: {} runs no replica of the workload: {}\n", row.unit.name, row.why_not);
   }
   return out;
 }

@@ -24,9 +24,9 @@ struct FieldChange {
 struct LoopholeRow {
   std::string regime;
   draft::LoopholeResult result;
-  std::string memory;                  // the design's memory technology
-  std::optional<double> h100_ratio;    // objective over the H100 SXM's
-  std::string best_real;               // the best chip in the database meeting the goal
+  std::string memory;                // the design's memory technology
+  std::optional<double> h100_ratio;  // objective over the H100 SXM's
+  std::string best_real;             // the best chip in the database meeting the goal
   std::optional<double> best_real_ratio;
   std::optional<double> original_ratio;  // --from: over the chip as it is
   std::vector<FieldChange> changes;      // --from: every field, changed or not
@@ -37,7 +37,7 @@ struct LoopholeView {
   std::string workload;  // "llama-3.1-8b, BF16, batch 32, 1024 in / 256 out, tp 1"
   std::string from;      // --from: the chip redesigned
   std::vector<LoopholeRow> rows;
-  std::string emitted;   // the spec file written
+  std::string emitted;  // the spec file written
 };
 
 // "just below 1,400 GB/s" or "1,400 GB/s".

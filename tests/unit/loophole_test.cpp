@@ -1,5 +1,7 @@
 // engine/draft: the loophole search against brute force, its monotonicity, the design's
 // values against the chip path, and fleet totals against hand sums.
+#include "engine/draft/loophole.hpp"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -7,7 +9,6 @@
 #include <catch2/catch.hpp>
 
 #include "engine/draft/fleet.hpp"
-#include "engine/draft/loophole.hpp"
 #include "engine/sema/rulebook.hpp"
 #include "rules/builtin_rules.hpp"
 
@@ -135,6 +136,25 @@ TEST_CASE("a finer grid never passes the exact optimum, on a two-resource space"
   CHECK(exact.design.bandwidth == Rational(13999999, 10000));
 }
 
+TEST_CASE("with tensor parallelism a threshold on the bandwidth sum is split, not cornered") {
+  auto book = load(
+      "regime t-sum extends us-2023-10 {\n  status draft\n  control \"X\" when memory_bandwidth + "
+      "interconnect_bandwidth >= 1700 GB/s\n  licence for \"X\" to CN\n}\n");
+  const auto& regime = book->get("t-sum");
+  auto obj = decode_spec();
+  obj.workload.tp = 8;
+  auto space = small_space();
+  space.area_fixed = true;
+  auto exact = draft::search(regime, cn(), Goal::no_licence, space, obj, {});
+  REQUIRE(exact.found);
+  CHECK(exact.design.bandwidth + exact.design.interconnect < Rational(1700));
+  CHECK(exact.design.interconnect > Rational(0));
+  for (int steps : {9, 40}) {
+    auto grid = draft::grid_search(regime, cn(), Goal::no_licence, space, obj, {}, steps);
+    CHECK(grid.objective <= exact.objective * (1 + 1e-9));
+  }
+}
+
 TEST_CASE("widening the space never lowers the optimum") {
   auto book = load();
   for (const auto& c : cases()) {
@@ -153,9 +173,10 @@ TEST_CASE("widening the space never lowers the optimum") {
 TEST_CASE("tightening a threshold of a monotone rule never raises the optimum") {
   std::string drafts;
   for (int cap : {2000, 1400, 1000, 600}) {
-    drafts += "regime t-cap-" + std::to_string(cap) +
-              " extends us-2025-04-h20 {\n  status draft\n  param dram_cap = " +
-              std::to_string(cap) + " GB/s\n}\n";
+    drafts +=
+        "regime t-cap-" + std::to_string(cap) +
+        " extends us-2025-04-h20 {\n  status draft\n  param dram_cap = " + std::to_string(cap) +
+        " GB/s\n}\n";
   }
   auto book = load(drafts);
   double last = 1e300;
@@ -199,8 +220,8 @@ TEST_CASE("a space where nothing meets the goal reports no design") {
       "regime t-all extends us-2023-10 {\n  status draft\n  control \"X\" when die_area >= 0 mm2\n"
       "  licence for \"X\" to CN\n}\n";
   auto book = load(text);
-  auto r = draft::search(book->get("t-all"), cn(), Goal::no_licence, small_space(),
-                         decode_spec(), {});
+  auto r =
+      draft::search(book->get("t-all"), cn(), Goal::no_licence, small_space(), decode_spec(), {});
   CHECK_FALSE(r.found);
   CHECK(r.feasible == 0);
 }
@@ -254,9 +275,8 @@ TEST_CASE("fleet totals are the sums of the rows") {
   for (const auto& row : r.rows) {
     REQUIRE(row.tp > 0);
     CHECK(row.replicas == row.unit.count / row.tp);
-    CHECK(row.tokens_per_s ==
-          Approx(static_cast<double>(row.replicas * row.tp) *
-                 row.estimate.expected.tokens_per_s_per_chip));
+    CHECK(row.tokens_per_s == Approx(static_cast<double>(row.replicas * row.tp) *
+                                     row.estimate.expected.tokens_per_s_per_chip));
     sum += row.tokens_per_s;
     days += row.tokens_per_day;
     replicas += row.replicas;
