@@ -467,8 +467,10 @@ LoopholeResult run(const sema::Regime& regime, const eval::Query& query, Goal go
   LoopholeResult r;
   r.notes = std::move(notes);
   eval::CompiledRegime compiled(regime, query);
-  eval::Decision scratch;
   std::optional<Rank> best_rank;
+  std::vector<uint32_t> known, truth;
+  std::array<std::vector<Rational>, sema::kFieldCount> numbers;
+  std::vector<char> ok;
   std::array<Cand, kResourceCount> best_cands{};
   Design d;
   d.dies = s.dies;
@@ -495,25 +497,58 @@ LoopholeResult run(const sema::Regime& regime, const eval::Query& query, Goal go
         };
         const std::vector<Rational> bws = concrete(pm.bandwidth), caps = concrete(pm.capacity),
                                     ics = concrete(pm.interconnect);
+        // Every (bandwidth, capacity, interconnect) of a TPP is decided as one catalogue of
+        // columns through the compiled form, which locates cells a block at a time; only
+        // the TPP and density columns change from one TPP to the next.
+        const eval::FieldValues base = design_values(d, s, query.date, options);
+        const size_t n = bws.size() * caps.size() * ics.size();
+        known.assign(n, base.known_mask);
+        truth.assign(n, base.true_mask);
+        eval::ValueColumns columns;
+        columns.size = n;
+        columns.known = known.data();
+        columns.truth = truth.data();
+        for (size_t f = 0; f < sema::kFieldCount; ++f) {
+          if (!base.known(static_cast<FieldId>(f))) continue;
+          numbers[f].assign(n, base.number[f]);
+          columns.number[f] = numbers[f].data();
+        }
+        {
+          auto& bcol = numbers[static_cast<size_t>(FieldId::memory_bandwidth)];
+          auto& ccol = numbers[static_cast<size_t>(FieldId::memory_capacity)];
+          auto& icol = numbers[static_cast<size_t>(FieldId::interconnect_bandwidth)];
+          size_t k = 0;
+          for (const auto& bw : bws)
+            for (const auto& cap : caps)
+              for (const auto& ic : ics) {
+                bcol[k] = bw;
+                ccol[k] = cap;
+                icol[k] = ic;
+                ++k;
+              }
+        }
         for (const Cand& t : tpps) {
           set_peaks(d, s, p, t);
           if (d.tpp <= Rational(0)) continue;
-          // The fields the inner loops leave alone are set once.
-          eval::FieldValues v = design_values(d, s, query.date, options);
+          auto& tcol = numbers[static_cast<size_t>(FieldId::tpp)];
+          auto& pcol = numbers[static_cast<size_t>(FieldId::performance_density)];
+          std::fill(tcol.begin(), tcol.end(), d.tpp);
+          std::fill(pcol.begin(), pcol.end(), d.pd);
+          ok.assign(n, 0);
+          compiled.decide_all(
+              columns, [&](size_t k, const eval::Decision& dec) { ok[k] = meets(dec, goal); });
+          r.points += n;
+          size_t k = 0;
           for (size_t bi = 0; bi < bws.size(); ++bi) {
             const Cand& b = pm.bandwidth[bi];
             d.bandwidth = bws[bi];
-            v.set(FieldId::memory_bandwidth, d.bandwidth);
             for (size_t ci = 0; ci < caps.size(); ++ci) {
               const Cand& c = pm.capacity[ci];
               d.capacity = caps[ci];
-              v.set(FieldId::memory_capacity, d.capacity);
-              for (size_t ii = 0; ii < ics.size(); ++ii) {
+              for (size_t ii = 0; ii < ics.size(); ++ii, ++k) {
                 const Cand& i = pm.interconnect[ii];
                 d.interconnect = ics[ii];
-                v.set(FieldId::interconnect_bandwidth, d.interconnect);
-                ++r.points;
-                if (!meets(compiled.decide(v, scratch), goal)) continue;
+                if (!ok[k]) continue;
                 ++r.feasible;
                 if (best_rank && dominated(d, r.design)) continue;
                 roofline::Estimate e =
