@@ -20,14 +20,14 @@ Provenance read_provenance(TableReader& r) {
     if (auto conf = confidence_from_name(*c))
       p.confidence = *conf;
     else
-      r.sink().error(
+      r.file().error(
           "E0706",
           fmt::format("'{}' must be high, medium or low, found '{}'", r.path("confidence"), *c),
           r.span(*r.take("confidence")));
   }
   p.notes = r.string("notes").value_or("");
   if (p.source.empty() && r.has("source"))
-    r.sink().error("E0706", fmt::format("'{}' is empty: give the source", r.path("source")),
+    r.file().error("E0706", fmt::format("'{}' is empty: give the source", r.path("source")),
                    r.span(*r.take("source")));
   return p;
 }
@@ -40,7 +40,7 @@ Rational positive(TableReader& r, std::string_view key) {
     return Rational(0);
   }
   if (*v == Rational(0))
-    r.sink().error("E0705", fmt::format("'{}' must be above zero", r.path(key)),
+    r.file().error("E0705", fmt::format("'{}' must be above zero", r.path(key)),
                    r.span(*r.take(key)));
   return *v;
 }
@@ -80,7 +80,7 @@ std::optional<Envelope> parse_envelope(const SourcePtr& source, DiagnosticSink& 
     n.fp8_ratio = r.number("fp8_ratio").value_or(Rational(0));
     n.fp4_ratio = r.number("fp4_ratio").value_or(Rational(0));
     if (n.fp4_ratio > Rational(0) && n.fp4_ratio < n.fp8_ratio)
-      r.sink().error("E0706",
+      r.file().error("E0706",
                      fmt::format("'{}' is below '{}': FP4 runs at least as fast as FP8",
                                  r.path("fp4_ratio"), r.path("fp8_ratio")),
                      r.span(*r.take("fp4_ratio")));
@@ -99,7 +99,7 @@ std::optional<Envelope> parse_envelope(const SourcePtr& source, DiagnosticSink& 
     m.name = r.string("name", true).value_or("");
     std::string kind = r.string("kind", true).value_or("hbm");
     if (kind != "hbm" && kind != "gddr")
-      r.sink().error("E0706",
+      r.file().error("E0706",
                      fmt::format("'{}' must be hbm or gddr, found '{}'", r.path("kind"), kind),
                      r.span(*r.take("kind")));
     m.hbm = kind != "gddr";
@@ -109,7 +109,7 @@ std::optional<Envelope> parse_envelope(const SourcePtr& source, DiagnosticSink& 
       m.min_stacks = r.integer("min_stacks", 1, 64).value_or(1);
       m.max_stacks = r.integer("max_stacks", 1, 64, true).value_or(1);
       if (m.max_stacks < m.min_stacks)
-        r.sink().error("E0706",
+        r.file().error("E0706",
                        fmt::format("'{}' is {}, below 'min_stacks' {}", r.path("max_stacks"),
                                    m.max_stacks, m.min_stacks),
                        r.span(*r.take("max_stacks")));
@@ -141,8 +141,12 @@ std::optional<Envelope> parse_envelope(const SourcePtr& source, DiagnosticSink& 
   } else if (!top.has("power")) {
     top.missing("power");
   }
+  if (nodes && e.nodes.empty())
+    file.error("E0702", "an envelope needs at least one [[node]]", top.span(*top.take("node")));
+  if (memories && e.memories.empty())
+    file.error("E0702", "an envelope needs at least one [[memory]]", top.span(*top.take("memory")));
   top.finish();
-  if (file.errors() > 0 || sink.has_errors()) return std::nullopt;
+  if (file.errors() > 0) return std::nullopt;
   return e;
 }
 

@@ -1,5 +1,7 @@
 #include "engine/app/fleet.hpp"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "engine/app/lookup.hpp"
@@ -12,7 +14,7 @@ namespace {
 
 constexpr TomlFileKind kFleetKind{"E0720", "E0721", "E0722", "E0723", "E0724", "E0724"};
 const std::set<std::string_view> kTopLevel = {"title", "notes", "source"};
-constexpr int64_t kMaxCount = 1'000'000'000'000;
+constexpr int64_t kMaxCount = 1'000'000'000;
 
 struct FleetLine {
   std::string chip, spec, source;
@@ -146,9 +148,16 @@ std::optional<FleetRun> fleet_capacity(Session& session, const FleetRequest& req
   }
   if (sink.has_errors()) return std::nullopt;
   ChipMetrics hm = compute_metrics(*h100, session.options);
-  run.result =
-      draft::fleet_capacity(units, roofline::hardware_of(*h100), hm.tpp.value.value_or(Rational(1)),
-                            setup->model, setup->workload, setup->setup.calib, ids.size());
+  try {
+    run.result = draft::fleet_capacity(units, roofline::hardware_of(*h100),
+                                       hm.tpp.value.value_or(Rational(1)), setup->model,
+                                       setup->workload, setup->setup.calib, ids.size());
+  } catch (const std::overflow_error&) {
+    sink.error("E0727",
+               "the fleet's TPP totals are past exact arithmetic's range (64-bit numerator and "
+               "denominator): split the fleet");
+    return std::nullopt;
+  }
   const auto& p = setup->workload.precisions;
   run.workload =
       fmt::format("{}, weights {}, KV {}, batch {} per replica, {} in / {} out", setup->model.id,

@@ -1,6 +1,7 @@
 #include "engine/app/loophole.hpp"
 
 #include <fstream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -244,6 +245,11 @@ std::optional<LoopholeRun> find_loophole(Session& session, const LoopholeRequest
       row.result = draft::search(*regime, query, *goal, *space, obj, session.options);
     } catch (const eval::ArithmeticOverflow& e) {
       sink.report(e.diagnostic("a loophole design"));
+      return std::nullopt;
+    } catch (const std::overflow_error&) {
+      sink.error("E0717", fmt::format("the designs of {} are past exact arithmetic's range "
+                                      "(64-bit numerator and denominator)",
+                                      space->label));
       return std::nullopt;
     }
     for (const auto& n : space_notes)
