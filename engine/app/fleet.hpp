@@ -34,7 +34,8 @@ struct FleetRun {
 
 // E0720-E0724 (the file: syntax, a missing key, an unknown key, a wrong type, a negative or
 // non-integer count), E0725 (no rows), E0726 (a row with both or neither of chip and spec),
-// E0727 (totals past exact arithmetic), E0101/E0102 (unknown or ambiguous chip), E0114 (unknown regime), workload codes (E05xx).
+// E0727 (totals past exact arithmetic), E0101/E0102 (unknown or ambiguous chip), E0114 (unknown
+// regime), workload codes (E05xx).
 std::optional<FleetRun> fleet_capacity(Session& session, const FleetRequest& request);
 
 }  // namespace exctl::app

@@ -38,7 +38,8 @@ struct LoopholeRun {
 // E0710 (unknown goal), E0711 (a goal that needs --to without it), E0712 (the workload fits
 // no design meeting the goal), E0713 (unknown objective), E0714 (bad --datacenter), E0715
 // (--from a chip lacking a value the redesign needs), E0716 (--emit with several regimes, or
-// no design to write), E0717 (values past exact arithmetic), E0114 (unknown regime), E0707 (envelope), workload codes (E05xx).
+// no design to write), E0717 (values past exact arithmetic), E0114 (unknown regime), E0707
+// (envelope), workload codes (E05xx).
 std::optional<LoopholeRun> find_loophole(Session& session, const LoopholeRequest& request);
 
 }  // namespace exctl::app
