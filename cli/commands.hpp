@@ -15,5 +15,8 @@ void register_regimes(CLI::App& app, Context& ctx, int& exit_code);
 void register_diff(CLI::App& app, Context& ctx, int& exit_code);
 void register_sweep(CLI::App& app, Context& ctx, int& exit_code);
 void register_draft(CLI::App& app, Context& ctx, int& exit_code);
+void register_envelope(CLI::App& app, Context& ctx, int& exit_code);
+void register_loophole(CLI::App& app, Context& ctx, int& exit_code);
+void register_fleet(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace exctl::cli

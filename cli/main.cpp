@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
     register_diff(app, ctx, exit_code);
     register_sweep(app, ctx, exit_code);
     register_draft(app, ctx, exit_code);
+    register_envelope(app, ctx, exit_code);
+    register_loophole(app, ctx, exit_code);
+    register_fleet(app, ctx, exit_code);
     register_chips(app, ctx, exit_code);
     register_models(app, ctx, exit_code);
     register_roofline(app, ctx, exit_code);

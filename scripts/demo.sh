@@ -27,3 +27,12 @@ say "Inference: H20 vs H100 vs H800 vs Ascend 910C on the reference decode workl
 
 say "The same four chips serving Llama 3.1 70B in BF16 over 8 chips, batch 1 and 64 (docs/roofline.md)"
 "$exctl" roofline H100 --compare H20,H800,910C --model llama-3.1-70b --tp 8 --batch 1,64 --input 2048 --output 512
+
+say "The loophole: the best datacenter chip each rule leaves open for China in 2025's technology (docs/loophole.md)"
+"$exctl" loophole us-2023-10,us-2025-04-h20,us-2026-01 --to CN --goal not-denied --year 2025 --date 2026-06-01 --datacenter yes --format md
+
+say "The vendor's question: the least an H100 must lose to ship to China under the 2023 rule"
+"$exctl" loophole us-2023-10 --from H100 --to CN --goal no-licence --date 2024-06-01
+
+say "China's 2024 deliveries (public estimates): H100 equivalents by TPP and by inference, and what each rule covers"
+"$exctl" fleet examples/fleet-china-2024.toml --regime us-2023-10,us-2025-04-h20 --to CN --date 2025-06-30

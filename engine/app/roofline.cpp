@@ -165,6 +165,33 @@ std::optional<std::vector<report::ReferenceRow>> reference_rows(Session& session
   return rows;
 }
 
+std::optional<WorkloadSetup> workload_argument(Session& session, const RooflineRequest& opt) {
+  auto s = roofline_setup(session, opt);
+  if (opt.model.empty())
+    session.sink.error("E0514",
+                       "give --model (an id such as llama-3.1-8b; 'exctl models list' shows them)");
+  auto whole = [&](const std::string& option, const std::string& text, const std::string& code,
+                   std::string_view what) -> int64_t {
+    if (auto v = parse_int(text)) return *v;
+    argument_error(session.sink, code, fmt::format("{} takes a whole number {}", option, what),
+                   option, text, 0, static_cast<uint32_t>(std::max<size_t>(text.size(), 1)));
+    return 0;
+  };
+  Workload w;
+  w.batch = whole("--batch", opt.batch, "E0505", fmt::format("of sequences in 1..{}", kMaxBatch));
+  w.input = whole("--input", opt.input, "E0505", fmt::format("of tokens in 1..{}", kMaxTokens));
+  w.output = whole("--output", opt.output, "E0505", fmt::format("of tokens in 1..{}", kMaxTokens));
+  w.tp = whole("--tp", opt.tp, "E0507", fmt::format("of chips in 1..{}", kMaxTensorParallel));
+  if (!s || session.sink.has_errors()) return std::nullopt;
+  w.precisions = s->precisions;
+  auto model = model_argument(session, opt.model);
+  if (!model) return std::nullopt;
+  for (const auto& p : check_workload(w, *model))
+    session.sink.report({Severity::error, p.code, p.message, {}, p.notes});
+  if (session.sink.has_errors()) return std::nullopt;
+  return WorkloadSetup{*s, std::move(*model), w};
+}
+
 std::optional<RooflineRun> estimate_roofline(Session& session, const RooflineRequest& opt) {
   auto s = roofline_setup(session, opt);
   auto batches = parse_batches(opt.batch, session.sink);

@@ -30,6 +30,16 @@ struct RooflineSetup {
 // The number formats and calibration of a request (E0503, E0513).
 std::optional<RooflineSetup> roofline_setup(Session& session, const RooflineRequest& request);
 
+// One workload of a request, validated: the formats and calibration, the model, one batch
+// (a whole number: no list, range or 'max'), the lengths and tensor parallelism, with
+// check_workload's problems reported (E0501, E0503-E0507, E0513, E0514 without --model).
+struct WorkloadSetup {
+  RooflineSetup setup;
+  roofline::Model model;
+  roofline::Workload workload;
+};
+std::optional<WorkloadSetup> workload_argument(Session& session, const RooflineRequest& request);
+
 // Points of every chip (CHIP, then --compare's, then --spec's) x every batch, with ratios to
 // the first chip when there are several. A single point that cannot be estimated is E0508
 // (missing values) or E0509 (does not fit).

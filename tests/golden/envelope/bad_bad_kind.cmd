@@ -1,0 +1,1 @@
+envelope show --envelope tests/data/envelope/bad_kind.toml

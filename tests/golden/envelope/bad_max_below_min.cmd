@@ -1,0 +1,1 @@
+envelope show --envelope tests/data/envelope/max_below_min.toml

@@ -1,0 +1,1 @@
+fleet tests/data/fleet/empty.toml --date 2025-06-30

@@ -1,0 +1,1 @@
+fleet tests/data/fleet/fractional.toml --date 2025-06-30

@@ -1,0 +1,1 @@
+fleet tests/data/fleet/spec_row.toml --date 2025-06-30

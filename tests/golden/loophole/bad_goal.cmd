@@ -1,0 +1,1 @@
+loophole us-2023-10 --goal maybe --year 2024

@@ -1,0 +1,1 @@
+loophole us-2023-10 --model nope --year 2024

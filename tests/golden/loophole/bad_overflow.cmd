@@ -1,0 +1,1 @@
+loophole us-2025-04-h20 --to CN --goal no-licence --envelope tests/data/envelope/huge.toml --date 2025-06-30

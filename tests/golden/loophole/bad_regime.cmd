@@ -1,0 +1,1 @@
+loophole us-2099 --year 2024

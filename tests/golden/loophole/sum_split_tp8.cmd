@@ -1,0 +1,1 @@
+--rules tests/data/loophole_sum.rules loophole t-sum --to CN --goal no-licence --year 2024 --date 2025-06-30 --tp 8 --model llama-3.1-70b --datacenter yes
