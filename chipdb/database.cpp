@@ -431,6 +431,17 @@ Database Database::open(const std::string& path, Mode mode) {
     throw DatabaseError(fmt::format("database '{}' does not exist", path));
   int flags =
       mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // A writer killed mid-transaction leaves a hot journal that only a connection that may write
+  // can roll back; a reader would fail with "attempt to write a readonly database". Recover
+  // first where the file may be written (the rollback restores the state before the write).
+  if (mode == Mode::read_only && exists && std::filesystem::exists(path + "-journal")) {
+    try {
+      auto recover = sqlite::Connection::open(path, SQLITE_OPEN_READWRITE);
+      recover.exec("SELECT count(*) FROM sqlite_master");
+    } catch (const sqlite::SqliteError&) {
+      // Not writable here: the read below reports what is wrong.
+    }
+  }
   try {
     Database db(sqlite::Connection::open(path, flags), path, mode == Mode::read_only, !exists);
     db.conn_.exec("PRAGMA foreign_keys = ON");

@@ -1,7 +1,11 @@
 #include "chipdb/import.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <stdexcept>
+#include <unistd.h>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -45,6 +49,43 @@ std::vector<MetricsRow> derive_metrics(const std::vector<Chip>& chips,
   return rows;
 }
 
+namespace {
+
+// "dir/.chips.db.import-1234.tmp" for "dir/chips.db": the same directory, so that the rename
+// is atomic; the process id keeps two imports from building in one file.
+std::string temporary_sibling(const std::string& path) {
+  std::filesystem::path p(path);
+  return (p.parent_path() / fmt::format(".{}.import-{}.tmp", p.filename().string(), ::getpid()))
+      .string();
+}
+
+// Flushes the finished file and renames it to `path`, failing when `path` appeared in the
+// meantime (another import won: its chips are not replaced silently).
+void publish(const std::string& building, const std::string& path) {
+  int fd = ::open(building.c_str(), O_RDONLY);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error(fmt::format("cannot flush '{}' to disk", building));
+  }
+  ::close(fd);
+  // link() does not replace an existing file, unlike rename(); a file system without hard
+  // links gets a rename after a check (a narrow race, not a silent overwrite of old data).
+  bool linked = ::link(building.c_str(), path.c_str()) == 0;
+  if (!linked && (errno == EPERM || errno == EOPNOTSUPP) && !std::filesystem::exists(path)) {
+    std::filesystem::rename(building, path);
+    return;
+  }
+  if (!linked) {
+    throw std::runtime_error(
+        errno == EEXIST ? fmt::format("'{}' was created by another process meanwhile", path)
+                        : fmt::format("cannot create '{}': {}", path, std::strerror(errno)));
+  }
+  std::error_code ec;
+  std::filesystem::remove(building, ec);
+}
+
+}  // namespace
+
 ImportResult import_chips(Database& db, const std::vector<Chip>& chips) {
   std::vector<std::string> existing = db.chip_ids();
   ImportResult result;
@@ -73,14 +114,18 @@ std::optional<ImportResult> import_specs_into_new_database(const std::string& db
   // with the database itself are reported only when the specs are clean, as they would be
   // if the file had been opened after the check.
   std::vector<std::string> files = toml_files(paths, "chip spec", "E0210", sink);
+  // Built under a temporary name beside it and renamed into place only when complete, so a
+  // process killed mid-import never leaves a file that later runs take for a database.
+  const std::string building = temporary_sibling(db_path);
   std::optional<Database> db;
   std::optional<sqlite::Transaction> tx;
   std::optional<ChipWriter> writer;
   std::string db_problem;     // why the database could not be opened
   std::string write_problem;  // why writing failed
   try {
-    db.emplace(Database::open(db_path, Database::Mode::read_write));
-    if (db->created()) db->relax_durability_for_new_file();
+    if (std::filesystem::exists(building)) std::filesystem::remove(building);
+    db.emplace(Database::open(building, Database::Mode::read_write));
+    db->relax_durability_for_new_file();
     tx.emplace(db->connection());
     writer.emplace(*db, false);
   } catch (const DatabaseError& e) {
@@ -88,15 +133,12 @@ std::optional<ImportResult> import_specs_into_new_database(const std::string& db
   } catch (const sqlite::SqliteError& e) {
     db_problem = fmt::format("database error: {}", e.what());
   }
-  bool created = db && db->created();
   auto discard = [&] {
     writer.reset();
     tx.reset();
     db.reset();
-    if (created) {
-      std::error_code ec;
-      std::filesystem::remove(db_path, ec);
-    }
+    std::error_code ec;
+    std::filesystem::remove(building, ec);
   };
 
   const MetricOptions options;
@@ -158,6 +200,7 @@ std::optional<ImportResult> import_specs_into_new_database(const std::string& db
   }
   if (!db_problem.empty()) {
     sink.error("E0104", db_problem);
+    discard();
     return std::nullopt;
   }
   try {
@@ -166,15 +209,15 @@ std::optional<ImportResult> import_specs_into_new_database(const std::string& db
       writer->write(*c, metrics_row(*c, options, described));
     writer.reset();
     tx->commit();
+    tx.reset();
+    db.reset();  // closed: every page is in the file
+    publish(building, db_path);
   } catch (const std::exception& e) {
     sink.error("E0104",
                fmt::format("import into '{}' failed, nothing was written: {}", db_path, e.what()));
     discard();
     return std::nullopt;
   }
-  writer.reset();
-  tx.reset();
-  db.reset();
   result.ids.reserve(names.size());
   for (auto& n : names)
     result.ids.push_back(std::move(n.id));

@@ -36,8 +36,10 @@ ImportResult import_chips(Database& db, const std::vector<Chip>& chips);
 // set. On any error, reported to `sink`, it returns nullopt and leaves no file behind.
 //
 // For speed the records are written while later files are still being parsed (on worker
-// threads), into the new file without a rollback journal: nothing stored before can be
-// lost, and a failed import removes the file. Use import_specs for an existing database.
+// threads), without a rollback journal, into a temporary file beside `db_path` that is
+// flushed and linked into place only when complete: a failed or killed import leaves no
+// `db_path`, and one that appeared meanwhile is not replaced. Use import_specs for an
+// existing database.
 std::optional<ImportResult> import_specs_into_new_database(const std::string& db_path,
                                                            const std::vector<std::string>& paths,
                                                            const std::vector<Chip>& seed,

@@ -19,6 +19,9 @@ Connection Connection::open(const std::string& path, int flags) {
     throw SqliteError(message);
   }
   sqlite3_extended_result_codes(db, 1);
+  // Another process importing holds the write lock for the length of its import: wait for it
+  // (then see its chips) rather than fail with "database is locked".
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   return Connection(db);
 }
 

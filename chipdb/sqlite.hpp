@@ -19,6 +19,9 @@ class SqliteError : public std::runtime_error {
 
 class Statement;
 
+// How long a connection waits for another process's write lock before giving up.
+inline constexpr int kBusyTimeoutMs = 60'000;
+
 // Not thread-safe: use a Connection (and its statements) from one thread at a time.
 class Connection {
  public:
