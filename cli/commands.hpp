@@ -15,5 +15,7 @@ void register_regimes(CLI::App& app, Context& ctx, int& exit_code);
 void register_diff(CLI::App& app, Context& ctx, int& exit_code);
 void register_sweep(CLI::App& app, Context& ctx, int& exit_code);
 void register_draft(CLI::App& app, Context& ctx, int& exit_code);
+void register_plot(CLI::App& app, Context& ctx, int& exit_code);
+void register_report(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace exctl::cli

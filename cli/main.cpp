@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
     register_chips(app, ctx, exit_code);
     register_models(app, ctx, exit_code);
     register_roofline(app, ctx, exit_code);
+    register_plot(app, ctx, exit_code);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
