@@ -245,20 +245,32 @@ std::string plane_svg(const PlaneChart& chart) {
   // Paragraph -> tint, across panels in order met.
   std::vector<std::string> region_names;
   bool any_depends = false;
+  std::vector<std::string> depends_on;
   for (const auto& p : chart.panels) {
-    for (const auto& name : p.regions.paragraphs)
-      if (std::find(region_names.begin(), region_names.end(), name) == region_names.end())
+    // Only the paragraphs some region shows, so that the legend lists no empty region.
+    for (const auto& name : p.regions.paragraphs) {
+      bool shown =
+          std::any_of(p.regions.cells.begin(), p.regions.cells.end(),
+                      [&](const draft::PlaneCell& c) { return !c.depends && c.paragraph == name; });
+      if (shown && std::find(region_names.begin(), region_names.end(), name) == region_names.end())
         region_names.push_back(name);
-    for (const auto& c : p.regions.cells)
+    }
+    for (const auto& c : p.regions.cells) {
       any_depends = any_depends || c.depends;
+      if (c.depends)
+        for (const auto& m : c.missing)
+          if (std::find(depends_on.begin(), depends_on.end(), m) == depends_on.end())
+            depends_on.push_back(m);
+    }
   }
   auto tint = [&](const std::string& paragraph) {
     auto it = std::find(region_names.begin(), region_names.end(), paragraph);
     return kRegionTints[static_cast<size_t>(it - region_names.begin()) % std::size(kRegionTints)];
   };
   if (any_depends)
-    w.add(
-        R"~(<defs><pattern id="depends" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#F2F2F2"/><line x1="0" y1="0" x2="0" y2="8" stroke="#B0B0B0" stroke-width="2"/></pattern></defs>)~");
+    w.add(fmt::format(
+        R"~(<defs><pattern id="{}-depends" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#F2F2F2"/><line x1="0" y1="0" x2="0" y2="8" stroke="#B0B0B0" stroke-width="2"/></pattern></defs>)~",
+        chart.kind));
 
   std::vector<std::string> unlabelled;
   for (size_t pi = 0; pi < chart.panels.size(); ++pi) {
@@ -270,7 +282,7 @@ std::string plane_svg(const PlaneChart& chart) {
     Rect plot{kLeft, w.y, plot_w, plot_h};
     ScreenAxis xs{chart.x.lo, chart.x.hi, plot.x, plot.x + plot.w, chart.x.log};
     ScreenAxis ys{chart.y.lo, chart.y.hi, plot.y + plot.h, plot.y, chart.y.log};
-    std::string clip = fmt::format("plot{}", pi);
+    std::string clip = fmt::format("{}-plot{}", chart.kind, pi);
     w.add(
         fmt::format(R"(<clipPath id="{}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>)",
                     clip, svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h)));
@@ -280,7 +292,7 @@ std::string plane_svg(const PlaneChart& chart) {
     w.add(fmt::format(R"~(<g class="regions" data-regime="{}" clip-path="url(#{})">)~",
                       xml_escape(panel.regime), clip));
     for (const auto& c : panel.regions.cells) {
-      std::string fill = c.depends             ? "url(#depends)"
+      std::string fill = c.depends             ? "url(#" + chart.kind + "-depends)"
                          : c.paragraph.empty() ? "#FFFFFF"
                                                : std::string(tint(c.paragraph));
       std::string seam = c.depends ? "#F2F2F2" : fill;
@@ -528,7 +540,19 @@ std::string plane_svg(const PlaneChart& chart) {
   for (const auto& name : region_names)
     swatch(std::string(tint(name)), name + " region", name);
   swatch("#FFFFFF", "not controlled", "not controlled");
-  if (any_depends) swatch("url(#depends)", "depends on values not on this chart", "depends");
+  if (any_depends)
+    swatch(
+        "url(#" + chart.kind + "-depends)",
+        depends_on.empty() ? std::string("depends on values not on this chart")
+                           : "controlled or not by " +
+                                 [&] {
+                                   std::string j;
+                                   for (const auto& m : depends_on)
+                                     j += (j.empty() ? "" : ", ") + m;
+                                   return j;
+                                 }() +
+                                 " (not on this chart)",
+        "depends");
   lx = kLeft;
   w.y += 24;
   for (auto v : {eval::Verdict::controlled, eval::Verdict::excluded, eval::Verdict::not_controlled,
@@ -629,9 +653,9 @@ std::string roofline_svg(const RooflineChart& chart) {
   std::vector<double> want;
   std::vector<std::string> labels;
   std::vector<std::string_view> label_colour;
-  w.add(
-      fmt::format(R"(<clipPath id="roof"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>)",
-                  svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h)));
+  w.add(fmt::format(
+      R"(<clipPath id="roofline-clip"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>)",
+      svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h)));
   std::vector<LabelRequest> marks;
   for (size_t i = 0; i < chart.chips.size(); ++i) {
     const auto& c = chart.chips[i];
@@ -644,7 +668,7 @@ std::string roofline_svg(const RooflineChart& chart) {
                     svg_num(ys.map(c.peak / 1e12)));
     std::string dash(dashes[i % std::size(dashes)]);
     w.add(fmt::format(
-        R"~(<path class="roof" data-chip="{}" d="{}" fill="none" stroke="{}" stroke-width="2.2"{} clip-path="url(#roof)"/>)~",
+        R"~(<path class="roof" data-chip="{}" d="{}" fill="none" stroke="{}" stroke-width="2.2"{} clip-path="url(#roofline-clip)"/>)~",
         xml_escape(c.id), d, colour,
         dash.empty() ? "" : fmt::format(R"( stroke-dasharray="{}")", dash)));
     auto point = [&](double in, bool prefill) {
