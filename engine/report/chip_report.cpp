@@ -7,9 +7,7 @@
 namespace exctl::report {
 namespace {
 
-bool contains(const std::vector<std::string>& v, std::string_view s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
+bool contains(const std::vector<std::string>& v, std::string_view s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 std::string text_of(const std::optional<Rational>& v, int digits, bool estimated = false) {
   if (!v) return "-";
@@ -20,18 +18,14 @@ Cell number_cell(const std::optional<Rational>& v, int digits, bool estimated = 
   return {text_of(v, digits, estimated), json_number(v)};
 }
 
-Cell text_cell(const std::string& s) {
-  return {s.empty() ? "-" : s, s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s)};
-}
+Cell text_cell(const std::string& s) { return {s.empty() ? "-" : s, s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s)}; }
 
 Cell bool_cell(const std::optional<bool>& b) {
   if (!b) return {"?", nullptr};
   return {*b ? "yes" : "no", *b};
 }
 
-std::string unit_name(Precision p) {
-  return is_integer_precision(p) ? "TOPS" : "TFLOPS";
-}
+std::string unit_name(Precision p) { return is_integer_precision(p) ? "TOPS" : "TFLOPS"; }
 
 }  // namespace
 
@@ -47,8 +41,7 @@ std::vector<std::string> estimated_fields(const Chip& chip, const ChipMetrics& m
   if (m.performance_density.value && (m.performance_density.estimated || m.tpp.estimated)) {
     out.emplace_back("performance_density");
   }
-  if (m.performance_density.applicable_area_mm2 && m.performance_density.estimated)
-    out.emplace_back("die_area_mm2");
+  if (m.performance_density.applicable_area_mm2 && m.performance_density.estimated) out.emplace_back("die_area_mm2");
   if (chip.memory.is_estimated("bandwidth_gbps")) out.emplace_back("memory_bandwidth_gbps");
   if (chip.memory.is_estimated("capacity_gb")) out.emplace_back("memory_gb");
   if (chip.interconnect.is_estimated("chip_to_chip_gbps")) out.emplace_back("interconnect_gbps");
@@ -75,36 +68,31 @@ Table chip_list_table(const std::vector<ChipWithMetrics>& chips) {
   for (const auto& [chip, m] : chips) {
     auto est = estimated_fields(*chip, m);
     auto tr = chip->transistor_count();
-    Cell transistor_cell{
-        tr ? (contains(est, "transistors") ? "~" : "") + chip->transistors_billion->format(1) + "B"
-           : "-",
-        json_number(tr)};
-    t.add_row(
-        {text_cell(chip->id),
-         text_cell(chip->name),
-         text_cell(chip->vendor),
-         {std::to_string(chip->year), chip->year},
-         bool_cell(chip->datacenter),
-         number_cell(m.tpp.value, 1, contains(est, "tpp")),
-         number_cell(m.performance_density.value, 2, contains(est, "performance_density")),
-         number_cell(chip->memory_bandwidth_gbps, 1, contains(est, "memory_bandwidth_gbps")),
-         number_cell(chip->memory_gb, 1, contains(est, "memory_gb")),
-         number_cell(chip->chip_to_chip_gbps, 1, contains(est, "interconnect_gbps")),
-         number_cell(m.performance_density.applicable_area_mm2, 1, contains(est, "die_area_mm2")),
-         transistor_cell,
-         {std::string(chip_status_name(chip->status)), std::string(chip_status_name(chip->status))},
-         {est.empty() ? "" : fmt::format("{}", fmt::join(est, ",")), est}});
+    Cell transistor_cell{tr ? (contains(est, "transistors") ? "~" : "") + chip->transistors_billion->format(1) + "B" : "-",
+                         json_number(tr)};
+    t.add_row({text_cell(chip->id),
+               text_cell(chip->name),
+               text_cell(chip->vendor),
+               {std::to_string(chip->year), chip->year},
+               bool_cell(chip->datacenter),
+               number_cell(m.tpp.value, 1, contains(est, "tpp")),
+               number_cell(m.performance_density.value, 2, contains(est, "performance_density")),
+               number_cell(chip->memory_bandwidth_gbps, 1, contains(est, "memory_bandwidth_gbps")),
+               number_cell(chip->memory_gb, 1, contains(est, "memory_gb")),
+               number_cell(chip->chip_to_chip_gbps, 1, contains(est, "interconnect_gbps")),
+               number_cell(m.performance_density.applicable_area_mm2, 1, contains(est, "die_area_mm2")),
+               transistor_cell,
+               {std::string(chip_status_name(chip->status)), std::string(chip_status_name(chip->status))},
+               {est.empty() ? "" : fmt::format("{}", fmt::join(est, ",")), est}});
   }
   return t;
 }
 
 Table chip_export_table(const std::vector<ChipWithMetrics>& chips) {
-  std::vector<Column> cols = {
-      {"id", "id"},           {"vendor", "vendor"}, {"name", "name"},
-      {"aliases", "aliases"}, {"year", "year"},     {"datacenter", "datacenter"},
-      {"origin", "origin"},   {"kind", "kind"},     {"status", "status"}};
-  for (Precision p : kAllPrecisions)
-    cols.push_back({std::string(precision_key(p)), std::string(precision_key(p))});
+  std::vector<Column> cols = {{"id", "id"},         {"vendor", "vendor"},   {"name", "name"},
+                              {"aliases", "aliases"}, {"year", "year"},     {"datacenter", "datacenter"},
+                              {"origin", "origin"}, {"kind", "kind"},       {"status", "status"}};
+  for (Precision p : kAllPrecisions) cols.push_back({std::string(precision_key(p)), std::string(precision_key(p))});
   std::vector<Column> rest = {{"sparse", "sparse"},
                               {"memory_type", "memory_type"},
                               {"memory_gb", "memory_gb"},
@@ -138,8 +126,7 @@ Table chip_export_table(const std::vector<ChipWithMetrics>& chips) {
       std::optional<Rational> total;
       for (const auto& u : chip->units) {
         if (u.at(p)) total = total.value_or(0) + *u.at(p);
-        if (u.is_sparse(p) && !contains(sparse, precision_key(p)))
-          sparse.emplace_back(precision_key(p));
+        if (u.is_sparse(p) && !contains(sparse, precision_key(p))) sparse.emplace_back(precision_key(p));
       }
       row.push_back(number_cell(total, 4));
     }
@@ -148,8 +135,7 @@ Table chip_export_table(const std::vector<ChipWithMetrics>& chips) {
       dies.push_back(fmt::format("{}x{} {} {}", d.count, d.name, die_role_name(d.role),
                                  d.area_mm2 ? d.area_mm2->exact_text() + "mm2" : "?"));
     }
-    for (const auto& term : m.tpp.basis)
-      basis.emplace_back(precision_label(term.precision));
+    for (const auto& term : m.tpp.basis) basis.emplace_back(precision_label(term.precision));
     auto est = estimated_fields(*chip, m);
     row.push_back({fmt::format("{}", fmt::join(sparse, ";")), sparse});
     row.push_back(text_cell(chip->memory_type));
@@ -160,8 +146,7 @@ Table chip_export_table(const std::vector<ChipWithMetrics>& chips) {
     row.push_back(number_cell(chip->transistors_billion, 4));
     row.push_back({fmt::format("{}", fmt::join(dies, "; ")), dies});
     row.push_back(number_cell(chip->tdp_w, 4));
-    row.push_back(chip->hbm_stacks ? Cell{std::to_string(*chip->hbm_stacks), *chip->hbm_stacks}
-                                   : Cell{"", nullptr});
+    row.push_back(chip->hbm_stacks ? Cell{std::to_string(*chip->hbm_stacks), *chip->hbm_stacks} : Cell{"", nullptr});
     row.push_back(number_cell(m.tpp.value, 4));
     row.push_back({fmt::format("{}", fmt::join(basis, ";")), basis});
     row.push_back(number_cell(m.performance_density.value, 4));
@@ -175,8 +160,7 @@ Table chip_export_table(const std::vector<ChipWithMetrics>& chips) {
 namespace {
 
 std::string source_line(const Provenance& p) {
-  std::string s =
-      fmt::format("  source: {} (confidence {})\n", p.source, confidence_name(p.confidence));
+  std::string s = fmt::format("  source: {} (confidence {})\n", p.source, confidence_name(p.confidence));
   if (!p.estimated.empty()) s += fmt::format("  estimates: {}\n", fmt::join(p.estimated, ", "));
   if (!p.notes.empty()) s += fmt::format("  notes: {}\n", p.notes);
   return s;
@@ -186,11 +170,9 @@ std::string field(std::string_view label, const std::string& value) {
   return fmt::format("  {:<22}{}\n", label, value);
 }
 
-std::string value_with_unit(const std::optional<Rational>& v, std::string_view unit,
-                            bool estimated) {
+std::string value_with_unit(const std::optional<Rational>& v, std::string_view unit, bool estimated) {
   if (!v) return "unknown";
-  return fmt::format("{}{} {}{}", estimated ? "~" : "", v->format(2), unit,
-                     estimated ? " (estimate)" : "");
+  return fmt::format("{}{} {}{}", estimated ? "~" : "", v->format(2), unit, estimated ? " (estimate)" : "");
 }
 
 }  // namespace
@@ -199,9 +181,8 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
   std::string out = fmt::format("{} {} ({})\n", c.vendor, c.name, c.id);
   out += field("aliases", c.aliases.empty() ? "-" : fmt::format("{}", fmt::join(c.aliases, ", ")));
   out += field("year", std::to_string(c.year));
-  out += field("datacenter",
-               c.datacenter ? (*c.datacenter ? "yes (designed or marketed for datacenters)" : "no")
-                            : "unknown");
+  out += field("datacenter", c.datacenter ? (*c.datacenter ? "yes (designed or marketed for datacenters)" : "no")
+                                          : "unknown");
   out += field("origin", c.origin.empty() ? "unknown" : c.origin);
   out += field("kind", std::string(chip_kind_name(c.kind)));
   out += field("status", std::string(chip_status_name(c.status)));
@@ -213,19 +194,15 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
                           (m.tpp.sparse_halved ? " [from a sparse-only figure, halved]" : ""));
   const auto& pd = m.performance_density;
   if (pd.value) {
-    std::string exact =
-        pd.value->exact_decimal() ? "" : fmt::format(" (exact {})", pd.value->exact_text());
-    out += field(
-        "performance density",
-        fmt::format("{}{} = {} / {} mm2{}", pd.value->format(2), exact, m.tpp.value->format(),
-                    pd.applicable_area_mm2->format(), pd.estimated ? " (die area estimated)" : ""));
+    std::string exact = pd.value->exact_decimal() ? "" : fmt::format(" (exact {})", pd.value->exact_text());
+    out += field("performance density", fmt::format("{}{} = {} / {} mm2{}", pd.value->format(2), exact,
+                                                    m.tpp.value->format(), pd.applicable_area_mm2->format(),
+                                                    pd.estimated ? " (die area estimated)" : ""));
   } else {
     out += field("performance density", fmt::format("unknown: {}", fmt::join(pd.missing, "; ")));
   }
-  if (!pd.counted.empty())
-    out += field("  dies counted", fmt::format("{}", fmt::join(pd.counted, ", ")));
-  if (!pd.excluded.empty())
-    out += field("  dies not counted", fmt::format("{}", fmt::join(pd.excluded, ", ")));
+  if (!pd.counted.empty()) out += field("  dies counted", fmt::format("{}", fmt::join(pd.counted, ", ")));
+  if (!pd.excluded.empty()) out += field("  dies not counted", fmt::format("{}", fmt::join(pd.excluded, ", ")));
   if (m.memory_bandwidth_density) {
     out += field("memory bw density", fmt::format("{} GB/s/mm2 = {} GB/s per stack / {} mm2",
                                                   m.memory_bandwidth_density->format(2),
@@ -238,8 +215,7 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
     out += "\nCompute (dense peak)\n";
     for (size_t u = 0; u < c.units.size(); ++u) {
       if (c.explicit_units) out += fmt::format("  unit {}\n", c.units[u].name);
-      out += fmt::format("  {:<11}{:>16}  {:>6}  {:>12}\n", "precision", "dense peak", "bits",
-                         "x bits");
+      out += fmt::format("  {:<11}{:>16}  {:>6}  {:>12}\n", "precision", "dense peak", "bits", "x bits");
       for (const auto& term : m.tpp.terms) {
         if (term.unit != u) continue;
         bool in_basis = std::any_of(m.tpp.basis.begin(), m.tpp.basis.end(), [&](const TppTerm& b) {
@@ -250,8 +226,8 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
         if (in_basis) remarks += "  <- TPP";
         if (term.halved) remarks += fmt::format("  (sparse {} halved)", term.peak.format(2));
         if (term.estimated) remarks += "  (estimate)";
-        out += fmt::format("  {:<11}{:>16}  {:>6}  {:>12}{}\n", precision_label(term.precision),
-                           peak, term.bits.format(2), term.tpp.format(1), remarks);
+        out += fmt::format("  {:<11}{:>16}  {:>6}  {:>12}{}\n", precision_label(term.precision), peak,
+                           term.bits.format(2), term.tpp.format(1), remarks);
       }
     }
     out += source_line(c.compute);
@@ -259,19 +235,15 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
   if (c.memory.present) {
     out += "\nMemory\n";
     out += field("type", c.memory_type.empty() ? "unknown" : c.memory_type);
-    out +=
-        field("capacity", value_with_unit(c.memory_gb, "GB", c.memory.is_estimated("capacity_gb")));
-    out += field("bandwidth", value_with_unit(c.memory_bandwidth_gbps, "GB/s",
-                                              c.memory.is_estimated("bandwidth_gbps")));
+    out += field("capacity", value_with_unit(c.memory_gb, "GB", c.memory.is_estimated("capacity_gb")));
+    out += field("bandwidth", value_with_unit(c.memory_bandwidth_gbps, "GB/s", c.memory.is_estimated("bandwidth_gbps")));
     out += source_line(c.memory);
   }
   if (c.interconnect.present) {
     out += "\nInterconnect (aggregate bidirectional)\n";
-    std::string c2c = value_with_unit(c.chip_to_chip_gbps, "GB/s",
-                                      c.interconnect.is_estimated("chip_to_chip_gbps"));
+    std::string c2c = value_with_unit(c.chip_to_chip_gbps, "GB/s", c.interconnect.is_estimated("chip_to_chip_gbps"));
     if (!c.chip_to_chip_name.empty()) c2c += " (" + c.chip_to_chip_name + ")";
-    std::string host =
-        value_with_unit(c.host_link_gbps, "GB/s", c.interconnect.is_estimated("host_link_gbps"));
+    std::string host = value_with_unit(c.host_link_gbps, "GB/s", c.interconnect.is_estimated("host_link_gbps"));
     if (!c.host_link_name.empty()) host += " (" + c.host_link_name + ")";
     out += field("chip-to-chip", c2c);
     out += field("host link", host);
@@ -285,12 +257,11 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
                                     : "unknown");
     for (const auto& d : c.dies) {
       bool est = std::find(d.estimated.begin(), d.estimated.end(), "area_mm2") != d.estimated.end();
-      out += field(
-          fmt::format("die {}", d.name),
-          fmt::format("{} x {}, {}, {}{}", d.count,
-                      d.area_mm2 ? value_with_unit(d.area_mm2, "mm2", est) : "area unknown",
-                      die_role_name(d.role), d.process.empty() ? "process unknown" : d.process,
-                      d.planar ? ", planar" : ""));
+      out += field(fmt::format("die {}", d.name),
+                   fmt::format("{} x {}, {}, {}{}", d.count,
+                               d.area_mm2 ? value_with_unit(d.area_mm2, "mm2", est) : "area unknown",
+                               die_role_name(d.role), d.process.empty() ? "process unknown" : d.process,
+                               d.planar ? ", planar" : ""));
     }
     out += source_line(c.silicon);
   }
@@ -302,12 +273,8 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
   if (c.hbm.present) {
     out += "\nHBM stacks\n";
     out += field("stacks", c.hbm_stacks ? std::to_string(*c.hbm_stacks) : "unknown");
-    if (m.hbm_stack_bandwidth_gbps)
-      out +=
-          field("bandwidth per stack", value_with_unit(m.hbm_stack_bandwidth_gbps, "GB/s", false));
-    if (c.hbm_stack_footprint_mm2)
-      out += field("stack footprint", value_with_unit(c.hbm_stack_footprint_mm2, "mm2",
-                                                      c.hbm.is_estimated("stack_footprint_mm2")));
+    if (m.hbm_stack_bandwidth_gbps) out += field("bandwidth per stack", value_with_unit(m.hbm_stack_bandwidth_gbps, "GB/s", false));
+    if (c.hbm_stack_footprint_mm2) out += field("stack footprint", value_with_unit(c.hbm_stack_footprint_mm2, "mm2", c.hbm.is_estimated("stack_footprint_mm2")));
     out += source_line(c.hbm);
   }
   if (!m.missing.empty()) out += fmt::format("\nUnknown: {}\n", fmt::join(m.missing, "; "));
@@ -328,8 +295,7 @@ nlohmann::ordered_json provenance_json(const Provenance& p) {
 
 }  // namespace
 
-nlohmann::ordered_json chip_to_json(const Chip& c, const ChipMetrics& m,
-                                    const MetricOptions& options) {
+nlohmann::ordered_json chip_to_json(const Chip& c, const ChipMetrics& m, const MetricOptions& options) {
   nlohmann::ordered_json j;
   j["id"] = c.id;
   j["vendor"] = c.vendor;
@@ -344,8 +310,7 @@ nlohmann::ordered_json chip_to_json(const Chip& c, const ChipMetrics& m,
 
   auto& metrics = j["metrics"];
   metrics["tpp"] = json_number(m.tpp.value);
-  metrics["tpp_exact"] =
-      m.tpp.value ? nlohmann::ordered_json(m.tpp.value->exact_text()) : nlohmann::ordered_json();
+  metrics["tpp_exact"] = m.tpp.value ? nlohmann::ordered_json(m.tpp.value->exact_text()) : nlohmann::ordered_json();
   metrics["tpp_derivation"] = m.tpp.derivation(c);
   auto basis = nlohmann::ordered_json::array();
   for (const auto& t : m.tpp.basis) {
@@ -360,10 +325,9 @@ nlohmann::ordered_json chip_to_json(const Chip& c, const ChipMetrics& m,
   metrics["tpp_basis"] = basis;
   metrics["tpp_sparse_halved"] = m.tpp.sparse_halved;
   metrics["performance_density"] = json_number(m.performance_density.value);
-  metrics["performance_density_exact"] =
-      m.performance_density.value
-          ? nlohmann::ordered_json(m.performance_density.value->exact_text())
-          : nlohmann::ordered_json();
+  metrics["performance_density_exact"] = m.performance_density.value
+                                             ? nlohmann::ordered_json(m.performance_density.value->exact_text())
+                                             : nlohmann::ordered_json();
   metrics["applicable_die_area_mm2"] = json_number(m.performance_density.applicable_area_mm2);
   metrics["dies_counted"] = m.performance_density.counted;
   metrics["dies_not_counted"] = m.performance_density.excluded;
@@ -389,8 +353,7 @@ nlohmann::ordered_json chip_to_json(const Chip& c, const ChipMetrics& m,
   }
   compute["provenance"] = provenance_json(c.compute);
 
-  j["memory"] = {{"type", c.memory_type.empty() ? nlohmann::ordered_json()
-                                                : nlohmann::ordered_json(c.memory_type)},
+  j["memory"] = {{"type", c.memory_type.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.memory_type)},
                  {"capacity_gb", json_number(c.memory_gb)},
                  {"bandwidth_gbps", json_number(c.memory_bandwidth_gbps)},
                  {"provenance", provenance_json(c.memory)}};
@@ -413,11 +376,10 @@ nlohmann::ordered_json chip_to_json(const Chip& c, const ChipMetrics& m,
                   {"dies", dies},
                   {"provenance", provenance_json(c.silicon)}};
   j["power"] = {{"tdp_w", json_number(c.tdp_w)}, {"provenance", provenance_json(c.power)}};
-  j["hbm"] = {
-      {"stacks", c.hbm_stacks ? nlohmann::ordered_json(*c.hbm_stacks) : nlohmann::ordered_json()},
-      {"stack_bandwidth_gbps", json_number(m.hbm_stack_bandwidth_gbps)},
-      {"stack_footprint_mm2", json_number(c.hbm_stack_footprint_mm2)},
-      {"provenance", provenance_json(c.hbm)}};
+  j["hbm"] = {{"stacks", c.hbm_stacks ? nlohmann::ordered_json(*c.hbm_stacks) : nlohmann::ordered_json()},
+              {"stack_bandwidth_gbps", json_number(m.hbm_stack_bandwidth_gbps)},
+              {"stack_footprint_mm2", json_number(c.hbm_stack_footprint_mm2)},
+              {"provenance", provenance_json(c.hbm)}};
   j["identity_provenance"] = provenance_json(c.identity);
   return j;
 }

@@ -22,10 +22,8 @@ Table chip_list_table(const std::vector<ChipWithMetrics>& chips);
 // One flat row per chip with every spec value and metric (`chips export --format csv`).
 Table chip_export_table(const std::vector<ChipWithMetrics>& chips);
 
-std::string chip_show_text(const Chip& chip, const ChipMetrics& metrics,
-                           const MetricOptions& options);
-nlohmann::ordered_json chip_to_json(const Chip& chip, const ChipMetrics& metrics,
-                                    const MetricOptions& options);
+std::string chip_show_text(const Chip& chip, const ChipMetrics& metrics, const MetricOptions& options);
+nlohmann::ordered_json chip_to_json(const Chip& chip, const ChipMetrics& metrics, const MetricOptions& options);
 
 // Names of the listed values that rest on an estimate ("tpp", "die_area_mm2", ...).
 std::vector<std::string> estimated_fields(const Chip& chip, const ChipMetrics& metrics);

@@ -48,8 +48,8 @@ Table regime_table(const std::vector<sema::Regime>& regimes) {
                   s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s)};
     };
     t.add_row({cell(r.id), cell(std::string(sema::status_name(r.status))),
-               cell(sema::date_text(r.effective)), cell(sema::date_text(r.compliance)),
-               cell(sema::date_text(r.ends)), cell(r.parent), cell(r.title), cell(r.citation)});
+               cell(sema::date_text(r.effective)), cell(sema::date_text(r.compliance)), cell(sema::date_text(r.ends)), cell(r.parent),
+               cell(r.title), cell(r.citation)});
   }
   return t;
 }

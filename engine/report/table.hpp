@@ -20,10 +20,10 @@ struct Cell {
 };
 
 struct Column {
-  std::string key;      // JSON key and CSV header
-  std::string header;   // text and Markdown header
-  bool right = false;   // right-aligned (numbers)
-  bool in_text = true;  // shown in text and Markdown (machines always get every column)
+  std::string key;     // JSON key and CSV header
+  std::string header;  // text and Markdown header
+  bool right = false;  // right-aligned (numbers)
+  bool in_text = true; // shown in text and Markdown (machines always get every column)
 };
 
 class Table {
