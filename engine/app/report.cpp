@@ -128,41 +128,59 @@ std::unique_ptr<ReportRun> build_report(Session& session, const ReportRequest& r
 
   // The roofline: the named chips (all of them in the table, the first seven charted), or
   // the reference set for the whole database.
+  // check_chips puts a --spec chip first; the roofline takes it as its own --spec.
   std::vector<std::string> ids;
-  for (const auto& s : run->check.subjects)
-    if (s.chip) ids.push_back(s.id);
-  if (!ids.empty()) {
-    RooflineRequest rreq;
-    rreq.model = request.model;
-    rreq.chip = ids.front();
-    for (size_t i = 1; i < ids.size(); ++i)
-      rreq.compare += (i > 1 ? "," : "") + ids[i];
-    auto est = estimate_roofline(session, rreq);
-    if (!est) return nullptr;
-    run->roofline_points = std::move(est->points);
-    view.model_id = est->model.id;
-    if (!run->roofline_points.empty()) view.workload = run->roofline_points.front().workload;
-    std::vector<std::string> charted;
-    if (creq.all && request.chips.empty()) {
-      for (auto id : kRooflineChips)
-        if (std::find(ids.begin(), ids.end(), id) != ids.end()) charted.emplace_back(id);
-    } else {
-      for (size_t i = 0; i < ids.size() && charted.size() < 7; ++i)
-        charted.push_back(ids[i]);
-      if (ids.size() > 7)
-        view.notes.push_back("Roofline chart: the first seven chips; the table has them all.");
+  for (size_t i = request.spec.empty() ? 0 : 1; i < run->check.subjects.size(); ++i)
+    ids.push_back(run->check.subjects[i].id);
+  auto request_of = [&](const std::vector<std::string>& chips) {
+    RooflineRequest r;
+    r.model = request.model;
+    r.spec = request.spec;
+    if (!chips.empty()) r.chip = chips.front();
+    for (size_t i = 1; i < chips.size(); ++i)
+      r.compare += (i > 1 ? "," : "") + chips[i];
+    return r;
+  };
+  // A chip the roofline cannot estimate (a spec without memory bandwidth) leaves the
+  // roofline out with a note; a bad --model is the user's error, as in `roofline`.
+  DiagnosticSink outer = std::move(session.sink);
+  session.sink = DiagnosticSink{};
+  auto settle = [&]() {
+    bool failed = session.sink.has_errors();
+    bool model_error = false;
+    for (const auto& d : session.sink.sorted()) {
+      // A chip that cannot be estimated (E0508, E0509, E0801) is the data's limit; anything
+      // else (an unknown or broken model) is the request's error.
+      bool chip_limit = d.code == "E0508" || d.code == "E0509" || d.code == "E0801";
+      model_error = model_error || (d.severity == Severity::error && !chip_limit);
+      if (d.severity == Severity::error)
+        view.notes.push_back(fmt::format("Roofline left out: {}.", d.message));
     }
-    if (!charted.empty()) {
-      RooflineRequest creq2 = rreq;
-      creq2.chip = charted.front();
-      creq2.compare.clear();
-      for (size_t i = 1; i < charted.size(); ++i)
-        creq2.compare += (i > 1 ? "," : "") + charted[i];
-      auto chart = roofline_chart(session, creq2);
-      if (!chart) return nullptr;
-      run->roofline = std::move(*chart);
-    }
+    if (model_error) outer.merge(session.sink);
+    session.sink = std::move(outer);
+    return failed ? (model_error ? -1 : 0) : 1;
+  };
+  auto est = estimate_roofline(session, request_of(ids));
+  if (!est) {
+    if (settle() < 0) return nullptr;
+    view.roofline_points = &run->roofline_points;
+    return run;
   }
+  run->roofline_points = std::move(est->points);
+  view.model_id = est->model.id;
+  if (!run->roofline_points.empty()) view.workload = run->roofline_points.front().workload;
+  std::vector<std::string> charted;
+  if (creq.all && request.chips.empty()) {
+    for (auto id : kRooflineChips)
+      if (std::find(ids.begin(), ids.end(), id) != ids.end()) charted.emplace_back(id);
+  } else {
+    for (size_t i = 0; i < ids.size() && charted.size() < 7; ++i)
+      charted.push_back(ids[i]);
+    if (ids.size() > 7)
+      view.notes.push_back("Roofline chart: the first seven chips; the table has them all.");
+  }
+  if (auto chart = roofline_chart(session, request_of(charted))) run->roofline = std::move(*chart);
+  if (settle() < 0) return nullptr;
   view.roofline = run->roofline ? &*run->roofline : nullptr;
   view.roofline_points = &run->roofline_points;
   return run;
