@@ -26,6 +26,7 @@ a { color: var(--link); }
 table { border-collapse: collapse; font-size: 13px; margin: 8px 0 4px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--band); position: sticky; top: 0; }
+td.nowrap { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 th[data-sortable] { cursor: pointer; }
 th[aria-sort="ascending"]::after { content: " \25B2"; }
@@ -54,7 +55,8 @@ footer { margin-top: 40px; padding-bottom: 40px; color: var(--muted); font-size:
 )~";
 
 // Sorts a table when its header is clicked: by the cells' data-sort numbers where every
-// cell has one, else by text. Nothing else runs; without it the page is the same.
+// cell has one, else by text; then marks the page (data-js) so a test can tell it ran to the
+// end. Without it the page is the same.
 constexpr std::string_view kScript = R"~(
 document.querySelectorAll('table.sortable').forEach(function (table) {
   table.querySelectorAll('th').forEach(function (th, col) {
@@ -80,6 +82,7 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
     });
   });
 });
+document.documentElement.setAttribute('data-js', 'ready');
 )~";
 
 std::string esc(std::string_view s) {
@@ -99,6 +102,9 @@ std::string html_table(const Table& t, std::string_view id) {
       const auto& cell = row[i];
       std::string cls, sort;
       if (t.columns()[i].right) cls = "num";
+      // Ids, dates and numbers do not break at their hyphens.
+      if (cell.text.size() <= 24 && cell.text.find(' ') == std::string::npos)
+        cls += cls.empty() ? "nowrap" : " nowrap";
       if (cell.value.is_number()) sort = fmt::format(R"( data-sort="{}")", cell.value.dump());
       if (cell.value.is_object() && cell.value.contains("verdict") &&
           cell.value["verdict"].is_string())
