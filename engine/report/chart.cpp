@@ -431,30 +431,40 @@ std::string plane_svg(const PlaneChart& chart) {
     std::vector<size_t> label_chip;  // the first chip of each label
     const double r = 5;
     w.add(R"~(<g class="chips">)~");
+    std::vector<int> group_size;
     for (const auto& c : panel.chips) {
       double px = xs.map(std::clamp(c.x, chart.x.lo, chart.x.hi));
       double py = ys.map(std::clamp(c.y, chart.y.lo, chart.y.hi));
       at.push_back({px, py});
-      std::string tip = c.name + ": " + std::string(verdict_label(c.verdict)) +
-                        (c.paragraphs.empty() ? "" : " (" + c.paragraphs + ")") +
-                        (c.detail.empty() ? "" : "; " + c.detail);
-      w.add(fmt::format(
-          R"(<g class="chip" data-chip="{}" data-name="{}" data-verdict="{}" data-region="{}" data-x="{}" data-y="{}" data-cx="{}" data-cy="{}"><title>{}</title>{}</g>)",
-          xml_escape(c.id), xml_escape(c.name), eval::verdict_name(c.verdict), xml_escape(c.region),
-          fmt::format("{}", c.x), fmt::format("{}", c.y), svg_num(px), svg_num(py), xml_escape(tip),
-          marker(c.verdict, px, py, r)));
-      // Chips at one spot (the A100 and A800 share their TPP and die) share one label.
+      // Chips at one spot (the A100 and A800 share their TPP and die) share one label, and
+      // their markers stand side by side so that each verdict shows.
       size_t k = 0;
       while (k < requests.size() && std::hypot(requests[k].x - px, requests[k].y - py) > 1.5)
         ++k;
+      double dx = 0;
       if (k < requests.size()) {
+        int n = group_size[k]++;
+        dx = (n % 2 ? 1 : -1) * ((n + 1) / 2) * 2.2 * r;
         label_text[k] += " / " + c.name;
         requests[k].w = text_width(label_text[k], 11) + 2;
+        requests[k].r = std::max(requests[k].r, std::abs(dx) + r + 1);
       } else {
         requests.push_back({px, py, r + 1, text_width(c.name, 11) + 2, 13});
         label_text.push_back(c.name);
         label_chip.push_back(&c - &panel.chips[0]);
+        group_size.push_back(1);
       }
+      std::string tip = c.name + ": " + std::string(verdict_label(c.verdict)) +
+                        (c.paragraphs.empty() ? "" : " (" + c.paragraphs + ")") +
+                        (c.detail.empty() ? "" : "; " + c.detail);
+      // data-cx and data-cy are the chip's own position; a marker beside a twin is drawn
+      // data-offset px to the side.
+      w.add(fmt::format(
+          R"(<g class="chip" data-chip="{}" data-name="{}" data-verdict="{}" data-region="{}" data-x="{}" data-y="{}" data-cx="{}" data-cy="{}"{}><title>{}</title>{}</g>)",
+          xml_escape(c.id), xml_escape(c.name), eval::verdict_name(c.verdict), xml_escape(c.region),
+          fmt::format("{}", c.x), fmt::format("{}", c.y), svg_num(px), svg_num(py),
+          dx == 0 ? std::string() : fmt::format(R"( data-offset="{}")", svg_num(dx)),
+          xml_escape(tip), marker(c.verdict, px + dx, py, r)));
     }
     w.add("</g>");
     // Each region named inside itself, in a corner of its largest piece clear of markers.
