@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/json.hpp"
 #include "engine/report/regime_report.hpp"
 #include "engine/report/svg.hpp"
 
@@ -105,7 +106,7 @@ std::string html_table(const Table& t, std::string_view id) {
       // Ids, dates and numbers do not break at their hyphens.
       if (cell.text.size() <= 24 && cell.text.find(' ') == std::string::npos)
         cls += cls.empty() ? "nowrap" : " nowrap";
-      if (cell.value.is_number()) sort = fmt::format(R"( data-sort="{}")", cell.value.dump());
+      if (cell.value.is_number()) sort = fmt::format(R"( data-sort="{}")", dump_json(cell.value));
       if (cell.value.is_object() && cell.value.contains("verdict") &&
           cell.value["verdict"].is_string())
         cls +=
