@@ -240,7 +240,7 @@ std::string licence_label(const draft::PlaneLine& l, const std::string& name) {
 std::string plane_svg(const PlaneChart& chart) {
   Writer w;
   title_block(w, chart.title, chart.subtitle);
-  const double plot_w = kWidth - kLeft - kRight, plot_h = 500;
+  const double plot_w = kWidth - kLeft - kRight, plot_h = 560;
 
   // Paragraph -> tint, across panels in order met.
   std::vector<std::string> region_names;
@@ -273,6 +273,7 @@ std::string plane_svg(const PlaneChart& chart) {
         chart.kind));
 
   std::vector<std::string> unlabelled;
+  std::vector<std::string> keyed;  // "3 GeForce RTX 5090 D": numbered labels
   for (size_t pi = 0; pi < chart.panels.size(); ++pi) {
     const auto& panel = chart.panels[pi];
     w.y += 34;
@@ -508,8 +509,36 @@ std::string plane_svg(const PlaneChart& chart) {
         break;
       }
     }
-    auto placements =
-        place_labels(requests, obstacles, Rect{plot.x + 2, plot.y + 2, plot.w - 4, plot.h - 4});
+    auto bounds = Rect{plot.x + 2, plot.y + 2, plot.w - 4, plot.h - 4};
+    auto placements = place_labels(requests, obstacles, bounds);
+    // Where a name finds no room, a number does: placed again with the stranded names as
+    // numbers, keyed under the chart, as long as that labels more chips.
+    std::vector<std::string> shown = label_text;
+    {
+      auto numbered = requests;
+      std::vector<std::string> numbered_text = label_text;
+      int next = static_cast<int>(keyed.size()) + 1;
+      size_t before = 0, after = 0;
+      for (size_t i = 0; i < placements.size(); ++i) {
+        before += placements[i].placed;
+        if (!placements[i].placed) {
+          numbered_text[i] = std::to_string(next++);
+          numbered[i].w = text_width(numbered_text[i], 11) + 2;
+        }
+      }
+      if (before < placements.size()) {
+        auto again = place_labels(numbered, obstacles, bounds);
+        for (const auto& p : again)
+          after += p.placed;
+        if (after > before) {
+          placements = std::move(again);
+          shown = std::move(numbered_text);
+          for (size_t i = 0; i < shown.size(); ++i)
+            if (shown[i] != label_text[i] && placements[i].placed)
+              keyed.push_back(shown[i] + " " + label_text[i]);
+        }
+      }
+    }
     w.add(R"~(<g class="labels" font-size="11" fill="#111">)~");
     for (size_t i = 0; i < placements.size(); ++i) {
       const auto& p = placements[i];
@@ -523,9 +552,9 @@ std::string plane_svg(const PlaneChart& chart) {
             R"(<line class="leader" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#666" stroke-width="0.8"/>)",
             svg_num(p.lx1), svg_num(p.ly1), svg_num(p.lx2), svg_num(p.ly2)));
       w.add(fmt::format(
-          R"(<text class="label" data-chip="{}" x="{}" y="{}" stroke="#FFFFFF" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>)",
+          R"(<text class="label" data-chip="{}" x="{}" y="{}" stroke="#FFFFFF" stroke-width="3" stroke-linejoin="round" paint-order="stroke"{}>{}</text>)",
           xml_escape(chip.id), svg_num(p.box.x + 1), svg_num(p.box.y + 10),
-          xml_escape(label_text[i])));
+          shown[i] != label_text[i] ? R"( font-weight="bold")" : "", xml_escape(shown[i])));
     }
     w.add("</g>");
     w.y = plot.y + plot.h + 44;
@@ -609,6 +638,12 @@ std::string plane_svg(const PlaneChart& chart) {
   if (!chart.unplotted.empty()) {
     for (const auto& u : chart.unplotted)
       w.paragraph("Not plotted, " + u + ".", 11, "#111");
+  }
+  if (!keyed.empty()) {
+    std::string s;
+    for (const auto& k : keyed)
+      s += (s.empty() ? "" : "; ") + k;
+    w.paragraph("Numbered where crowded: " + s + ".", 11, "#111");
   }
   if (!unlabelled.empty()) {
     std::sort(unlabelled.begin(), unlabelled.end());

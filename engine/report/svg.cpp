@@ -179,21 +179,13 @@ double segment_point_distance(double x1, double y1, double x2, double y2, double
 
 }  // namespace
 
-std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& labels,
-                                         const std::vector<Rect>& obstacles, const Rect& bounds) {
-  std::vector<LabelPlacement> out(labels.size());
-  // Crowded markers first: they have the fewest places left.
-  std::vector<size_t> order(labels.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::vector<int> crowd(labels.size(), 0);
-  for (size_t i = 0; i < labels.size(); ++i)
-    for (size_t j = 0; j < labels.size(); ++j)
-      if (i != j && std::hypot(labels[i].x - labels[j].x, labels[i].y - labels[j].y) < 60)
-        ++crowd[i];
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return crowd[a] != crowd[b] ? crowd[a] > crowd[b] : labels[a].x < labels[b].x;
-  });
+namespace {
 
+// One greedy pass in the given order.
+std::vector<LabelPlacement> place_in_order(const std::vector<LabelRequest>& labels,
+                                           const std::vector<Rect>& obstacles, const Rect& bounds,
+                                           const std::vector<size_t>& order) {
+  std::vector<LabelPlacement> out(labels.size());
   std::vector<Rect> placed;
   struct Leader {
     double x1, y1, x2, y2;
@@ -216,7 +208,7 @@ std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& labels
         if (segment_hits_rect(leader->x1, leader->y1, leader->x2, leader->y2, p)) return false;
       for (size_t j = 0; j < labels.size(); ++j)
         if (j != self && segment_point_distance(leader->x1, leader->y1, leader->x2, leader->y2,
-                                                labels[j].x, labels[j].y) < labels[j].r + 2)
+                                                labels[j].x, labels[j].y) < labels[j].r + 0.5)
           return false;
       for (const auto& l : leaders)
         if (segments_cross(l.x1, l.y1, l.x2, l.y2, leader->x1, leader->y1, leader->x2, leader->y2))
@@ -284,6 +276,39 @@ std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& labels
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& labels,
+                                         const std::vector<Rect>& obstacles, const Rect& bounds) {
+  // Crowded markers first: they have the fewest places left.
+  std::vector<size_t> order(labels.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<int> crowd(labels.size(), 0);
+  for (size_t i = 0; i < labels.size(); ++i)
+    for (size_t j = 0; j < labels.size(); ++j)
+      if (i != j && std::hypot(labels[i].x - labels[j].x, labels[i].y - labels[j].y) < 60)
+        ++crowd[i];
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return crowd[a] != crowd[b] ? crowd[a] > crowd[b] : labels[a].x < labels[b].x;
+  });
+  // Greedy placement can strand a label that an earlier one took the room of: try again
+  // with the stranded ones first, and keep the run that places the most.
+  std::vector<LabelPlacement> best;
+  size_t best_count = 0;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    auto out = place_in_order(labels, obstacles, bounds, order);
+    size_t count = static_cast<size_t>(
+        std::count_if(out.begin(), out.end(), [](const LabelPlacement& p) { return p.placed; }));
+    if (attempt == 0 || count > best_count) {
+      best = out;
+      best_count = count;
+    }
+    if (count == labels.size()) break;
+    std::stable_partition(order.begin(), order.end(), [&](size_t i) { return !out[i].placed; });
+  }
+  return best;
 }
 
 }  // namespace exctl::report
