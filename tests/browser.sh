@@ -55,5 +55,10 @@ for f in tpp-pd.svg bandwidth.svg roofline.svg sweep.svg report.html; do
 done
 python3 tests/browser_check.py tpp-pd "$work/tpp-pd.dom" || fail "tpp-pd: H20 and H100 placement"
 python3 tests/browser_check.py report "$work/report.dom" || fail "report: DOM checks"
+# The report's own script, clicked: a table sorts by number, both ways, and by text.
+python3 tests/browser_check.py sort-page "$out/report.html" "$work/sort.html"
+chrome --dump-dom "file://$work/sort.html" >"$work/sort.dom" 2>"$work/sort.log" || fail "sort page"
+grep -h "CONSOLE" "$work/sort.log" && fail "sort page: console output"
+python3 tests/browser_check.py sort "$work/sort.dom" || fail "report: table sorting"
 [ $status = 0 ] && echo "ok: screenshots in $out"
 exit $status

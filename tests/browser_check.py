@@ -4,6 +4,9 @@
   browser_check.py png FILE.png MIN_COLOURS   the screenshot is not blank
   browser_check.py tpp-pd DOM.svg             H20 outside the 2023 regions, H100 inside
   browser_check.py report DOM.html            the page's script ran; its charts are there
+  browser_check.py sort-page REPORT.html OUT.html   a page running the report's own script
+                                                    on a small table, clicking its headers
+  browser_check.py sort DOM.html              that page's table sorted as it should
 """
 import re
 import struct
@@ -119,6 +122,39 @@ def check_report(path):
     print(f"report: script ran, charts {charts}")
 
 
+def sort_page(report, out):
+    text = open(report, encoding="utf-8").read()
+    script = re.search(r"<script>(.*?)</script>", text, re.S).group(1)
+    page = """<!DOCTYPE html><html><body>
+<table class="sortable" id="t"><thead><tr><th>Chip</th><th>TPP</th></tr></thead><tbody>
+<tr><td>b</td><td data-sort="2368">2,368</td></tr>
+<tr><td>a</td><td data-sort="15832">15,832</td></tr>
+<tr><td>c</td><td data-sort="800">800</td></tr>
+</tbody></table>
+<script>""" + script + """</script>
+<script>
+var th = document.querySelectorAll('#t th');
+var order = function () {
+  return Array.prototype.map.call(document.querySelectorAll('#t tbody tr'),
+                                  function (r) { return r.cells[0].textContent; }).join('');
+};
+th[1].click(); var up = order();
+th[1].click(); var down = order();
+th[0].click(); var names = order();
+document.body.setAttribute('data-result', up + ',' + down + ',' + names);
+</script></body></html>"""
+    open(out, "w", encoding="utf-8").write(page)
+
+
+def check_sort(path):
+    text = open(path, encoding="utf-8").read()
+    m = re.search(r'data-result="([^"]*)"', text)
+    # By number ascending, then descending (not as text: "800" > "2,368"), then by name.
+    if not m or m.group(1) != "cba,abc,abc":
+        sys.exit(f"table sort: got {m.group(1) if m else 'no result'}, expected cba,abc,abc")
+    print("report script: sorts numbers by value, both ways, and text")
+
+
 if __name__ == "__main__":
     what = sys.argv[1]
     if what == "png":
@@ -130,5 +166,9 @@ if __name__ == "__main__":
         check_tpp_pd(sys.argv[2])
     elif what == "report":
         check_report(sys.argv[2])
+    elif what == "sort-page":
+        sort_page(sys.argv[2], sys.argv[3])
+    elif what == "sort":
+        check_sort(sys.argv[2])
     else:
         sys.exit(f"unknown check {what}")
