@@ -56,7 +56,7 @@ footer { margin-top: 40px; padding-bottom: 40px; color: var(--muted); font-size:
 )~";
 
 // Sorts a table when its header is clicked: by the cells' data-sort numbers where every
-// cell has one, else by text; then marks the page (data-js) so a test can tell it ran to the
+// cell has one, else by text; opens the explanations for printing; then marks the page (data-js) so a test can tell it ran to the
 // end. Without it the page is the same.
 constexpr std::string_view kScript = R"~(
 document.querySelectorAll('table.sortable').forEach(function (table) {
@@ -82,6 +82,9 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
       rows.forEach(function (r) { body.appendChild(r); });
     });
   });
+});
+window.addEventListener('beforeprint', function () {
+  document.querySelectorAll('details').forEach(function (d) { d.open = true; });
 });
 document.documentElement.setAttribute('data-js', 'ready');
 )~";
