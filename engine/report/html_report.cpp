@@ -56,8 +56,8 @@ footer { margin-top: 40px; padding-bottom: 40px; color: var(--muted); font-size:
 )~";
 
 // Sorts a table when its header is clicked: by the cells' data-sort numbers where every
-// cell has one, else by text; opens the explanations for printing; then marks the page (data-js) so a test can tell it ran to the
-// end. Without it the page is the same.
+// cell has one, else by text; opens the explanations for printing; then marks the page
+// (data-js) so a test can tell it ran to the end. Without it the page is the same.
 constexpr std::string_view kScript = R"~(
 document.querySelectorAll('table.sortable').forEach(function (table) {
   table.querySelectorAll('th').forEach(function (th, col) {
