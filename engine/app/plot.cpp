@@ -42,14 +42,14 @@ PlaneSpec spec_of(PlaneKind kind) {
   if (kind == PlaneKind::tpp_pd)
     return {FieldId::tpp,
             FieldId::performance_density,
-            {"Total processing performance (TPP)", "", true, 1, 10, "TPP"},
-            {"Performance density (PD = TPP / die area)", "per mm²", true, 1, 10, "PD"},
+            {"Total processing performance (TPP)", "", true, 1, 10, "TPP", ""},
+            {"Performance density (PD = TPP / die area)", "per mm²", true, 1, 10, "PD", ""},
             "tpp-pd",
             "TPP or performance density"};
   return {FieldId::memory_bandwidth,
           FieldId::interconnect_bandwidth,
-          {"Memory bandwidth", "GB/s", false, 0, 1, "memory"},
-          {"Chip-to-chip interconnect bandwidth", "GB/s", false, 0, 1, "interconnect"},
+          {"Memory bandwidth", "GB/s", false, 0, 1, "memory", " GB/s"},
+          {"Chip-to-chip interconnect bandwidth", "GB/s", false, 0, 1, "interconnect", " GB/s"},
           "bandwidth",
           "memory or interconnect bandwidth"};
 }

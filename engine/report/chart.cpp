@@ -227,10 +227,11 @@ std::string threshold_value(const draft::PlaneLine& l) {
 }
 
 // "memory < 6,500: case-by-case review": a licence rule's window edge.
-std::string licence_label(const draft::PlaneLine& l, const std::string& name) {
+std::string licence_label(const draft::PlaneLine& l, const std::string& name,
+                          const std::string& unit) {
   std::string policy = l.licence_note;
   std::replace(policy.begin(), policy.end(), '_', '-');
-  std::string s = fmt::format("{} {} {}", name, sema::cmp_text(l.op), threshold_value(l));
+  std::string s = fmt::format("{} {} {}{}", name, sema::cmp_text(l.op), threshold_value(l), unit);
   if (!policy.empty() && policy != "none") s += ": " + policy + " review";
   return s;
 }
@@ -322,7 +323,8 @@ std::string plane_svg(const PlaneChart& chart) {
     for (const auto& l : panel.regions.lines) {
       std::string stroke = l.licence ? std::string(kPurple) : "#333333";
       std::string dash = l.licence ? "2 3" : "6 4";
-      std::string value = threshold_value(l);
+      // Both axes of a plane share a unit where it is written on labels (GB/s).
+      std::string value = threshold_value(l) + chart.x.label_unit;
       std::string attrs = fmt::format(
           R"(class="threshold" data-quantity="{}" data-value="{}" stroke="{}" stroke-width="{}" stroke-dasharray="{}")",
           xml_escape(l.quantity), xml_escape(l.c.exact_text()), stroke, l.licence ? "1.8" : "1.3",
@@ -335,7 +337,8 @@ std::string plane_svg(const PlaneChart& chart) {
         w.add(fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" {3}/>)", svg_num(px),
                           svg_num(plot.y), svg_num(plot.y + plot.h), attrs));
         vx_want.push_back(px);
-        v_labels.push_back(l.licence ? licence_label(l, name_x) : name_x + " " + value);
+        v_labels.push_back(l.licence ? licence_label(l, name_x, chart.x.label_unit)
+                                     : name_x + " " + value);
         v_fill.push_back(l.licence ? std::string(kPurple) : "#222");
       } else if (!l.a && l.b) {
         double v = l.c.to_double() / l.b;
@@ -344,7 +347,8 @@ std::string plane_svg(const PlaneChart& chart) {
         w.add(fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" {3}/>)", svg_num(plot.x),
                           svg_num(py), svg_num(plot.x + plot.w), attrs));
         hy_want.push_back(py);
-        h_labels.push_back(l.licence ? licence_label(l, name_y) : name_y + " " + value);
+        h_labels.push_back(l.licence ? licence_label(l, name_y, chart.y.label_unit)
+                                     : name_y + " " + value);
         h_fill.push_back(l.licence ? std::string(kPurple) : "#222");
       } else if (!chart.x.log && !chart.y.log) {
         // a x + b y = c across the plot, clipped.
@@ -379,11 +383,14 @@ std::string plane_svg(const PlaneChart& chart) {
               fmt::format(
                   R"~(class="threshold-label" fill="#222" stroke="#FFFFFF" stroke-width="3" paint-order="stroke" transform="translate({},{}) rotate({})")~",
                   svg_num(tx), svg_num(ty), svg_num(angle))));
-          // Its box, roughly, for the chips' labels to avoid.
-          double ex = tx + tw * std::cos(angle * M_PI / 180),
-                 ey = ty + tw * std::sin(angle * M_PI / 180);
-          diagonal_boxes.push_back(
-              {std::min(tx, ex), std::min(ty, ey) - 16, std::abs(ex - tx), std::abs(ey - ty) + 18});
+          // The rotated text as a chain of small boxes, for the chips' labels and their
+          // leaders to avoid.
+          double ca = std::cos(angle * M_PI / 180), sa = std::sin(angle * M_PI / 180);
+          for (double along = 0; along <= tw; along += 8) {
+            // The text sits 5 px above the line: its middle about 9 px off it.
+            double cx = tx + along * ca + 9 * sa, cy = ty + along * sa - 9 * ca;
+            diagonal_boxes.push_back({cx - 7, cy - 7, 14, 14});
+          }
         } else {
           hy_want.push_back(ys.map(y2));
           h_labels.push_back(label);
@@ -680,12 +687,14 @@ std::string roofline_svg(const RooflineChart& chart) {
                true,
                decade_down(i_lo / 2),
                decade_up(i_hi * 2),
+               "",
                ""};
   ChartAxis ay{"Attainable throughput",
                fmt::format("TFLOP/s, {}", chart.format),
                true,
                decade_down(p_lo / 2),
                decade_up(p_hi * 1.2),
+               "",
                ""};
   ScreenAxis xs{ax.lo, ax.hi, plot.x, plot.x + plot.w, true};
   ScreenAxis ys{ay.lo, ay.hi, plot.y + plot.h, plot.y, true};
@@ -796,12 +805,13 @@ std::string sweep_svg(const SweepChart& chart) {
     max_count = std::max(max_count, s.caught + s.unknown);
   double lo = axis.from.to_double(), hi = axis.to.to_double();
   if (hi <= lo) hi = lo + 1;
-  ChartAxis ax{axis.param, chart.unit, false, lo, hi, ""};
+  ChartAxis ax{axis.param, chart.unit, false, lo, hi, "", ""};
   ChartAxis ay{v.licence ? "Chips needing a licence" : "Chips controlled",
                "",
                false,
                0,
                static_cast<double>(max_count) * 1.1,
+               "",
                ""};
   ScreenAxis xs{lo, hi, plot.x, plot.x + plot.w, false};
   ScreenAxis ys{0, ay.hi, plot.y + plot.h, plot.y, false};

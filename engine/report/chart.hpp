@@ -19,6 +19,7 @@ struct ChartAxis {
   bool log = false;
   double lo = 1, hi = 10;  // canonical units
   std::string short_name;  // on threshold labels: "TPP", "PD"
+  std::string label_unit;  // after a threshold label's value: " GB/s", or ""
 };
 
 struct PlaneChip {

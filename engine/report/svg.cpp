@@ -206,6 +206,8 @@ std::vector<LabelPlacement> place_in_order(const std::vector<LabelRequest>& labe
     if (leader) {
       for (const auto& p : placed)
         if (segment_hits_rect(leader->x1, leader->y1, leader->x2, leader->y2, p)) return false;
+      for (const auto& o : obstacles)
+        if (segment_hits_rect(leader->x1, leader->y1, leader->x2, leader->y2, o)) return false;
       for (size_t j = 0; j < labels.size(); ++j)
         if (j != self && segment_point_distance(leader->x1, leader->y1, leader->x2, leader->y2,
                                                 labels[j].x, labels[j].y) < labels[j].r + 0.5)
