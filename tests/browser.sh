@@ -7,12 +7,12 @@
 set -uo pipefail
 exctl=$1
 build=$2
-root=$(cd "$(dirname "$0")/.." && pwd)
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ] || ! command -v python3 >/dev/null; then
   echo "SKIPPED: chromium or python3 is not installed (apt-get install chromium python3; make test installs them)"
   exit 77
 fi
+root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$build/screenshots"
 out=$(cd "$build/screenshots" && pwd)  # absolute, for file:// URLs
 work=$(mktemp -d)
