@@ -233,7 +233,6 @@ std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneReque
   }
 
   // Each chip's own verdict under each regime, and the region it lies in.
-  CheckRequest dreq = creq;
   for (size_t i = 0; i < subjects.size(); ++i) {
     if (!plotted[i]) continue;
     auto rows = check->decide(subjects[i]);
@@ -269,7 +268,6 @@ std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneReque
       panel.chips.push_back(std::move(c));
     }
   }
-  (void)dreq;
 
   std::string date = sema::date_text(check->date());
   if (spec.kind == "tpp-pd") {

@@ -182,12 +182,6 @@ void axes(Writer& w, const ScreenAxis& xs, const ScreenAxis& ys, const ChartAxis
                          svg_num(plot.x - 58), svg_num(cy))));
 }
 
-struct PlacedText {
-  double pos;  // the coordinate it wants
-  double size;
-  std::string label;
-};
-
 // Spreads wanted positions apart by at least `gap` each, keeping their order.
 std::vector<double> spread(std::vector<double> want, double gap, double lo, double hi) {
   std::vector<size_t> idx(want.size());
@@ -434,7 +428,6 @@ std::string plane_svg(const PlaneChart& chart) {
 
     // Chips, then their labels around them.
     std::vector<LabelRequest> requests;
-    std::vector<std::pair<double, double>> at;
     std::vector<std::string> label_text;
     std::vector<size_t> label_chip;  // the first chip of each label
     const double r = 5;
@@ -443,7 +436,6 @@ std::string plane_svg(const PlaneChart& chart) {
     for (const auto& c : panel.chips) {
       double px = xs.map(std::clamp(c.x, chart.x.lo, chart.x.hi));
       double py = ys.map(std::clamp(c.y, chart.y.lo, chart.y.hi));
-      at.push_back({px, py});
       // Chips at one spot (the A100 and A800 share their TPP and die) share one label, and
       // their markers stand side by side so that each verdict shows.
       size_t k = 0;
