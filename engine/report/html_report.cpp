@@ -28,7 +28,7 @@ table { border-collapse: collapse; font-size: 13px; margin: 8px 0 4px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--band); position: sticky; top: 0; }
 td.nowrap { white-space: nowrap; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
 th[data-sortable] { cursor: pointer; }
 th[aria-sort="ascending"]::after { content: " \25B2"; }
 th[aria-sort="descending"]::after { content: " \25BC"; }
