@@ -6,6 +6,9 @@ JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 EXCTL := $(BUILD)/bin/exctl
 DEBS  := libboost-dev libsqlite3-dev libfmt-dev libtomlplusplus-dev catch2 libcli11-dev \
          nlohmann-json3-dev libbenchmark-dev cmake g++ make
+# For the chart tests (an XML checker, headless Chromium): installed when possible; without
+# them the browser test is skipped with the reason.
+OPTIONAL_DEBS := chromium libxml2-utils python3
 
 .PHONY: demo test build deps configure bench format clean
 
@@ -23,6 +26,7 @@ configure: deps
 
 deps:
 	@./scripts/install-deps.sh $(DEBS)
+	@./scripts/install-deps.sh --optional $(OPTIONAL_DEBS)
 
 bench: build
 	./scripts/bench.sh $(BUILD)

@@ -18,5 +18,7 @@ void register_draft(CLI::App& app, Context& ctx, int& exit_code);
 void register_envelope(CLI::App& app, Context& ctx, int& exit_code);
 void register_loophole(CLI::App& app, Context& ctx, int& exit_code);
 void register_fleet(CLI::App& app, Context& ctx, int& exit_code);
+void register_plot(CLI::App& app, Context& ctx, int& exit_code);
+void register_report(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace exctl::cli

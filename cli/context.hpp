@@ -15,6 +15,8 @@ inline constexpr int kExitFound = 1;  // --fail-on matched, a test failed, fmt -
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitInternal = 3;
 
+inline constexpr const char* kVersion = "exctl 0.1.0";
+
 struct Context {
   app::Session session;
   std::string format_name = "text";

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   Context ctx;
   int exit_code = kExitOk;
   CLI::App app{"exctl: is this chip exportable, under which rule, to where, and why"};
-  app.set_version_flag("--version", "exctl 0.1.0");
+  app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
   app.fallthrough();
   app.add_option("--db", ctx.session.db_path,
@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
     register_chips(app, ctx, exit_code);
     register_models(app, ctx, exit_code);
     register_roofline(app, ctx, exit_code);
+    register_plot(app, ctx, exit_code);
+    register_report(app, ctx, exit_code);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

@@ -28,6 +28,13 @@ say "Inference: H20 vs H100 vs H800 vs Ascend 910C on the reference decode workl
 say "The same four chips serving Llama 3.1 70B in BF16 over 8 chips, batch 1 and 64 (docs/roofline.md)"
 "$exctl" roofline H100 --compare H20,H800,910C --model llama-3.1-70b --tp 8 --batch 1,64 --input 2048 --output 512
 
+say "The shareable report: every shipped regime and chip, exported to China, in one HTML file"
+out=$(dirname "$(dirname "$exctl")")  # the build directory
+"$exctl" report --all --to CN --date 2026-06-01 -o "$out/report.html"
+"$exctl" plot tpp-pd --regime us-2022-10 --regime us-2023-10 --all --date 2024-06-01 -o "$out/tpp-pd.svg"
+echo "Open $(cd "$out" && pwd)/report.html in a browser (no network needed); the TPP x PD chart"
+echo "on its own: $(cd "$out" && pwd)/tpp-pd.svg"
+
 say "The loophole: the best datacenter chip each rule leaves open for China in 2025's technology (docs/loophole.md)"
 "$exctl" loophole us-2023-10,us-2025-04-h20,us-2026-01 --to CN --goal not-denied --year 2025 --date 2026-06-01 --datacenter yes --format md
 

@@ -84,3 +84,55 @@ std::vector<std::string> toml_files(const std::vector<std::string>& paths, std::
 }
 
 }  // namespace exctl
+
+namespace exctl {
+
+bool write_file_atomic(const std::string& path, std::string_view content, std::string_view code,
+                       DiagnosticSink& sink) {
+  auto fail = [&](std::string_view why) {
+    sink.error(std::string(code), fmt::format("cannot write '{}': {}", path, why));
+    return false;
+  };
+  if (path.empty()) return fail("empty path");
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return fail("it is a directory");
+  fs::path target(path);
+  fs::path dir = target.parent_path();
+  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) {
+    int err = errno;
+    return fail(err == ENOENT || err == ENOTDIR ? "no such directory" : std::strerror(err));
+  }
+  const char* p = content.data();
+  size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmpl.c_str());
+      return fail(std::strerror(err));
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  // mkstemp creates 0600; an output file gets the usual permissions.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
+  if (::close(fd) != 0) {
+    int err = errno;
+    ::unlink(tmpl.c_str());
+    return fail(std::strerror(err));
+  }
+  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmpl.c_str());
+    return fail(std::strerror(err));
+  }
+  return true;
+}
+
+}  // namespace exctl

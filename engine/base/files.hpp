@@ -22,3 +22,14 @@ std::vector<std::string> toml_files(const std::vector<std::string>& paths, std::
                                     std::string_view code, DiagnosticSink& sink);
 
 }  // namespace exctl
+
+namespace exctl {
+
+// Writes `content` to `path` whole or not at all: into a temporary file in the same
+// directory, then renamed over `path`, so a failure (no such directory, no permission, a
+// full disk) leaves no partial file. On failure reports `code` ("cannot write 'path': why")
+// and returns false.
+bool write_file_atomic(const std::string& path, std::string_view content, std::string_view code,
+                       DiagnosticSink& sink);
+
+}  // namespace exctl

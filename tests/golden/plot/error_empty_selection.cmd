@@ -1,0 +1,1 @@
+plot tpp-pd --specs tests/data/plot_empty.csv -o -

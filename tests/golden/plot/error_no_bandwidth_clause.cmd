@@ -1,0 +1,1 @@
+plot bandwidth --regime us-2023-10 --date 2024-06-01 -o -

@@ -1,0 +1,1 @@
+plot tpp-pd H20

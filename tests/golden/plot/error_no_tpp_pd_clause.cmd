@@ -1,0 +1,1 @@
+--rules tests/data/plot_bandwidth_only.rules plot tpp-pd --regime t-bandwidth-only -o -

@@ -1,0 +1,1 @@
+plot roofline H100,H20 --model no-such-model -o -

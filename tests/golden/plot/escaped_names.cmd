@@ -1,0 +1,1 @@
+plot tpp-pd --spec tests/data/xss-test.toml --date 2025-06-30 -o -

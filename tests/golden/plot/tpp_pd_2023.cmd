@@ -1,0 +1,1 @@
+plot tpp-pd --regime us-2023-10 --date 2025-06-30 -o -

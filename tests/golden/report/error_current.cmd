@@ -1,0 +1,1 @@
+report H20 --regime current -o -

@@ -1,0 +1,1 @@
+report H100 --model no-such-model -o -

@@ -1,0 +1,1 @@
+report H20 -o /nonexistent-dir/report.html
