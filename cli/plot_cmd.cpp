@@ -35,7 +35,7 @@ void add_plane(CLI::App& plot, Context& ctx, int& exit_code, app::PlaneKind kind
   cmd->add_option("--regime", r.regimes,
                   kind == app::PlaneKind::tpp_pd
                       ? "Regime id, one panel each (repeatable; default us-2023-10)"
-                      : "Regime id, one panel each (repeatable; default us-2026-01)");
+                      : "Regime id, one panel each (repeatable; default us-2026-01-h20)");
   cmd->add_flag("--all", r.all, "Every chip in the database");
   cmd->add_option("--spec", r.spec, "A chip spec file not in the database");
   cmd->add_option("--specs", r.specs, "A catalogue (.csv or .jsonl) instead of the database");

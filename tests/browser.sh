@@ -22,7 +22,7 @@ status=0
 fail() { echo "FAIL: $*"; status=1; }
 
 "$exctl" plot tpp-pd --regime us-2023-10 --all --date 2025-06-30 -o "$out/tpp-pd.svg" || fail "plot tpp-pd"
-"$exctl" plot bandwidth --regime us-2026-01 --date 2026-02-01 -o "$out/bandwidth.svg" || fail "plot bandwidth"
+"$exctl" plot bandwidth --regime us-2026-01-h20 --date 2026-02-01 -o "$out/bandwidth.svg" || fail "plot bandwidth"
 "$exctl" plot roofline H100,H20,A100,MI300X --model llama-3.1-8b --batch 16 -o "$out/roofline.svg" || fail "plot roofline"
 "$exctl" plot sweep us-2025-04-h20 --param dram_cap=500GB/s..5TB/s/50GB/s --to CN --date 2025-06-30 \
   -o "$out/sweep.svg" || fail "plot sweep"

@@ -23,7 +23,7 @@ xml_ok() {
 
 charts=(
   "tpp-pd|plot tpp-pd --regime us-2022-10 --regime us-2023-10 --all --date 2024-06-01"
-  "bandwidth|plot bandwidth --regime us-2025-04-h20 --regime us-2026-01 --date 2026-02-01 --to CN"
+  "bandwidth|plot bandwidth --regime us-2025-04-h20 --regime us-2026-01-h20 --date 2026-02-01 --to CN"
   "roofline|plot roofline H100,H20,A100,MI300X,B200,Gaudi3,910C --model llama-3.1-70b --batch 8 --tp 2"
   "sweep|plot sweep us-2023-10 --param tpp_a=1000..8000/100 --date 2024-06-01"
   "xss|plot tpp-pd --spec tests/data/xss-test.toml H20 --date 2025-06-30"

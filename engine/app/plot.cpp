@@ -117,7 +117,7 @@ std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneReque
   CheckRequest creq;
   creq.regimes = request.regimes;
   if (creq.regimes.empty())
-    creq.regimes = {request.kind == PlaneKind::tpp_pd ? "us-2023-10" : "us-2026-01"};
+    creq.regimes = {request.kind == PlaneKind::tpp_pd ? "us-2023-10" : "us-2026-01-h20"};
   if (std::find(creq.regimes.begin(), creq.regimes.end(), "current") != creq.regimes.end()) {
     error(sink, "E0803", "a chart needs regimes by id, not 'current'",
           {"'exctl regimes list' shows which are in force"});

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/eval/values.hpp"
 #include "engine/sema/thresholds.hpp"
 
 namespace exctl::draft {
@@ -109,8 +110,16 @@ PlaneRegions plane_regions(const sema::Regime& regime, const PlaneRequest& reque
     if (on_plane.count(c.paragraph)) out.paragraphs.push_back(c.paragraph);
   if (out.paragraphs.empty()) return out;
 
+  // A flag's comparison changes no decision, so it draws nothing.
+  auto only_flags = [](const sema::ThresholdComparison& cmp) {
+    return std::all_of(cmp.clauses.begin(), cmp.clauses.end(), [](const sema::ClauseRef& c) {
+      return c.kind == sema::ClauseRef::Kind::flag;
+    });
+  };
   for (const auto& cmp : analysis.comparisons) {
-    if (cmp.form != sema::ThresholdComparison::Form::threshold || cmp.quantity < 0) continue;
+    if (cmp.form != sema::ThresholdComparison::Form::threshold || cmp.quantity < 0 ||
+        only_flags(cmp))
+      continue;
     const auto& q = analysis.quantities[cmp.quantity];
     if (!q.fields.count(request.x) && !q.fields.count(request.y)) continue;
     auto ab = line_of(q, request.x, request.y);
@@ -142,8 +151,11 @@ PlaneRegions plane_regions(const sema::Regime& regime, const PlaneRequest& reque
             continue;
           const auto& oq = analysis.quantities[other.quantity];
           if (oq.fields.count(request.x) || oq.fields.count(request.y)) continue;
-          std::string t = fmt::format("{} {} {}", oq.text(), sema::cmp_text(other.op),
-                                      other.threshold.value.format(2));
+          auto field = oq.field();
+          std::string value = field ? eval::format_value(other.threshold.value,
+                                                         sema::field_info(*field).dim)
+                                    : other.threshold.value.format(2);
+          std::string t = fmt::format("{} {} {}", oq.text(), sema::cmp_text(other.op), value);
           if (std::find(line.also.begin(), line.also.end(), t) == line.also.end())
             line.also.push_back(t);
         }

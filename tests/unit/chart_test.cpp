@@ -106,7 +106,7 @@ TEST_CASE("the bandwidth plane draws the sum criterion and the 2026 window") {
   req.x_hi = 10000;
   req.y_hi = 3000;
   req.fixed.set(FieldId::datacenter, true);
-  auto p = draft::plane_regions(*book().find("us-2026-01"), req);
+  auto p = draft::plane_regions(*book().find("us-2026-01-h20"), req);
   CHECK(p.paragraphs == std::vector<std::string>{"H20 criteria"});
   CHECK(region_at(p, 1000, 500) == "-");
   CHECK(region_at(p, 1300, 500) == "H20 criteria");  // 1,800 >= 1,700 combined

@@ -1,1 +1,1 @@
-plot bandwidth --regime us-2026-01 --date 2026-02-01 -o -
+plot bandwidth --regime us-2026-01-h20 --date 2026-02-01 -o -
