@@ -33,6 +33,16 @@ std::string where(const Span& s) {
 
 }  // namespace
 
+namespace {
+
+// Whom the instrument binds when not every exporter: its addressees, or the class it names.
+std::string binds(const sema::Regime& r) {
+  if (!r.informed.empty()) return fmt::format("{}", fmt::join(r.informed, ", "));
+  return r.applies_to;
+}
+
+}  // namespace
+
 Table regime_table(const std::vector<sema::Regime>& regimes) {
   Table t({{"id", "ID"},
            {"status", "Status"},
@@ -40,6 +50,7 @@ Table regime_table(const std::vector<sema::Regime>& regimes) {
            {"compliance", "Compliance"},
            {"ends", "Ends"},
            {"extends", "Extends"},
+           {"binds", "Binds"},
            {"title", "Title"},
            {"citation", "Citation", false, false}});
   for (const auto& r : regimes) {
@@ -48,8 +59,9 @@ Table regime_table(const std::vector<sema::Regime>& regimes) {
                   s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s)};
     };
     t.add_row({cell(r.id), cell(std::string(sema::status_name(r.status))),
-               cell(sema::date_text(r.effective)), cell(sema::date_text(r.compliance)), cell(sema::date_text(r.ends)), cell(r.parent),
-               cell(r.title), cell(r.citation)});
+               cell(sema::date_text(r.effective)), cell(sema::date_text(r.compliance)),
+               cell(sema::date_text(r.ends)), cell(r.parent), cell(binds(r)), cell(r.title),
+               cell(r.citation)});
   }
   return t;
 }
