@@ -370,7 +370,7 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
       d.trace.push_back(std::move(t));
       lic.truth = truth_or(lic.truth, applies);
       if (applies == Truth::yes) {
-        lic.policy = stricter(lic.policy, sema::Policy::presumption_of_denial);
+        lic.policy = stricter(lic.policy, e.policy);
         lic.reasons.push_back(fmt::format("{}: export to {} ({})", e.title, query.to, e.cite));
       } else {
         lic.reasons.push_back(fmt::format(

@@ -117,6 +117,18 @@ std::optional<CountryGroups> CountryGroups::load(const SourcePtr& source, Diagno
       } else {
         g.embargo = Embargo{scope == "ear" ? Embargo::Scope::ear : Embargo::Scope::ccl,
                             (*t)["embargo_cite"].value_or(std::string())};
+        if (const toml::node* p = t->get("embargo_policy")) {
+          std::string policy = p->value_or(std::string());
+          if (policy != "presumption_of_denial" && policy != "case_by_case" &&
+              policy != "presumption_of_approval")
+            file.error("E0420",
+                       fmt::format("country group {}: 'embargo_policy' is presumption_of_denial, "
+                                   "case_by_case or presumption_of_approval, not '{}'",
+                                   g.name, policy),
+                       file.span(*p));
+          else
+            g.embargo->policy = policy;
+        }
       }
     }
     if (auto* members = (*t)["members"].as_array()) {

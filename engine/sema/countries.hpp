@@ -47,6 +47,9 @@ struct Embargo {
   enum class Scope { ear, ccl };
   Scope scope = Scope::ccl;
   std::string cite;
+  // How applications are reviewed: "presumption_of_denial" unless the file says otherwise
+  // (Syria from September 2025: case by case).
+  std::string policy = "presumption_of_denial";
 };
 
 struct CountryGroup {

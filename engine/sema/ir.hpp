@@ -190,6 +190,7 @@ struct EmbargoRule {
   Embargo::Scope scope = Embargo::Scope::ccl;
   std::string cite;
   CountrySet where;
+  Policy policy = Policy::presumption_of_denial;
 };
 
 struct Regime;

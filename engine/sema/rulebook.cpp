@@ -29,7 +29,8 @@ std::optional<Rulebook> load_rulebook(const std::vector<SourcePtr>& rule_files, 
   book.embargo_layer.effective = 19000101;
   for (const CountryGroup* g : book.groups.embargoes())
     book.embargo_layer.embargoes.push_back(
-        {g->name, g->title, g->embargo->scope, g->embargo->cite, g->members});
+        {g->name, g->title, g->embargo->scope, g->embargo->cite, g->members,
+           policy_from_name(g->embargo->policy).value_or(Policy::presumption_of_denial)});
   return book;
 }
 
