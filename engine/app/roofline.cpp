@@ -165,17 +165,31 @@ std::optional<std::vector<report::ReferenceRow>> reference_rows(Session& session
   return rows;
 }
 
+namespace {
+
+// A whole number of int64, or a caret on the text (0 then); the ranges are check_workload's.
+int64_t whole_number(DiagnosticSink& sink, const std::string& option, const std::string& text,
+                     const std::string& code, std::string_view what) {
+  if (auto v = parse_int(text)) return *v;
+  argument_error(sink, code, fmt::format("{} takes a whole number {}", option, what), option, text,
+                 0, static_cast<uint32_t>(std::max<size_t>(text.size(), 1)));
+  return 0;
+}
+
+void require_model(DiagnosticSink& sink, const RooflineRequest& opt) {
+  if (opt.model.empty())
+    sink.error("E0514",
+               "give --model (an id such as llama-3.1-8b; 'exctl models list' shows them)");
+}
+
+}  // namespace
+
 std::optional<WorkloadSetup> workload_argument(Session& session, const RooflineRequest& opt) {
   auto s = roofline_setup(session, opt);
-  if (opt.model.empty())
-    session.sink.error("E0514",
-                       "give --model (an id such as llama-3.1-8b; 'exctl models list' shows them)");
+  require_model(session.sink, opt);
   auto whole = [&](const std::string& option, const std::string& text, const std::string& code,
-                   std::string_view what) -> int64_t {
-    if (auto v = parse_int(text)) return *v;
-    argument_error(session.sink, code, fmt::format("{} takes a whole number {}", option, what),
-                   option, text, 0, static_cast<uint32_t>(std::max<size_t>(text.size(), 1)));
-    return 0;
+                   std::string_view what) {
+    return whole_number(session.sink, option, text, code, what);
   };
   Workload w;
   w.batch = whole("--batch", opt.batch, "E0505", fmt::format("of sequences in 1..{}", kMaxBatch));
@@ -195,20 +209,14 @@ std::optional<WorkloadSetup> workload_argument(Session& session, const RooflineR
 std::optional<RooflineRun> estimate_roofline(Session& session, const RooflineRequest& opt) {
   auto s = roofline_setup(session, opt);
   auto batches = parse_batches(opt.batch, session.sink);
-  if (opt.model.empty())
-    session.sink.error("E0514",
-                       "give --model (an id such as llama-3.1-8b; 'exctl models list' shows them)");
+  require_model(session.sink, opt);
   if (!s || !batches || session.sink.has_errors()) return std::nullopt;
   auto model = model_argument(session, opt.model);
   if (!model) return std::nullopt;
 
-  // A whole number of int64 or a caret on the text; the ranges are check_workload's.
   auto whole = [&](const std::string& option, const std::string& text, const std::string& code,
-                   std::string_view what) -> int64_t {
-    if (auto v = parse_int(text)) return *v;
-    argument_error(session.sink, code, fmt::format("{} takes a whole number {}", option, what),
-                   option, text, 0, static_cast<uint32_t>(std::max<size_t>(text.size(), 1)));
-    return 0;
+                   std::string_view what) {
+    return whole_number(session.sink, option, text, code, what);
   };
   Workload base;
   base.input = whole("--input", opt.input, "E0505", fmt::format("of tokens in 1..{}", kMaxTokens));
