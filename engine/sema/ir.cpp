@@ -77,12 +77,19 @@ bool Regime::in_force_on(DateKey date) const {
   return ends == 0 || date < ends;
 }
 
+std::vector<EmbargoRule> embargo_rules(const CountryGroups& groups) {
+  std::vector<EmbargoRule> out;
+  for (const CountryGroup* g : groups.embargoes())
+    out.push_back({g->name, g->title, g->embargo->scope, g->embargo->cite, g->members,
+                   policy_from_name(g->embargo->policy).value_or(Policy::presumption_of_denial)});
+  return out;
+}
+
 bool Regime::binds(std::string_view exporter) const {
   if (informed.empty()) return true;
   std::string who = squash_name(exporter);
-  return !who.empty() && std::any_of(informed.begin(), informed.end(), [&](const std::string& e) {
-    return squash_name(e) == who;
-  });
+  return !who.empty() && std::any_of(informed.begin(), informed.end(),
+                                     [&](const std::string& e) { return squash_name(e) == who; });
 }
 
 int Regime::find_param(const std::string& name) const {

@@ -193,6 +193,9 @@ struct EmbargoRule {
   Policy policy = Policy::presumption_of_denial;
 };
 
+// The groups file's embargoes, as every regime applies them.
+std::vector<EmbargoRule> embargo_rules(const CountryGroups& groups);
+
 struct Regime;
 
 // `classified "3A090.c" under us-2024-12`: true when the named regime classifies the chip

@@ -208,10 +208,7 @@ class Checker : public RegimeResolver {
     auto regime = std::make_shared<Regime>();
     regime->id = id;
     regime->span = Span{src.file, src.ast->id.begin, src.ast->id.end};
-    for (const CountryGroup* g : groups_.embargoes())
-      regime->embargoes.push_back(
-          {g->name, g->title, g->embargo->scope, g->embargo->cite, g->members,
-           policy_from_name(g->embargo->policy).value_or(Policy::presumption_of_denial)});
+    regime->embargoes = embargo_rules(groups_);
     if (src.ast->parent) regime->parent = src.ast->parent->text;
     Builder builder(*regime, groups_, *this);
     DiagnosticSink own, inherited;

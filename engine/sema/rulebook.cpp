@@ -11,8 +11,8 @@ const Regime* Rulebook::find(const std::string& id) const {
   return nullptr;
 }
 
-std::optional<Rulebook> load_rulebook(const std::vector<SourcePtr>& rule_files, const SourcePtr& groups_file,
-                                      DiagnosticSink& sink) {
+std::optional<Rulebook> load_rulebook(const std::vector<SourcePtr>& rule_files,
+                                      const SourcePtr& groups_file, DiagnosticSink& sink) {
   auto groups = CountryGroups::load(groups_file, sink);
   if (!groups) return std::nullopt;
   Rulebook book;
@@ -27,10 +27,7 @@ std::optional<Rulebook> load_rulebook(const std::vector<SourcePtr>& rule_files, 
   book.embargo_layer.title = "Part 746 embargoes (no advanced-computing regime in force)";
   book.embargo_layer.status = Status::in_force;
   book.embargo_layer.effective = 19000101;
-  for (const CountryGroup* g : book.groups.embargoes())
-    book.embargo_layer.embargoes.push_back(
-        {g->name, g->title, g->embargo->scope, g->embargo->cite, g->members,
-           policy_from_name(g->embargo->policy).value_or(Policy::presumption_of_denial)});
+  book.embargo_layer.embargoes = embargo_rules(book.groups);
   return book;
 }
 
