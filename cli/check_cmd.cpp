@@ -16,29 +16,38 @@ struct CheckOptions {
   bool matrix = false;
 };
 
-// A catalogue: one decision per line, printed as it is decided.
-int run_catalogue(Context& ctx, app::CheckRequest request) {
-  // A catalogue printed as CSV shows no trace, so each regime is compiled once instead.
-  request.compiled = ctx.format == report::Format::csv;
-  bool header_printed = false;
-  auto failures = app::check_catalogue(ctx.session, std::move(request), [&](const auto& rows) {
-    if (ctx.format == report::Format::csv) {
-      // The header once, then each row as it is decided.
-      std::string csv = report::render_csv(report::decision_table(rows));
-      size_t header_end = csv.find('\n') + 1;
-      if (!header_printed) std::cout << csv.substr(0, header_end);
-      header_printed = true;
-      std::cout << csv.substr(header_end);
-    } else {
+// A catalogue: one decision per line, printed as it is decided. With --explain each line
+// goes through decide() and carries its trace; else through the compiled form, in batches.
+int run_catalogue(Context& ctx, app::CheckRequest request, bool explain) {
+  if (explain) {
+    auto failures = app::check_catalogue(ctx.session, std::move(request), [&](const auto& rows) {
       for (const auto& r : rows)
         std::cout << dump_json(report::decision_json(r)) << "\n";
-    }
-  });
+    });
+    return ctx.finish(failures && *failures > 0);
+  }
+  auto format = ctx.format == report::Format::csv ? report::Format::csv : report::Format::json;
+  report::DecisionLines lines(format, false);
+  std::string out;
+  bool any = false;  // the CSV header comes with the first row, so a catalogue of none prints none
+  constexpr size_t kFlushAt = size_t{1} << 16;
+  auto failures = app::check_catalogue_compiled(
+      ctx.session, std::move(request),
+      [&](std::string_view chip, const eval::Decision& d, bool kept) {
+        if (!any) out += lines.header();
+        any = true;
+        lines.append(out, chip, d, kept);
+        if (out.size() >= kFlushAt) {
+          std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
+          out.clear();
+        }
+      });
+  std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
   return ctx.finish(failures && *failures > 0);
 }
 
 int run_check(Context& ctx, CheckOptions& opt) {
-  if (!opt.request.specs.empty()) return run_catalogue(ctx, opt.request);
+  if (!opt.request.specs.empty()) return run_catalogue(ctx, opt.request, opt.explain);
   opt.request.inference = opt.explain && !opt.matrix && ctx.format == report::Format::text;
   auto run = app::check_chips(ctx.session, opt.request);
   if (!run || run->rows.empty()) return ctx.finish();  // every subject failed (E0421)
@@ -95,8 +104,10 @@ void register_check(CLI::App& app, Context& ctx, int& exit_code) {
   check->add_flag("--matrix", opt->matrix, "One row per chip, one column per regime");
   check->add_flag("--all", opt->request.all, "Every chip in the database");
   check->add_option("--spec", opt->request.spec, "A chip spec file not in the database");
-  check->add_option("--specs", opt->request.specs,
-                    "A catalogue (.csv with a header of field names, or .jsonl), streamed");
+  check->add_option(
+      "--specs", opt->request.specs,
+      "A catalogue (.csv with a header of field names, or .jsonl), streamed; one JSON line (or "
+      "CSV row) per chip and regime, with its trace only under --explain");
   check->add_option("--fail-on", opt->request.fail_on,
                     "Exit 1 when any verdict is controlled or indeterminate");
   check->callback([&ctx, &exit_code, opt, to, hq, date] {

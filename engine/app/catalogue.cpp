@@ -1,6 +1,7 @@
 #include "engine/app/catalogue.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <utility>
@@ -22,20 +23,25 @@ struct CatalogueCell {
 };
 
 struct CsvCell {
-  std::string text;
+  std::string_view text;  // into the line, or into `unquoted` for a quoted cell
+  std::string unquoted;
+  bool quoted = false;
   size_t begin = 0, end = 0;
 };
 
 namespace {
 
+// Written by some editors at the start of a file; not part of the first column's name.
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 // A line of a catalogue, for diagnostics: its SourceFile is made on the first error.
 class CatalogueLine {
  public:
-  CatalogueLine(const std::string& path, const std::string& text, uint32_t line_no,
+  CatalogueLine(const std::string& path, std::string_view text, uint32_t line_no,
                 DiagnosticSink& sink)
       : path_(path), text_(text), line_no_(line_no), sink_(sink) {}
   void error(const std::string& message, size_t begin, size_t end) {
-    if (!file_) file_ = std::make_shared<SourceFile>(path_, text_, line_no_);
+    if (!file_) file_ = std::make_shared<SourceFile>(path_, std::string(text_), line_no_);
     auto b = static_cast<uint32_t>(std::min(begin, text_.size()));
     auto e = static_cast<uint32_t>(std::min(std::max(end, begin + 1), text_.size() + 1));
     sink_.error("E0116", message, Span{file_, b, e});
@@ -45,7 +51,7 @@ class CatalogueLine {
 
  private:
   const std::string& path_;
-  const std::string& text_;
+  std::string_view text_;
   uint32_t line_no_;
   DiagnosticSink& sink_;
   SourcePtr file_;
@@ -53,29 +59,38 @@ class CatalogueLine {
 };
 
 // RFC 4180 cells: a cell is quoted as a whole ("a, b" with "" for a quote) or not at all.
-// False, with an error on `where`, when the line is malformed.
-bool split_csv_line(const std::string& line, std::vector<CsvCell>& out, CatalogueLine& where) {
-  out.clear();
+// The first `count` cells of `out` are the line's; cells past them are kept for their
+// storage, so a catalogue's rows are split without allocating. False, with an error on
+// `where`, when the line is malformed.
+bool split_csv_line(std::string_view line, std::vector<CsvCell>& out, size_t& count,
+                    CatalogueLine& where) {
+  count = 0;
   size_t n = line.size();
   while (n > 0 && line[n - 1] == '\r')
     --n;
+  line = line.substr(0, n);
   size_t i = 0;
   while (true) {
-    CsvCell cell;
+    if (count == out.size()) out.emplace_back();
+    CsvCell& cell = out[count++];
     cell.begin = i;
+    cell.quoted = false;
     if (i < n && line[i] == '"') {
       size_t open = i++;
       bool closed = false;
+      cell.quoted = true;
+      cell.unquoted.clear();
       while (i < n) {
-        if (line[i] == '"' && i + 1 < n && line[i + 1] == '"') {
-          cell.text += '"';
-          i += 2;
-        } else if (line[i] == '"') {
-          closed = true;
-          ++i;
-          break;
+        size_t quote = line.find('"', i);
+        if (quote == std::string_view::npos) break;
+        cell.unquoted.append(line.substr(i, quote - i));
+        if (quote + 1 < n && line[quote + 1] == '"') {
+          cell.unquoted += '"';
+          i = quote + 2;
         } else {
-          cell.text += line[i++];
+          closed = true;
+          i = quote + 1;
+          break;
         }
       }
       if (!closed) {
@@ -89,22 +104,28 @@ bool split_csv_line(const std::string& line, std::vector<CsvCell>& out, Catalogu
         return false;
       }
     } else {
-      while (i < n && line[i] != ',') {
-        if (line[i] == '"') {
-          where.error(
-              "a '\"' inside an unquoted cell (quote the whole cell and double the quotes inside "
-              "it)",
-              i, i + 1);
-          return false;
-        }
-        cell.text += line[i++];
+      size_t stop = i;  // find_first_of would search its set once per character
+      while (stop < n && line[stop] != ',' && line[stop] != '"')
+        ++stop;
+      if (stop < n && line[stop] == '"') {
+        where.error(
+            "a '\"' inside an unquoted cell (quote the whole cell and double the quotes inside "
+            "it)",
+            stop, stop + 1);
+        return false;
       }
+      cell.text = line.substr(i, stop - i);
+      i = stop;
     }
     cell.end = i;
-    out.push_back(std::move(cell));
-    if (i >= n) return true;
+    if (i >= n) break;
     ++i;  // the comma
   }
+  // Only now: a cell added above may have moved the others' storage.
+  for (size_t c = 0; c < count; ++c) {
+    if (out[c].quoted) out[c].text = out[c].unquoted;
+  }
+  return true;
 }
 
 // A flat JSON object through nlohmann's SAX interface, which hands numbers over as their
@@ -320,33 +341,47 @@ CatalogueReader::CatalogueReader(const std::string& path, std::ifstream in, Diag
 }
 
 bool CatalogueReader::next(CatalogueEntry& out) {
-  std::string line;
+  std::string_view line;
   std::vector<CsvCell> header_cells;
-  while (!stopped_ && std::getline(in_, line)) {
+  size_t count = 0;
+  while (!stopped_ && read_line(line)) {
     ++line_no_;
+    if (line_no_ == 1 && line.substr(0, kUtf8Bom.size()) == kUtf8Bom)
+      line.remove_prefix(kUtf8Bom.size());
     if (trim(line).empty()) continue;
     CatalogueLine where(path_, line, line_no_, *sink_);
     if (!valid_utf8(line)) {  // a line that is not text cannot name a chip or give a value
       where.error("not valid UTF-8", 0, line.size());
       continue;
     }
-    cells_.clear();
     if (jsonl_) {
-      if (!read_json_line(line, cells_, where)) continue;
-    } else if (header_.empty()) {
+      cells_.clear();
+      line_.assign(line);
+      if (!read_json_line(line_, cells_, where)) continue;
+      reset(out);
+      take_cells(cells_, out, where);
+      if (where.errors()) continue;  // no entry for a line with an error
+      return true;
+    }
+    if (header_.empty()) {
       // The header names each column once: id, name or a field. Every row depends on it,
       // so a bad header stops the catalogue.
-      if (!split_csv_line(line, header_cells, where)) {
+      if (!split_csv_line(line, header_cells, count, where)) {
         stopped_ = true;
         break;
       }
+      header_cells.resize(count);
       std::map<std::string, size_t> seen;
       for (const auto& h : header_cells) {
         std::string name(trim(h.text));
         std::string canonical = name;
+        int column = kUnknownColumn;
         if (auto f = sema::find_field(name)) {
           canonical = std::string(sema::field_info(*f).name);
-        } else if (name != "id" && name != "name") {
+          column = static_cast<int>(*f);
+        } else if (name == "id" || name == "name") {
+          column = name == "id" ? kIdColumn : kNameColumn;
+        } else {
           where.error(name.empty()
                           ? std::string("an empty column name in the header")
                           : fmt::format("the header names no field '{}' (id, name or a field of "
@@ -359,39 +394,75 @@ bool CatalogueReader::next(CatalogueEntry& out) {
               fmt::format("the header names '{}' twice (first at column {})", name, it->second),
               h.begin, h.end);
         header_.push_back(name);
-        header_spans_.emplace_back(h.begin, h.end);
+        column_.push_back(column);
       }
       if (where.errors()) stopped_ = true;
       continue;
-    } else {
-      if (!split_csv_line(line, row_, where)) continue;
-      if (row_.size() > header_.size()) {
-        where.error(
-            fmt::format("{} cells, but the header names {} columns", row_.size(), header_.size()),
-            row_[header_.size()].begin, line.size());
-        continue;
-      }
-      if (row_.size() < header_.size()) {
-        where.error(fmt::format("{} cells, but the header names {} columns (no '{}')", row_.size(),
-                                header_.size(), header_[row_.size()]),
-                    line.size(), line.size() + 1);
-        continue;
-      }
-      for (size_t i = 0; i < row_.size(); ++i) {
-        CatalogueCell c{
-            header_[i],    row_[i].text, header_spans_[i].first, header_spans_[i].second,
-            row_[i].begin, row_[i].end,  CatalogueCell::string};
-        if (trim(c.text).empty()) c.kind = CatalogueCell::null;  // an empty cell: unknown
-        cells_.push_back(std::move(c));
-      }
     }
-    out = CatalogueEntry{};
-    out.line = line_no_;
-    take_cells(cells_, out, where);
-    if (where.errors()) continue;  // no entry for a line with an error
+    if (!split_csv_line(line, row_, count, where)) continue;
+    if (count > header_.size()) {
+      where.error(fmt::format("{} cells, but the header names {} columns", count, header_.size()),
+                  row_[header_.size()].begin, line.size());
+      continue;
+    }
+    if (count < header_.size()) {
+      where.error(fmt::format("{} cells, but the header names {} columns (no '{}')", count,
+                              header_.size(), header_[count]),
+                  line.size(), line.size() + 1);
+      continue;
+    }
+    reset(out);
+    // The header has named every column once, so a row is its cells in order.
+    for (size_t i = 0; i < count; ++i) {
+      const CsvCell& cell = row_[i];
+      if (trim(cell.text).empty()) continue;  // an empty cell: unknown
+      if (column_[i] == kIdColumn || column_[i] == kNameColumn) {
+        (column_[i] == kIdColumn ? out.id : out.name).assign(cell.text);
+        continue;
+      }
+      auto field = static_cast<sema::FieldId>(column_[i]);
+      std::string problem = eval::set_field(out.values, field, header_[i], cell.text);
+      if (!problem.empty()) where.error(problem, cell.begin, cell.end);
+    }
+    if (where.errors()) continue;
     return true;
   }
   return false;
+}
+
+bool CatalogueReader::read_line(std::string_view& line) {
+  // Large reads and one search per line: std::getline on a stream costs more than the
+  // decision of the line.
+  constexpr size_t kChunk = size_t{1} << 18;
+  while (true) {
+    const char* begin = buffer_.data() + start_;
+    if (const void* nl = std::memchr(begin, '\n', buffer_.size() - start_)) {
+      size_t length = static_cast<const char*>(nl) - begin;
+      line = std::string_view(begin, length);
+      start_ += length + 1;
+      return true;
+    }
+    if (!in_) {  // the last line, without its newline
+      if (start_ == buffer_.size()) return false;
+      line = std::string_view(begin, buffer_.size() - start_);
+      start_ = buffer_.size();
+      return true;
+    }
+    buffer_.erase(0, start_);
+    start_ = 0;
+    size_t kept = buffer_.size();
+    buffer_.resize(kept + kChunk);
+    in_.read(buffer_.data() + kept, static_cast<std::streamsize>(kChunk));
+    buffer_.resize(kept + static_cast<size_t>(in_.gcount()));
+  }
+}
+
+void CatalogueReader::reset(CatalogueEntry& out) const {
+  // Cleared, not replaced: the strings keep their storage from line to line.
+  out.id.clear();
+  out.name.clear();
+  out.values = eval::FieldValues{};
+  out.line = line_no_;
 }
 
 }  // namespace exctl::app

@@ -39,7 +39,9 @@ class CatalogueReader {
 
  private:
   CatalogueReader(const std::string& path, std::ifstream in, DiagnosticSink& sink);
-  bool read_header(const std::string& line, uint32_t line_no);
+  void reset(CatalogueEntry& out) const;
+  // The next line, valid until the next call; false at the end.
+  bool read_line(std::string_view& line);
 
   std::string path_;
   std::ifstream in_;
@@ -47,9 +49,15 @@ class CatalogueReader {
   bool jsonl_ = false;
   bool stopped_ = false;
   uint32_t line_no_ = 0;
-  std::vector<std::string> header_;                      // CSV: the field of each column
-  std::vector<std::pair<size_t, size_t>> header_spans_;  // and where its name is
+  // CSV: each column's name as the header spells it, and what it holds: a field's id, or
+  // one of these.
+  static constexpr int kIdColumn = -1, kNameColumn = -2, kUnknownColumn = -3;
+  std::vector<std::string> header_;
+  std::vector<int> column_;
   // Reused from line to line.
+  std::string line_;    // a JSON line, for the parser
+  std::string buffer_;  // read ahead; the next line starts at start_
+  size_t start_ = 0;
   std::vector<CsvCell> row_;
   std::vector<CatalogueCell> cells_;
 };

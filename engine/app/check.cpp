@@ -1,6 +1,9 @@
 #include "engine/app/check.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <deque>
 #include <set>
 
 #include <fmt/format.h>
@@ -187,6 +190,23 @@ eval::Decision current_decision(const std::vector<const sema::Regime*>& leaves,
   return d;
 }
 
+struct Check::Batch {
+  std::vector<uint32_t> known, truth;
+  std::array<std::vector<Rational>, sema::kFieldCount> number;
+  std::vector<const sema::Regime*> regimes;  // every regime decided, once each
+  std::vector<size_t> rows;                  // the regimes asked for, as indices into `regimes`
+  std::vector<size_t> current;               // the parts of "current", the same way
+  std::vector<std::vector<const eval::Decision*>> decision;  // [regime][chip]
+  std::vector<std::vector<char>> kept;                       // [regime][chip]
+  std::deque<eval::Decision> own;  // decisions made for one chip, until the next batch
+  std::vector<const eval::Decision*> parts;
+  std::string chip;
+};
+
+Check::Check(Session& session, CheckRequest request)
+    : session_(session), request_(std::move(request)) {}
+Check::~Check() = default;
+
 std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   std::unique_ptr<Check> c(new Check(session, std::move(request)));
   DiagnosticSink& sink = session.sink;
@@ -208,11 +228,13 @@ std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   if (sink.has_errors()) return nullptr;
   c->query_ = {c->request_.to.text, c->request_.hq.text, *date};
   // The same for every chip, so found once, not per row of a catalogue.
-  if (c->current_) c->leaves_ = current_regimes(*c->book_, *date, c->request_.exporter, &c->pending_);
+  if (c->current_)
+    c->leaves_ = current_regimes(*c->book_, *date, c->request_.exporter, &c->pending_);
   if (c->current_ && c->leaves_.empty()) {
-    sink.warning("W0114", fmt::format("no regime was in force on {}: 'current' applies only the part "
-                                      "746 embargoes, so its not_controlled means only that",
-                                      sema::date_text(*date)));
+    sink.warning("W0114",
+                 fmt::format("no regime was in force on {}: 'current' applies only the part "
+                             "746 embargoes, so its not_controlled means only that",
+                             sema::date_text(*date)));
   }
   return c;
 }
@@ -247,14 +269,148 @@ std::vector<report::DecisionRow> Check::decide(const Subject& s) {
   return rows;
 }
 
+bool Check::fails(const eval::Decision& d) const {
+  return (request_.fail_on == "controlled" && d.verdict == eval::Verdict::controlled) ||
+         (request_.fail_on == "indeterminate" && d.verdict == eval::Verdict::indeterminate);
+}
+
 int Check::failures(const std::vector<report::DecisionRow>& rows) const {
-  int n = 0;
-  for (const auto& r : rows) {
-    if (request_.fail_on == "controlled" && r.decision.verdict == eval::Verdict::controlled) ++n;
-    if (request_.fail_on == "indeterminate" && r.decision.verdict == eval::Verdict::indeterminate)
-      ++n;
+  return static_cast<int>(
+      std::count_if(rows.begin(), rows.end(), [&](const auto& r) { return fails(r.decision); }));
+}
+
+const eval::Decision& Check::shown(const sema::Regime& r, const eval::Decision& d, bool kept) {
+  if (r.informed.empty()) return d;
+  auto decorate = [&](eval::Decision copy) {
+    copy.flags.push_back(informed_note(r, request_.exporter));
+    return copy;
+  };
+  if (!kept) return batch_->own.emplace_back(decorate(d));
+  auto it = shown_.find(&d);
+  if (it == shown_.end()) it = shown_.emplace(&d, decorate(d)).first;
+  return it->second;
+}
+
+const eval::Decision& Check::combined(const std::vector<const eval::Decision*>& parts, bool kept) {
+  auto make = [&] {
+    std::vector<eval::Decision> copies;
+    for (const auto* p : parts)
+      copies.push_back(*p);
+    return current_decision(leaves_, copies, pending_);
+  };
+  if (!kept) return batch_->own.emplace_back(make());
+  auto it = combined_.find(parts);
+  if (it == combined_.end()) it = combined_.emplace(parts, make()).first;
+  return it->second;
+}
+
+int Check::decide_batch(const std::vector<CatalogueEntry>& batch, size_t count,
+                        const CatalogueRowSink& each) {
+  if (!batch_) {
+    batch_ = std::make_unique<Batch>();
+    auto add = [&](const sema::Regime* r) {
+      if (std::find(batch_->regimes.begin(), batch_->regimes.end(), r) == batch_->regimes.end())
+        batch_->regimes.push_back(r);
+    };
+    for (const auto* r : regimes_)
+      add(r);
+    if (current_) {
+      for (const auto* r : leaves_)
+        add(r);
+      if (leaves_.empty()) add(&book_->embargo_layer);
+    }
+    auto index = [&](const sema::Regime* r) {
+      return static_cast<size_t>(std::find(batch_->regimes.begin(), batch_->regimes.end(), r) -
+                                 batch_->regimes.begin());
+    };
+    for (const auto* r : regimes_)
+      batch_->rows.push_back(index(r));
+    if (current_) {
+      for (const auto* r : leaves_)
+        batch_->current.push_back(index(r));
+      if (leaves_.empty()) batch_->current.push_back(index(&book_->embargo_layer));
+    }
+    batch_->decision.resize(batch_->regimes.size());
+    batch_->kept.resize(batch_->regimes.size());
   }
-  return n;
+  Batch& b = *batch_;
+  b.own.clear();
+  // The lines as columns, with the export year of the check's date.
+  b.known.resize(count);
+  b.truth.resize(count);
+  for (auto& column : b.number)
+    column.resize(count);
+  const auto year = static_cast<size_t>(sema::FieldId::export_year);
+  const Rational export_year(date() / 10000);
+  for (size_t i = 0; i < count; ++i) {
+    const eval::FieldValues& v = batch[i].values;
+    b.known[i] = v.known_mask | (uint32_t{1} << year);
+    b.truth[i] = v.true_mask;
+    for (uint32_t m = v.known_mask; m; m &= m - 1)
+      b.number[static_cast<size_t>(std::countr_zero(m))][i] = v.number[std::countr_zero(m)];
+    b.number[year][i] = export_year;
+  }
+  eval::ValueColumns columns;
+  columns.size = count;
+  columns.known = b.known.data();
+  columns.truth = b.truth.data();
+  for (size_t f = 0; f < sema::kFieldCount; ++f)
+    columns.number[f] = b.number[f].data();
+  try {
+    for (size_t r = 0; r < b.regimes.size(); ++r) {
+      auto& decision = b.decision[r];
+      auto& kept = b.kept[r];
+      decision.resize(count);
+      kept.resize(count);
+      const auto& compiled =
+          compiled_.try_emplace(b.regimes[r], *b.regimes[r], query_).first->second;
+      compiled.decide_all(columns, [&](size_t i, const eval::Decision& d, bool is_kept) {
+        decision[i] = is_kept ? &d : &b.own.emplace_back(d);
+        kept[i] = is_kept;
+      });
+    }
+  } catch (const eval::ArithmeticOverflow&) {
+    return decide_rows(batch, count, each);  // which chip, reported by decide()
+  }
+  int failures = 0;
+  auto emit = [&](const eval::Decision& d, bool kept) {
+    failures += fails(d) ? 1 : 0;
+    each(b.chip, d, kept);
+  };
+  for (size_t i = 0; i < count; ++i) {
+    const CatalogueEntry& e = batch[i];
+    if (e.id.empty())
+      b.chip = fmt::format("line {}", e.line);
+    else
+      b.chip = e.id;
+    for (size_t k : b.rows)
+      emit(shown(*b.regimes[k], *b.decision[k][i], b.kept[k][i]), b.kept[k][i]);
+    if (!current_) continue;
+    b.parts.clear();
+    bool kept = true;
+    for (size_t k : b.current) {
+      b.parts.push_back(b.decision[k][i]);
+      kept = kept && b.kept[k][i];
+    }
+    emit(combined(b.parts, kept), kept);
+  }
+  return failures;
+}
+
+int Check::decide_rows(const std::vector<CatalogueEntry>& batch, size_t count,
+                       const CatalogueRowSink& each) {
+  int failures = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const CatalogueEntry& e = batch[i];
+    Subject s{
+        e.id.empty() ? fmt::format("line {}", e.line) : e.id, e.name, std::nullopt, e.values, {}};
+    s.values.set(sema::FieldId::export_year, Rational(date() / 10000));
+    for (const auto& row : decide(s)) {
+      failures += fails(row.decision) ? 1 : 0;
+      each(row.chip, row.decision, false);
+    }
+  }
+  return failures;
 }
 
 std::optional<CheckRun> check_chips(Session& session, CheckRequest request) {
@@ -305,6 +461,28 @@ std::optional<int> check_catalogue(
   auto check = Check::prepare(session, std::move(request));
   if (!check) return std::nullopt;
   return decide_catalogue(*check, each);
+}
+
+std::optional<int> check_catalogue_compiled(Session& session, CheckRequest request,
+                                            const CatalogueRowSink& each) {
+  request.compiled = true;
+  auto check = Check::prepare(session, std::move(request));
+  if (!check) return std::nullopt;
+  auto catalogue = CatalogueReader::open(check->request().specs, session.sink);
+  if (!catalogue) return std::nullopt;
+  // Large enough that a regime's pass over the columns dominates, small enough to stay in
+  // cache and keep memory flat however long the catalogue.
+  constexpr size_t kBatchLines = 4096;
+  std::vector<CatalogueEntry> batch(kBatchLines);
+  int failures = 0;
+  bool more = true;
+  while (more) {
+    size_t count = 0;
+    while (count < kBatchLines && (more = catalogue->next(batch[count])))
+      ++count;
+    if (count) failures += check->decide_batch(batch, count, each);
+  }
+  return failures;
 }
 
 std::optional<int> decide_catalogue(

@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/app/inputs.hpp"
@@ -16,6 +18,14 @@
 
 namespace exctl::app {
 
+struct CatalogueEntry;
+
+// A catalogue's rows as they are decided: the chip, one decision (a regime's, or the
+// combined "current"), and whether the decision is one the check keeps for its lifetime
+// (shared by every chip in a cell of the compiled form), so what is made of it can be kept.
+using CatalogueRowSink =
+    std::function<void(std::string_view chip, const eval::Decision& decision, bool kept)>;
+
 struct CheckRequest {
   std::vector<std::string> chips;    // ids, names or aliases
   bool all = false;                  // every chip of the database
@@ -23,7 +33,7 @@ struct CheckRequest {
   std::string specs;                 // a catalogue (.csv or .jsonl), streamed
   std::vector<std::string> regimes;  // ids, or "current"; empty: every regime
   Given to, hq, date;
-  std::string exporter;  // who exports: is-informed letters bind only their addressees
+  std::string exporter;    // who exports: is-informed letters bind only their addressees
   std::string fail_on;     // "", "controlled" or "indeterminate"
   bool inference = false;  // estimate each chip on the reference workload (for --explain)
   bool compiled = false;   // decide a catalogue through the compiled form (no traces)
@@ -42,11 +52,17 @@ class Check {
  public:
   // nullptr, with diagnostics, when an argument or the rules are unusable.
   static std::unique_ptr<Check> prepare(Session& session, CheckRequest request);
+  ~Check();
 
   // Every decision on one subject: one row per regime asked for, then the combined
   // "current" row. None, with E0421 reported, when the subject's values carry an
   // expression past exact arithmetic.
   std::vector<report::DecisionRow> decide(const Subject& subject);
+  // The first `count` lines of a catalogue through the compiled form, all together: each
+  // regime decides the batch as columns (CompiledRegime::decide_all). Rows go to `each` in
+  // order, chip by chip; returns the --fail-on count. Needs request().compiled.
+  int decide_batch(const std::vector<CatalogueEntry>& batch, size_t count,
+                   const CatalogueRowSink& each);
   // How many of `rows` match --fail-on.
   int failures(const std::vector<report::DecisionRow>& rows) const;
 
@@ -58,8 +74,16 @@ class Check {
   const std::vector<std::string>& current_notes() const { return pending_; }
 
  private:
-  Check(Session& session, CheckRequest request) : session_(session), request_(std::move(request)) {}
+  Check(Session& session, CheckRequest request);
   const eval::Decision& decide_one(const sema::Regime& r, const eval::FieldValues& values);
+  bool fails(const eval::Decision& d) const;
+  // decide_batch, one subject at a time: for a batch in which a chip left exact arithmetic.
+  int decide_rows(const std::vector<CatalogueEntry>& batch, size_t count,
+                  const CatalogueRowSink& each);
+  // A regime's decision as shown on its own row: with whom an is-informed letter binds.
+  const eval::Decision& shown(const sema::Regime& r, const eval::Decision& d, bool kept);
+  // The combined "current" decision of the leaves' (or the embargo layer's) decisions.
+  const eval::Decision& combined(const std::vector<const eval::Decision*>& parts, bool kept);
 
   Session& session_;
   CheckRequest request_;
@@ -67,10 +91,16 @@ class Check {
   std::vector<const sema::Regime*> regimes_;
   bool current_ = false;
   std::vector<const sema::Regime*> leaves_;  // in force on the date, for "current"
-  std::vector<std::string> pending_;          // in force, compliance not yet due
+  std::vector<std::string> pending_;         // in force, compliance not yet due
   eval::Query query_;
   std::map<const sema::Regime*, eval::CompiledRegime> compiled_;
   eval::Decision scratch_;
+  // decide_batch: the batch as columns, each regime's decision of each chip, and what is
+  // made of decisions the compiled form keeps (kept as long as they are).
+  struct Batch;
+  std::unique_ptr<Batch> batch_;
+  std::unordered_map<const eval::Decision*, eval::Decision> shown_;
+  std::map<std::vector<const eval::Decision*>, eval::Decision> combined_;
 };
 
 // Chips of the database or a spec file, checked. Owns what its rows point into.
@@ -93,6 +123,11 @@ std::optional<int> check_catalogue(
 // The same with the check already prepared.
 std::optional<int> decide_catalogue(
     Check& check, const std::function<void(const std::vector<report::DecisionRow>&)>& each);
+
+// A catalogue through the compiled form, batch by batch (Check::decide_batch): no traces,
+// the same decisions. Returns the --fail-on count, or nullopt when the check could not start.
+std::optional<int> check_catalogue_compiled(Session& session, CheckRequest request,
+                                            const CatalogueRowSink& each);
 
 // The leaf regimes in force on `date`: a regime that another in-force regime extends or
 // supersedes is folded into it; regimes that bind only some exporters are left out.

@@ -33,6 +33,9 @@ Rational make(i128 num, i128 den) {
     num = -num;
     den = -den;
   }
+  // Both within 64 bits (the common case): reduced by the 64-bit gcd alone.
+  if (num > INT64_MIN && num <= INT64_MAX && den <= INT64_MAX)
+    return Rational(static_cast<int64_t>(num), static_cast<int64_t>(den));
   i128 g = gcd128(num, den);
   if (g > 1) {
     num /= g;
@@ -44,6 +47,10 @@ Rational make(i128 num, i128 den) {
 }  // namespace
 
 Rational::Rational(int64_t num, int64_t den) {
+  if (den == 1) {  // an integer: nothing to reduce
+    num_ = num;
+    return;
+  }
   if (den == 0) throw std::domain_error("rational with zero denominator");
   if (den < 0) {
     num = -num;
@@ -86,8 +93,10 @@ std::optional<Rational> Rational::parse(std::string_view text) {
   }
   if (i != text.size() || scale > 30 || scale < -30) return std::nullopt;
   i128 den = 1;
-  for (; scale > 0; --scale) den *= 10;
-  for (; scale < 0; ++scale) num *= 10;
+  for (; scale > 0; --scale)
+    den *= 10;
+  for (; scale < 0; ++scale)
+    num *= 10;
   if (negative) num = -num;
   try {
     return make(num, den);
@@ -125,8 +134,10 @@ std::optional<std::string> Rational::exact_decimal() const {
   int64_t d = den_;
   int places = 0;
   int twos = 0, fives = 0;
-  while (d % 2 == 0) d /= 2, ++twos;
-  while (d % 5 == 0) d /= 5, ++fives;
+  while (d % 2 == 0)
+    d /= 2, ++twos;
+  while (d % 5 == 0)
+    d /= 5, ++fives;
   if (d != 1) return std::nullopt;
   places = std::max(twos, fives);
   if (places > 18) return std::nullopt;
@@ -135,7 +146,8 @@ std::optional<std::string> Rational::exact_decimal() const {
 
 std::string Rational::format(int digits, bool group) const {
   i128 scale = 1;
-  for (int i = 0; i < digits; ++i) scale *= 10;
+  for (int i = 0; i < digits; ++i)
+    scale *= 10;
   i128 n = i128(num_) * scale;
   bool negative = n < 0;
   if (negative) n = -n;
@@ -158,7 +170,8 @@ std::string Rational::format(int digits, bool group) const {
     frac /= 10;
   }
   std::reverse(f.begin(), f.end());
-  while (!f.empty() && f.back() == '0') f.pop_back();
+  while (!f.empty() && f.back() == '0')
+    f.pop_back();
   std::string out = (negative && (w != "0" || !f.empty())) ? "-" : "";
   out += w;
   if (!f.empty()) out += "." + f;

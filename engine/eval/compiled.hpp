@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -135,10 +136,18 @@ class CompiledRegime {
 
 template <typename Sink>
 void CompiledRegime::decide_all(const ValueColumns& chips, Sink&& sink) const {
+  // A sink taking a third argument learns whether the decision is a cell's, kept as long as
+  // this object (true), or made for this chip alone and gone after the call (false).
+  auto give = [&](size_t i, const Decision& d, bool kept) {
+    if constexpr (std::is_invocable_v<Sink&, size_t, const Decision&, bool>)
+      sink(i, d, kept);
+    else
+      sink(i, d);
+  };
   if (!tabulated_) {
     for (size_t i = 0; i < chips.size; ++i) {
       const Decision d = untabulated(chips.row(i));
-      sink(i, d);
+      give(i, d, false);
     }
     return;
   }
@@ -148,11 +157,11 @@ void CompiledRegime::decide_all(const ValueColumns& chips, Sink&& sink) const {
     locate(chips, start, count, cell);
     for (size_t j = 0; j < count; ++j) {
       if (cell[j] != kUntabulated) {
-        sink(start + j, cell_decision(cell[j]));
+        give(start + j, cell_decision(cell[j]), true);
         continue;
       }
       const Decision d = untabulated(chips.row(start + j));
-      sink(start + j, d);
+      give(start + j, d, false);
     }
   }
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/base/chip.hpp"
 #include "engine/metrics/metrics.hpp"
@@ -46,6 +47,10 @@ FieldValues chip_values(const Chip& chip, const ChipMetrics& metrics, sema::Date
 // A synthetic spec: field name -> text ("4800", "5.92 /mm2", "1.4 TB/s", "true"). Values
 // without a unit are taken in the field's canonical unit. Returns an error message or "".
 std::string set_field(FieldValues& values, const std::string& name, const std::string& text);
+// The same for a field already looked up; `name` is how the input spelled it (an alias
+// too), for the message. No allocation when the value is good.
+std::string set_field(FieldValues& values, sema::FieldId field, std::string_view name,
+                      std::string_view text);
 
 // "2,368", "4,000 GB/s", "2.91 /mm2": a field value for people.
 std::string format_value(const Rational& v, const sema::Dim& dim);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/json.hpp"
 #include "engine/report/chip_report.hpp"
 
 namespace exctl::report {
@@ -52,7 +53,10 @@ Table decision_table(const std::vector<DecisionRow>& rows) {
            {"licence", "Licence"},
            {"review_policy", "Review"},
            {"exceptions", "Exceptions"},
-           {"missing", "Missing"}});
+           {"missing", "Missing"},
+           // Which exclusion note applied, or would have: a note whose condition is unknown
+           // is why an indeterminate chip was not excluded.
+           {"excluded_by", "Excluded by", false, false}});
   for (const auto& r : rows) {
     const auto& d = r.decision;
     std::string paragraphs = join(d.paragraphs);
@@ -72,7 +76,8 @@ Table decision_table(const std::vector<DecisionRow>& rows) {
          {policy.empty() ? "-" : policy,
           policy.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(policy)},
          {ex.empty() ? "-" : join(ex), ex},
-         {d.missing.empty() ? "" : join(d.missing), d.missing}});
+         {d.missing.empty() ? "" : join(d.missing), d.missing},
+         {join(d.excluded_by), d.excluded_by}});
   }
   return t;
 }
@@ -160,7 +165,7 @@ nlohmann::ordered_json clause_json(const eval::ClauseTrace& c) {
   return t;
 }
 
-nlohmann::ordered_json decision_json(const DecisionRow& row) {
+nlohmann::ordered_json decision_json(const DecisionRow& row, bool with_trace) {
   const auto& d = row.decision;
   nlohmann::ordered_json j;
   j["chip"] = row.chip;
@@ -187,10 +192,12 @@ nlohmann::ordered_json decision_json(const DecisionRow& row) {
                              : nlohmann::ordered_json(sema::policy_name(d.licence.policy));
   lic["reasons"] = d.licence.reasons;
   j["licence"] = lic;
-  auto trace = nlohmann::ordered_json::array();
-  for (const auto& c : d.trace)
-    trace.push_back(clause_json(c));
-  j["trace"] = trace;
+  if (with_trace) {
+    auto trace = nlohmann::ordered_json::array();
+    for (const auto& c : d.trace)
+      trace.push_back(clause_json(c));
+    j["trace"] = trace;
+  }
   j["missing"] = d.missing;
   j["flags"] = d.flags;
   j["in_force"] = d.in_force;
@@ -386,6 +393,57 @@ std::string current_footer(const std::vector<std::string>& notes) {
 std::string matrix_footer(const std::string& date) {
   return fmt::format("as of {}; '-' not controlled, '?' indeterminate (a spec value is missing)\n",
                      date);
+}
+
+DecisionLines::DecisionLines(Format format, bool with_trace)
+    : csv_(format == Format::csv), with_trace_(with_trace) {
+  if (csv_) {
+    std::string csv = render_csv(decision_table({}));
+    header_ = csv;
+  }
+}
+
+void DecisionLines::append(std::string& out, std::string_view chip, const eval::Decision& d,
+                           bool stable) {
+  // The chip first, then the rest of the line, which depends on the decision alone.
+  if (csv_) {
+    out += csv_escape(chip);
+  } else {
+    out += "{\"chip\":";
+    append_json_string(out, chip);
+  }
+  if (!stable || with_trace_) {
+    out += tail(d);
+    return;
+  }
+  auto it = tails_.find(&d);
+  if (it == tails_.end()) it = tails_.emplace(&d, tail(d)).first;
+  out += it->second;
+}
+
+std::string DecisionLines::tail(const eval::Decision& d) const {
+  DecisionRow row{"", "", nullptr, d};
+  if (csv_) {
+    std::string csv = render_csv(decision_table({row}));
+    std::string line = csv.substr(csv.find('\n') + 1);
+    return line.substr(line.find(','));
+  }
+  std::string json = dump_json(decision_json(row, with_trace_));
+  return json.substr(std::string_view(R"({"chip":"")").size()) + "\n";
+}
+
+void DecisionLines::append_json_string(std::string& out, std::string_view s) {
+  bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += dump_json(nlohmann::ordered_json(std::string(s)));
+  }
 }
 
 }  // namespace exctl::report

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,7 +25,8 @@ Table decision_table(const std::vector<DecisionRow>& rows);
 // One row per chip, one column per regime; a cell is the paragraphs, "-" (not
 // controlled), "excluded (Note 2)" or "? (missing ...)". JSON cells carry the verdict.
 Table decision_matrix(const std::vector<DecisionRow>& rows);
-nlohmann::ordered_json decision_json(const DecisionRow& row);
+// `with_trace` false leaves the trace out (a catalogue decided through the compiled form).
+nlohmann::ordered_json decision_json(const DecisionRow& row, bool with_trace = true);
 // One clause of a trace as `check --format json` writes it: kind, id, result, cite,
 // source, comparisons with exact values and margins, regimes consulted, missing fields.
 nlohmann::ordered_json clause_json(const eval::ClauseTrace& clause);
@@ -41,6 +44,25 @@ struct ExplainContext {
 std::string explain_text(const DecisionRow& row, const ExplainContext& ctx);
 
 std::string licence_text(const eval::LicenceOutcome& l);
+
+// A catalogue's decisions, one line each: CSV rows under header(), or JSON lines, the same
+// text as decision_table and decision_json. The compiled form hands out one decision per
+// cell to every chip in it, so the text after the chip is rendered once per such `stable`
+// decision and kept: a row costs an escape and two appends.
+class DecisionLines {
+ public:
+  DecisionLines(Format format, bool with_trace);
+  const std::string& header() const { return header_; }  // CSV: the header line; else ""
+  void append(std::string& out, std::string_view chip, const eval::Decision& d, bool stable);
+
+ private:
+  std::string tail(const eval::Decision& d) const;
+  static void append_json_string(std::string& out, std::string_view s);
+
+  bool csv_, with_trace_;
+  std::string header_;
+  std::unordered_map<const eval::Decision*, std::string> tails_;
+};
 
 // The line under a decision table: the date, and the destination and headquarters asked
 // about (each code with its country's name), or a hint to ask.

@@ -2,6 +2,7 @@
 // looking up chips and models by the names people use, checking and running tables.
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -160,4 +161,138 @@ TEST_CASE("a sweep too large to finish is refused before it starts") {
   std::filesystem::remove(path);
   REQUIRE(session.sink.has_errors());
   CHECK(session.sink.sorted().front().code == "E0604");
+}
+
+namespace {
+
+// A catalogue of `rows` random chips: every field the shipped regimes read, values on, just
+// below and just above their thresholds or anywhere, about one value in seven missing.
+std::filesystem::path random_catalogue(const std::string& name, int rows, unsigned seed) {
+  auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream out(path);
+  std::mt19937 rng(seed);
+  auto pick = [&](std::vector<std::string> values) {
+    if (rng() % 7 == 0) return std::string();
+    return values[rng() % values.size()];
+  };
+  auto boolean = [&] { return pick({"true", "false"}); };
+  out << "id,tpp,performance_density,die_area,memory_bandwidth,memory_capacity,"
+         "interconnect_bandwidth,host_link_bandwidth,transistors,tdp,memory_bandwidth_density,"
+         "release_year,datacenter,has_hbm,is_hbm_item,advanced_logic,us_available\n";
+  for (int i = 0; i < rows; ++i) {
+    out << "chip-" << i << ","
+        << pick({"0", "1599", "1600", "2399", "2400", "4799", "4800", "4801", "15832",
+                 std::to_string(rng() % 20000)})
+        << "," << pick({"1.59", "1.6", "3.19", "3.2", "5.91", "5.92", "10", "0.5"}) << ","
+        << pick({"0", "400", "814", "1600"}) << ","
+        << pick({"1399 GB/s", "1400 GB/s", "4000 GB/s", "4.1 TB/s", "800 GB/s"}) << ","
+        << pick({"24 GB", "80 GB", "96 GB"}) << ","
+        << pick({"0 GB/s", "599 GB/s", "600 GB/s", "900 GB/s", "1100 GB/s"}) << ","
+        << pick({"64 GB/s", "128 GB/s"}) << "," << pick({"30000000000", "80000000000"}) << ","
+        << pick({"300", "700"}) << "," << pick({"1.9", "2", "3.3", "0"}) << ","
+        << pick({"2020", "2023", "2025"}) << "," << boolean() << "," << boolean() << ","
+        << boolean() << "," << boolean() << "," << pick({"2024-01-01", "2026-03-01", "never"})
+        << "\n";
+  }
+  return path;
+}
+
+// Every row of a catalogue check as comparable text: what a user reads in each column.
+std::string row_text(std::string_view chip, const eval::Decision& d) {
+  std::string s = std::string(chip) + "|" + d.regime + "|" +
+                  std::string(eval::verdict_name(d.verdict)) + "|" +
+                  report::licence_text(d.licence);
+  for (const auto* list :
+       {&d.paragraphs, &d.excluded_by, &d.missing, &d.flags, &d.end_items, &d.licence.reasons}) {
+    s += "|";
+    for (const auto& x : *list)
+      s += x + ";";
+  }
+  s += "|" + std::string(sema::policy_name(d.licence.policy));
+  for (const auto& x : d.licence.exceptions)
+    s += "|" + x.name;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a catalogue decided in batches through the compiled form agrees row for row with "
+    "decide()") {
+  auto path = random_catalogue("exctl_app_test_batches.csv", 4000, 20261202);
+  struct Query {
+    std::string to, hq, date, exporter;
+  };
+  for (const Query& q :
+       {Query{"CN", "", "2025-06-01", ""}, Query{"SA", "CN", "2026-02-01", "NVIDIA"},
+        Query{"IN", "US", "2025-03-01", ""}, Query{"", "", "2024-06-01", ""}}) {
+    CAPTURE(q.to, q.hq, q.date, q.exporter);
+    app::CheckRequest request;
+    request.specs = path.string();
+    request.to = {q.to, !q.to.empty()};
+    request.hq = {q.hq, !q.hq.empty()};
+    request.date = {q.date, true};
+    request.exporter = q.exporter;
+    request.regimes = {};  // every shipped regime ...
+    std::vector<std::string> by_row, in_batches;
+    app::Session one;
+    auto a = app::check_catalogue(one, request, [&](const auto& rows) {
+      for (const auto& r : rows)
+        by_row.push_back(row_text(r.chip, r.decision));
+    });
+    request.regimes = {};
+    app::Session two;
+    auto b = app::check_catalogue_compiled(
+        two, request, [&](std::string_view chip, const eval::Decision& d, bool) {
+          in_batches.push_back(row_text(chip, d));
+        });
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(*a == *b);
+    REQUIRE(by_row.size() == in_batches.size());
+    CHECK(by_row.size() > 4000);
+    for (size_t i = 0; i < by_row.size(); ++i) {
+      if (by_row[i] != in_batches[i]) {
+        CAPTURE(i);
+        CHECK(by_row[i] == in_batches[i]);
+        break;
+      }
+    }
+    // ... and "current", the regimes in force combined.
+    request.regimes = {"current"};
+    by_row.clear();
+    in_batches.clear();
+    app::Session three, four;
+    app::check_catalogue(three, request, [&](const auto& rows) {
+      for (const auto& r : rows)
+        by_row.push_back(row_text(r.chip, r.decision));
+    });
+    app::check_catalogue_compiled(four, request,
+                                  [&](std::string_view chip, const eval::Decision& d, bool) {
+                                    in_batches.push_back(row_text(chip, d));
+                                  });
+    REQUIRE(by_row.size() == 4000);
+    CHECK(by_row == in_batches);
+  }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE(
+    "a UTF-8 byte order mark before a CSV catalogue's header is not part of its first column") {
+  auto path = std::filesystem::temp_directory_path() / "exctl_app_test_bom.csv";
+  std::ofstream(path) << "\xEF\xBB\xBFid,tpp\r\nbom-chip,4800\r\n";
+  app::Session session;
+  app::CheckRequest request;
+  request.specs = path.string();
+  request.regimes = {"us-2023-10"};
+  request.date = {"2024-06-01", true};
+  std::vector<std::string> chips;
+  auto failures = app::check_catalogue_compiled(
+      session, request, [&](std::string_view chip, const eval::Decision& d, bool) {
+        chips.push_back(std::string(chip) + " " + std::string(eval::verdict_name(d.verdict)));
+      });
+  CHECK(failures);
+  CHECK_FALSE(session.sink.has_errors());
+  CHECK(chips == std::vector<std::string>{"bom-chip controlled"});
+  std::filesystem::remove(path);
 }
