@@ -46,6 +46,7 @@ if [[ $filter != "-" ]]; then
   for bin in "$build"/bench/*; do
     [[ -f $bin && -x $bin ]] || continue
     name=$(basename "$bin")
+    [[ $name == peer_* ]] && continue  # the peers' programs, run by bench/peers/run.sh
     echo "== Google Benchmark: $name"
     "$bin" --benchmark_filter="$filter" --benchmark_out="$tmp/$name.csv" \
       --benchmark_out_format=csv
@@ -190,4 +191,23 @@ if [[ -f $tmp/loophole_bench.csv ]]; then
     "$(verdict "$exact_ms" 1000)"
   row "loophole grid, M design points/s" ">= 10" "$grid_rate" \
     "$(awk -v m="$grid_rate" 'BEGIN { print (m >= 10) ? "ok" : "MISSED" }')"
+fi
+
+# ---- beside the peers (bench/peers/run.sh), into bench/RESULTS.md ------------------------
+peers=${EXCTL_BENCH_PEERS:-1000000}
+if [[ $peers != 0 ]]; then
+  echo
+  echo "== exctl beside its peers, $peers chips"
+  root=$(cd "$(dirname "$0")/.." && pwd)
+  "$root/bench/peers/run.sh" "$build" "$peers" | tee "$tmp/peers.txt"
+  {
+    echo "# exctl beside its peers"
+    echo
+    echo "Written by \`make bench\` (scripts/bench.sh, bench/peers/run.sh) on $(date -u +%Y-%m-%d)."
+    echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))," \
+      "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(uname -sr)."
+    echo
+    sed -n '/chips, us-2023-10/,$p' "$tmp/peers.txt"
+  } >"$root/bench/RESULTS.md"
+  echo "(written to bench/RESULTS.md)"
 fi
