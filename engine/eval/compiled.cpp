@@ -18,6 +18,26 @@ inline bool passes(const Rational& x, const Rational& t, bool strict) {
   return strict ? l > r : l >= r;
 }
 
+// Each chip's coordinate on a field against N cuts, added to its cell: the cuts passed, or
+// 0 when the field is unknown. N fixed, so the loop over the cuts unrolls; a strict cut
+// (x > t) is x >= t with one added, since the cross products are integers.
+template <size_t N, typename Cuts>
+void add_field_coordinates(const Rational* x, const Cuts& cuts, const uint32_t* known,
+                           uint32_t need, uint32_t radix, size_t count, uint64_t* cell) {
+  i128 num[N], den[N], strict[N];
+  for (size_t k = 0; k < N; ++k) {
+    num[k] = cuts[k].value.num();
+    den[k] = cuts[k].value.den();
+    strict[k] = cuts[k].strict ? 1 : 0;
+  }
+  for (size_t j = 0; j < count; ++j) {
+    uint32_t b = 0;
+    for (size_t k = 0; k < N; ++k)
+      b += i128(x[j].num()) * den[k] >= num[k] * x[j].den() + strict[k] ? 1 : 0;
+    cell[j] = cell[j] * radix + ((known[j] & need) == need ? b : 0);
+  }
+}
+
 }  // namespace
 
 // Answers decide_with() for one cell: each comparison from the cell's coordinates.
@@ -273,6 +293,22 @@ void CompiledRegime::locate(const ValueColumns& chips, size_t start, size_t coun
     } else if (q.field >= 0 && chips.number[static_cast<size_t>(q.field)]) {
       // Unknown values read as whatever the column holds and are then masked to 0.
       const Rational* x = chips.number[static_cast<size_t>(q.field)] + start;
+      switch (q.cuts.size()) {
+        case 1:
+          add_field_coordinates<1>(x, q.cuts, known, q.fields, radix, count, cell);
+          continue;
+        case 2:
+          add_field_coordinates<2>(x, q.cuts, known, q.fields, radix, count, cell);
+          continue;
+        case 3:
+          add_field_coordinates<3>(x, q.cuts, known, q.fields, radix, count, cell);
+          continue;
+        case 4:
+          add_field_coordinates<4>(x, q.cuts, known, q.fields, radix, count, cell);
+          continue;
+        default:
+          break;
+      }
       for (size_t j = 0; j < count; ++j) {
         uint32_t b = 0;
         for (const auto& c : q.cuts)
