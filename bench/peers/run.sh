@@ -21,7 +21,9 @@ now_us() { echo "${EPOCHREALTIME/./}"; }
 timed() {
   local i s e; : >"$tmp/t"
   for i in 1 2 3; do
-    s=$(now_us); "$@" >/dev/null; e=$(now_us)
+    s=$(now_us)
+    "$@" >/dev/null || { echo "run.sh: $* failed" >&2; exit 1; }
+    e=$(now_us)
     echo $((e - s)) >>"$tmp/t"
   done
   sort -n "$tmp/t" | sed -n 2p | awk '{ printf "%.3f", $1 / 1e6 }'
@@ -82,8 +84,23 @@ else
 fi
 row "in memory: exctl compiled form (columns)" "$(ips BM_Compiled)" "-" "-" "checked by the bench"
 row "in memory: hand-written C++ loop" "$(ips BM_HandWritten)" "-" "-" "checked by the bench"
+# The import of generated spec files, beside a Python tomllib + sqlite3 importer.
+specs=${EXCTL_PEERS_SPECS:-100000}
+if [[ $specs != 0 ]] && command -v python3 >/dev/null; then
+  echo "== writing $specs spec files"
+  mkdir -p "$tmp/specs"
+  "$build/bench/chip_import_bench" --write-specs "$tmp/specs" "$specs" >/dev/null
+  import_s=$(timed bash -c "rm -f '$tmp/i.db'; exec '$exctl' --db '$tmp/i.db' chips import --empty '$tmp/specs'")
+  py_import_s=$(timed python3 "$here/import.py" "$tmp/specs" "$tmp/p.db")
+  import_row="| import of $specs spec files | exctl ${import_s} s | Python tomllib + sqlite3 ${py_import_s} s | exctl $(ratio "$py_import_s" "$import_s")x faster |"
+fi
+
 echo
 echo "$n chips, us-2023-10, one run; whole-process times are medians of 3; ratio: time / exctl csv"
 printf '| %-44s | %14s | %12s | %10s | %s |\n' "engine" "in memory" "end to end" "ratio" "agrees with exctl"
 printf '|%s|%s|%s|%s|%s|\n' "----------------------------------------------" "---------------:" "-------------:" "-----------:" "---"
 printf '%s\n' "${rows[@]}"
+if [[ -n ${import_row:-} ]]; then
+  echo
+  echo "$import_row"
+fi
