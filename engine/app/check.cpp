@@ -191,9 +191,8 @@ std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   std::unique_ptr<Check> c(new Check(session, std::move(request)));
   DiagnosticSink& sink = session.sink;
   auto date = date_argument(c->request_.date, sink);
-  auto book = session.load_rules();
-  if (!book || !date || sink.has_errors()) return nullptr;
-  c->book_ = std::make_unique<sema::Rulebook>(std::move(*book));
+  c->book_ = session.shared_rules();
+  if (!c->book_ || !date || sink.has_errors()) return nullptr;
   if (!country_argument("--to", c->request_.to, *c->book_, sink) ||
       !country_argument("--hq", c->request_.hq, *c->book_, sink)) {
     return nullptr;
@@ -208,11 +207,13 @@ std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   if (sink.has_errors()) return nullptr;
   c->query_ = {c->request_.to.text, c->request_.hq.text, *date};
   // The same for every chip, so found once, not per row of a catalogue.
-  if (c->current_) c->leaves_ = current_regimes(*c->book_, *date, c->request_.exporter, &c->pending_);
+  if (c->current_)
+    c->leaves_ = current_regimes(*c->book_, *date, c->request_.exporter, &c->pending_);
   if (c->current_ && c->leaves_.empty()) {
-    sink.warning("W0114", fmt::format("no regime was in force on {}: 'current' applies only the part "
-                                      "746 embargoes, so its not_controlled means only that",
-                                      sema::date_text(*date)));
+    sink.warning("W0114",
+                 fmt::format("no regime was in force on {}: 'current' applies only the part "
+                             "746 embargoes, so its not_controlled means only that",
+                             sema::date_text(*date)));
   }
   return c;
 }

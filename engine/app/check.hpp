@@ -23,7 +23,7 @@ struct CheckRequest {
   std::string specs;                 // a catalogue (.csv or .jsonl), streamed
   std::vector<std::string> regimes;  // ids, or "current"; empty: every regime
   Given to, hq, date;
-  std::string exporter;  // who exports: is-informed letters bind only their addressees
+  std::string exporter;    // who exports: is-informed letters bind only their addressees
   std::string fail_on;     // "", "controlled" or "indeterminate"
   bool inference = false;  // estimate each chip on the reference workload (for --explain)
   bool compiled = false;   // decide a catalogue through the compiled form (no traces)
@@ -63,11 +63,11 @@ class Check {
 
   Session& session_;
   CheckRequest request_;
-  std::unique_ptr<sema::Rulebook> book_;
+  std::shared_ptr<const sema::Rulebook> book_;  // shared with the session's cache
   std::vector<const sema::Regime*> regimes_;
   bool current_ = false;
   std::vector<const sema::Regime*> leaves_;  // in force on the date, for "current"
-  std::vector<std::string> pending_;          // in force, compliance not yet due
+  std::vector<std::string> pending_;         // in force, compliance not yet due
   eval::Query query_;
   std::map<const sema::Regime*, eval::CompiledRegime> compiled_;
   eval::Decision scratch_;
