@@ -1,6 +1,7 @@
 #include "serve/api.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 
 #include <fmt/format.h>
@@ -165,7 +166,7 @@ struct Context {
 };
 
 // The slider of a parameter: from zero to four times its value (at least its value plus
-// one unit), in 200 steps.
+// one unit), in round steps of about a 200th of that.
 Json slider_json(const sema::Param& p) {
   Json s;
   double v = p.value.to_double();
@@ -176,7 +177,7 @@ Json slider_json(const sema::Param& p) {
   s["text"] = eval::format_value(p.value, p.dim);
   s["min"] = 0;
   s["max"] = hi;
-  s["step"] = hi / 200;
+  s["step"] = std::pow(10.0, std::floor(std::log10(hi / 200)));
   return s;
 }
 

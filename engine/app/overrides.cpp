@@ -75,6 +75,8 @@ bool add_param_draft(sema::Rulebook& book, const ParamDraft& draft, DiagnosticSi
   regime->title = "Draft: " + base->id + (set.empty() ? "" : " with parameters changed");
   regime->status = sema::Status::draft;
   regime->supersedes.clear();
+  // As a rule file that extends it: a child inherits the clauses, not the addressees.
+  regime->informed.clear();
   book.regimes.push_back(std::move(*regime));
   return true;
 }

@@ -60,6 +60,13 @@ function query(extra = {}) {
   return Object.assign(q, extra);
 }
 
+// The clauses whose text names the parameter: what moving it touches.
+function usedIn(name) {
+  const re = new RegExp("\\b" + name + "\\b");
+  const ids = (state.regime.clauses || []).filter((c) => re.test(c.text)).map((c) => c.id);
+  return ids.length ? "Used in: " + [...new Set(ids)].join(", ") : "";
+}
+
 function renderParams() {
   const box = $("params");
   box.replaceChildren();
@@ -72,6 +79,7 @@ function renderParams() {
     const row = el("div", { class: "param", "data-param": p.name },
       el("div", { class: "label" }, words(p.name)),
       el("div", { class: "rule-name" }, p.name + " in the rule file · the rule says " + p.text),
+      el("div", { class: "used-in" }, usedIn(p.name)),
       el("div", { class: "row" }, range, number, el("span", {}, p.unit || ""),
         el("button", { type: "button", onclick: () => set(p, p.value, true) }, "Reset")),
       changed);
@@ -104,14 +112,18 @@ function renderDiff(diff) {
     : `${s.caught} newly caught, ${s.released} released, ${s.licence} with another licence ` +
       `outcome, ${s.indeterminate} now undecided (against the rule as written).`;
   const ul = el("ul");
-  for (const c of diff.chips) {
+  const rank = { released: 0, caught: 1, licence: 2, indeterminate: 3, paragraphs: 4 };
+  const chips = [...diff.chips].sort((a, b) => (rank[a.change] ?? 5) - (rank[b.change] ?? 5));
+  const outcome = (o) => o.verdict === "controlled" && o.paragraphs.length
+    ? "controlled: " + o.paragraphs.join(", ") : VERDICT[o.verdict] || o.verdict;
+  for (const c of chips) {
     const cls = c.change === "caught" ? "caught" : c.change === "released" ? "released" : "";
     const what = { caught: "newly caught", released: "released", licence: "licence outcome changes",
-      paragraphs: "caught under another paragraph", indeterminate: "now undecided" }[c.change] || c.change;
+      paragraphs: "still controlled, by fewer or other clauses", indeterminate: "now undecided" }[c.change] || c.change;
     ul.append(el("li", { "data-chip": c.chip },
       el("button", { class: "link", type: "button", onclick: () => explain(c.chip) }, c.name),
       " — ", el("span", { class: cls }, what),
-      ` (${VERDICT[c.before.verdict] || c.before.verdict} → ${VERDICT[c.after.verdict] || c.after.verdict})`));
+      ` (${outcome(c.before)} → ${outcome(c.after)})`));
   }
   box.append(ul);
 }
