@@ -54,9 +54,10 @@ int run(const ServeOptions& options, DiagnosticSink& sink, std::ostream& out) {
   server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
   server.set_payload_max_length(kMaxBodyBytes);
   server.set_tcp_nodelay(true);  // a response in two writes must not wait for a delayed ACK
-  server.set_keep_alive_timeout(2);
-  server.set_read_timeout(5, 0);
-  server.set_write_timeout(5, 0);
+  server.set_keep_alive_timeout(30);
+  server.set_keep_alive_max_count(100000);  // a page (or the bench) keeps its connection
+  server.set_read_timeout(30, 0);
+  server.set_write_timeout(30, 0);
 
   int port = options.port;
   if (port == 0) {

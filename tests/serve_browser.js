@@ -74,12 +74,15 @@ function fail(what) {
     if (!names.some((n) => n.includes("<script>"))) fail("the chip named <script> is listed as text");
 
     await page.screenshot({ path: `${shots}/serve.png`, fullPage: true });
+    await page.screenshot({ path: `${shots}/serve-view.png` });
 
     // An explanation: click the H20's marker.
     await page.click('#chart-bandwidth g.chip[data-chip="nvidia-h20"] [fill]');
     await page.waitForSelector("#explain[open]", { timeout: 10000 });
     const text = await page.$eval("#explain-text", (p) => p.textContent);
     if (!/H20/.test(text) || !/combined_cap|memory_bandwidth/.test(text)) fail("the explanation of the H20: " + text.slice(0, 300));
+    const headline = await page.$eval("#explain-verdict", (p) => p.textContent);
+    if (!/not controlled/.test(headline)) fail("the explanation's headline gives the verdict: " + headline);
     await page.screenshot({ path: `${shots}/serve-explain.png` });
     await page.click("#explain button");
 

@@ -193,7 +193,13 @@ async function evaluate() {
 async function explain(chip) {
   try {
     const r = await api("/api/explain", query({ chip, moving: undefined }));
-    $("explain-title").textContent = `Why: ${chipName(chip)} under ${r.record.regime}`;
+    const rec = r.record;
+    $("explain-title").textContent = `Why: ${chipName(chip)} under ${rec.regime}`;
+    const licence = rec.licence && rec.licence.required === true ? "a licence is required"
+      : rec.licence && rec.licence.required === false ? "no licence is required" : "";
+    $("explain-verdict").textContent = `Verdict: ${VERDICT[rec.verdict] || rec.verdict}` +
+      (rec.paragraphs.length ? ` (${rec.paragraphs.join(", ")})` : "") + (licence ? `; ${licence}` : "") +
+      ". The full reasoning, clause by clause, with each value and its source:";
     $("explain-text").textContent = r.text;
     $("explain").showModal();
   } catch (e) { showError(e.diagnostics); }
