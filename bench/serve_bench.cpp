@@ -8,12 +8,12 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <httplib.h>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 namespace {
 
@@ -29,7 +29,8 @@ long rss_kib(int pid) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: serve_bench PORT SERVER_PID [--clients N] [--requests N] [--seconds N]\n");
+    std::fprintf(stderr,
+                 "usage: serve_bench PORT SERVER_PID [--clients N] [--requests N] [--seconds N]\n");
     return 2;
   }
   int port = std::stoi(argv[1]), pid = std::stoi(argv[2]);
@@ -80,15 +81,19 @@ int main(int argc, char** argv) {
       }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   long rss_after = rss_kib(pid);
 
   std::vector<double> all;
-  for (const auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
+  for (const auto& v : latencies)
+    all.insert(all.end(), v.begin(), v.end());
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) {
-    return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))];
+    return all.empty() ? 0.0
+                       : all[std::min(all.size() - 1,
+                                      static_cast<size_t>(p * static_cast<double>(all.size())))];
   };
   std::printf("serve_bench: %d clients, %zu requests in %.1f s (limit %ld requests, %ld s)\n",
               clients, all.size(), elapsed, requests, seconds);
@@ -97,8 +102,8 @@ int main(int argc, char** argv) {
               all.empty() ? 0.0 : all.back());
   std::printf("  errors      %ld%s\n", errors.load(),
               errors.load() ? (" (first: " + first_error + ")").c_str() : "");
-  std::printf("  server RSS  %.1f MiB before, %.1f MiB after\n", static_cast<double>(rss_before) / 1024.0,
-              static_cast<double>(rss_after) / 1024.0);
+  std::printf("  server RSS  %.1f MiB before, %.1f MiB after\n",
+              static_cast<double>(rss_before) / 1024.0, static_cast<double>(rss_after) / 1024.0);
   std::printf("  p99 target  < 20 ms: %s\n", pct(0.99) < 20 ? "ok" : "MISSED");
   return errors.load() == 0 ? 0 : 1;
 }
