@@ -223,6 +223,21 @@ try:
     rest = server.stdout.read()
     check(rc == 0 and "stopped" in rest, f"SIGINT stops it cleanly (exit {rc})")
     check(set(os.listdir(tmp)) == before | {"draft.rules"}, "the server wrote no files")
+
+    # Off loopback it says so, loudly; a port in use is E0908 and exit 2.
+    loud = subprocess.Popen([exctl, "serve", "--host", "0.0.0.0", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = loud.stdout.readline()
+    check(first.startswith("WARNING: serving on 0.0.0.0"), f"--host 0.0.0.0 warns: {first!r}")
+    loud.send_signal(signal.SIGTERM)
+    check(loud.wait(timeout=15) == 0, "SIGTERM stops it cleanly")
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen(1)
+    busy = subprocess.run([exctl, "serve", "--port", str(holder.getsockname()[1])],
+                          capture_output=True, text=True, timeout=15)
+    holder.close()
+    check(busy.returncode == 2 and "E0908" in busy.stderr, f"a port in use: E0908, exit 2 ({busy.stderr})")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
