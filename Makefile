@@ -5,10 +5,10 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 EXCTL := $(BUILD)/bin/exctl
 DEBS  := libboost-dev libsqlite3-dev libfmt-dev libtomlplusplus-dev catch2 libcli11-dev \
-         nlohmann-json3-dev libbenchmark-dev cmake g++ make
+         nlohmann-json3-dev libbenchmark-dev libcpp-httplib-dev pkg-config cmake g++ make
 # For the chart tests (an XML checker, headless Chromium): installed when possible; without
-# them the browser test is skipped with the reason.
-OPTIONAL_DEBS := chromium libxml2-utils python3
+# them the browser tests are skipped with the reason (npm installs puppeteer-core into the build).
+OPTIONAL_DEBS := chromium libxml2-utils python3 nodejs npm
 
 .PHONY: demo test build deps configure bench format clean
 

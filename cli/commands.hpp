@@ -20,5 +20,6 @@ void register_loophole(CLI::App& app, Context& ctx, int& exit_code);
 void register_fleet(CLI::App& app, Context& ctx, int& exit_code);
 void register_plot(CLI::App& app, Context& ctx, int& exit_code);
 void register_report(CLI::App& app, Context& ctx, int& exit_code);
+void register_serve(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace exctl::cli

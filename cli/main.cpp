@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
     register_roofline(app, ctx, exit_code);
     register_plot(app, ctx, exit_code);
     register_report(app, ctx, exit_code);
+    register_serve(app, ctx, exit_code);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

@@ -211,3 +211,20 @@ if [[ $peers != 0 ]]; then
   } >"$root/bench/RESULTS.md"
   echo "(written to bench/RESULTS.md)"
 fi
+
+# ---- exctl serve under load --------------------------------------------------------------
+# 50 clients moving a slider against a server on an ephemeral loopback port; bounded by
+# EXCTL_BENCH_SERVE_REQUESTS (default 100,000) and EXCTL_BENCH_SERVE_SECONDS (default 600).
+serve_bench=$build/bench-tools/serve_bench
+if [[ -x $serve_bench ]]; then
+  echo
+  echo "== exctl serve: 50 clients moving a slider (/api/evaluate)"
+  "$exctl" serve --port 0 >"$tmp/serve.out" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 50); do grep -q http "$tmp/serve.out" && break; sleep 0.1; done
+  serve_port=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" | sed 's/.*://')
+  "$serve_bench" "$serve_port" "$serve_pid" --clients 50 \
+    --requests "${EXCTL_BENCH_SERVE_REQUESTS:-100000}" --seconds "${EXCTL_BENCH_SERVE_SECONDS:-600}" || true
+  kill -INT "$serve_pid"
+  wait "$serve_pid" || true
+fi

@@ -15,7 +15,8 @@ declare -A allowed=(
   [chipdb]="engine/base engine/metrics engine/roofline"
   [rules]="engine/base"
   [engine/app]="engine/base engine/metrics engine/roofline engine/syntax engine/sema engine/eval engine/draft engine/report chipdb rules"
-  [cli]="engine/base engine/report engine/app"
+  [serve]="engine/base engine/report engine/app"
+  [cli]="engine/base engine/report engine/app serve"
 )
 status=0
 for layer in "${!allowed[@]}"; do

@@ -211,9 +211,8 @@ std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   std::unique_ptr<Check> c(new Check(session, std::move(request)));
   DiagnosticSink& sink = session.sink;
   auto date = date_argument(c->request_.date, sink);
-  auto book = session.load_rules();
-  if (!book || !date || sink.has_errors()) return nullptr;
-  c->book_ = std::make_unique<sema::Rulebook>(std::move(*book));
+  c->book_ = session.shared_rules();
+  if (!c->book_ || !date || sink.has_errors()) return nullptr;
   if (!country_argument("--to", c->request_.to, *c->book_, sink) ||
       !country_argument("--hq", c->request_.hq, *c->book_, sink)) {
     return nullptr;

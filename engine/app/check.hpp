@@ -87,7 +87,7 @@ class Check {
 
   Session& session_;
   CheckRequest request_;
-  std::unique_ptr<sema::Rulebook> book_;
+  std::shared_ptr<const sema::Rulebook> book_;  // shared with the session's cache
   std::vector<const sema::Regime*> regimes_;
   bool current_ = false;
   std::vector<const sema::Regime*> leaves_;  // in force on the date, for "current"

@@ -125,6 +125,7 @@ std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneReque
   }
   creq.to = request.to;
   creq.date = request.date;
+  creq.compiled = true;  // verdicts only: the chart needs no trace
   auto check = Check::prepare(session, creq);
   if (!check) return std::nullopt;
 

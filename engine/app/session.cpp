@@ -7,6 +7,7 @@
 
 #include "chipdb/builtin_db.hpp"
 #include "chipdb/spec_toml.hpp"
+#include "engine/app/overrides.hpp"
 #include "engine/base/files.hpp"
 #include "rules/builtin_rules.hpp"
 
@@ -58,6 +59,7 @@ std::unique_ptr<chipdb::Database> Session::open_database(chipdb::Database::Mode 
 }
 
 std::optional<std::vector<Chip>> Session::load_chips() {
+  if (chips_cache) return *chips_cache;
   auto db = open_database(chipdb::Database::Mode::read_only);
   if (!db) return std::nullopt;
   try {
@@ -83,6 +85,24 @@ std::optional<Chip> Session::load_spec(const std::string& path) {
 }
 
 std::optional<sema::Rulebook> Session::load_rules() {
+  std::optional<sema::Rulebook> book;
+  if (rulebook_cache) {
+    book = *rulebook_cache;
+  } else {
+    book = load_rule_files();
+  }
+  if (book && draft && !add_param_draft(*book, *draft, sink)) return std::nullopt;
+  return book;
+}
+
+std::shared_ptr<const sema::Rulebook> Session::shared_rules() {
+  if (rulebook_cache && !draft) return rulebook_cache;
+  auto book = load_rules();
+  if (!book) return nullptr;
+  return std::make_shared<const sema::Rulebook>(std::move(*book));
+}
+
+std::optional<sema::Rulebook> Session::load_rule_files() {
   std::vector<SourcePtr> files = rules::builtin_rule_sources();
   for (const auto& path : rule_files) {
     if (auto source = read_rule_file(path, sink)) files.push_back(std::move(source));

@@ -18,10 +18,25 @@
 
 namespace exctl::app {
 
+// A regime with some of its parameters set otherwise: what `serve` evaluates as the user
+// moves a slider. Loaded as one more regime of the book, `id`, extending `base`.
+struct ParamDraft {
+  std::string id;                   // the draft regime's id: "draft-<base>"
+  std::string base;                 // the regime it extends
+  std::vector<std::string> params;  // "NAME=VALUE", each value with the parameter's unit
+};
+
 struct Session {
   std::string db_path;                  // empty: $EXCTL_DB, else the built-in database
   std::vector<std::string> interpret;   // metric interpretation options, "name=value"
   std::vector<std::string> rule_files;  // extra rule files (drafts) beside the shipped ones
+
+  // Loaded once and shared (serve answers every request from them): when set, load_rules()
+  // and load_chips() copy these instead of reading the files and the database again.
+  std::shared_ptr<const sema::Rulebook> rulebook_cache;
+  std::shared_ptr<const std::vector<Chip>> chips_cache;
+  // When set, load_rules() adds the draft regime (E0601..E0603 for a bad parameter).
+  std::optional<ParamDraft> draft;
 
   MetricOptions options;  // set by prepare()
   DiagnosticSink sink;
@@ -40,6 +55,10 @@ struct Session {
   // The shipped regimes plus the rule files; nullopt (with diagnostics) when unusable.
   // Regimes with errors are reported and left out.
   std::optional<sema::Rulebook> load_rules();
+  // The same, shared: the cache itself when there is no draft to add (no copy).
+  std::shared_ptr<const sema::Rulebook> shared_rules();
+  // The same without the cache and the draft: the shipped regimes and the rule files.
+  std::optional<sema::Rulebook> load_rule_files();
   // The models of the database in use. A database that holds none (schema version 1, or one
   // created by `chips import`) gets the built-in models, which ship with the executable.
   std::optional<std::vector<roofline::Model>> load_models();

@@ -46,6 +46,63 @@ std::string unit_words(const sema::Dim& d) {
 
 }  // namespace
 
+std::optional<ParamValue> parse_param_value(const sema::Regime& regime, const std::string& text,
+                                            DiagnosticSink& sink) {
+  auto fail = [&](const std::string& code, const std::string& message, size_t begin, size_t end,
+                  std::vector<std::string> notes = {}) -> std::optional<ParamValue> {
+    auto file = std::make_shared<SourceFile>("parameter", text);
+    sink.report(
+        {Severity::error, code, message,
+         Span{file, static_cast<uint32_t>(begin), static_cast<uint32_t>(std::max(end, begin + 1))},
+         std::move(notes)});
+    return std::nullopt;
+  };
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return fail("E0602", "a parameter is set as NAME=VALUE", 0, text.size());
+  std::string name = text.substr(0, eq);
+  int index = regime.find_param(name);
+  if (index < 0) {
+    std::vector<std::string> declared;
+    for (const auto& p : regime.params)
+      declared.push_back(p.name);
+    return fail("E0601", fmt::format("regime '{}' declares no parameter '{}'", regime.id, name), 0,
+                eq,
+                {declared.empty() ? fmt::format("'{}' declares no parameters", regime.id)
+                                  : fmt::format("its parameters: {}", fmt::join(declared, ", "))});
+  }
+  const sema::Param& param = regime.params[static_cast<size_t>(index)];
+  std::string_view value = std::string_view(text).substr(eq + 1);
+  if (!trim(value).empty() && trim(value).front() == '-')
+    return fail("E0610", fmt::format("{} cannot be negative", name), eq + 1, text.size());
+  auto q = quantity(value);
+  if (!q)
+    return fail("E0602", fmt::format("'{}' is not a number with a unit such as '1.4 TB/s'", value),
+                eq + 1, text.size());
+  if (!(q->second == param.dim)) {
+    bool unitless = q->second == sema::Dim{};
+    return fail(
+        "E0603",
+        unitless ? fmt::format("'{}' needs a unit: {} is in {}", value, name, unit_words(param.dim))
+                 : fmt::format("'{}' is in {}, but {} is in {}", value, unit_words(q->second), name,
+                               unit_words(param.dim)),
+        eq + 1, text.size());
+  }
+  Rational limit = kMaxParamFactor;
+  try {
+    if (param.value > Rational(0)) limit = param.value * Rational(kMaxParamFactor);
+  } catch (const std::overflow_error&) {
+    limit = param.value;  // a value near the range's end already: no room above it
+  }
+  if (limit < q->first)
+    return fail("E0610",
+                fmt::format("{} = {} is out of range: at most {} ({} times the regime's value)",
+                            name, eval::format_value(q->first, param.dim),
+                            eval::format_value(limit, param.dim), kMaxParamFactor),
+                eq + 1, text.size());
+  return ParamValue{name, q->first, param.dim};
+}
+
 std::optional<draft::Axis> parse_axis(const sema::Regime& regime, const std::string& text,
                                       DiagnosticSink& sink) {
   auto fail = [&](const std::string& code, const std::string& message, size_t begin, size_t end,

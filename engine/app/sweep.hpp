@@ -28,6 +28,18 @@ struct SweepRequest {
 std::optional<draft::Axis> parse_axis(const sema::Regime& regime, const std::string& text,
                                       DiagnosticSink& sink);
 
+// A parameter set to one value: "NAME=VALUE" ("dram_cap=4.1TB/s", "tpp_cap=4800"). E0601
+// (unknown parameter), E0602 (malformed), E0603 (wrong unit), E0610 (negative, or more than
+// kMaxParamFactor times the regime's own value: past any slider, and past exact arithmetic).
+inline constexpr int64_t kMaxParamFactor = 1000;
+struct ParamValue {
+  std::string name;
+  Rational value;
+  sema::Dim dim;
+};
+std::optional<ParamValue> parse_param_value(const sema::Regime& regime, const std::string& text,
+                                            DiagnosticSink& sink);
+
 struct SweepResult {
   std::unique_ptr<Check> check;
   const sema::Regime* regime = nullptr;

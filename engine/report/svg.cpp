@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <numeric>
+#include <string>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -282,8 +285,42 @@ std::vector<LabelPlacement> place_in_order(const std::vector<LabelRequest>& labe
 
 }  // namespace
 
+static std::vector<LabelPlacement> place_labels_uncached(const std::vector<LabelRequest>& labels,
+                                                         const std::vector<Rect>& obstacles,
+                                                         const Rect& bounds);
+
 std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& labels,
                                          const std::vector<Rect>& obstacles, const Rect& bounds) {
+  // A pure function of its inputs, and the costliest part of a chart: `serve` redraws both
+  // charts on every slider move, and the chart whose thresholds did not move asks again
+  // with the same inputs. Remembered by their exact bytes; bounded, cleared when full.
+  std::string key;
+  auto put = [&key](double v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  for (const auto& l : labels)
+    for (double v : {l.x, l.y, l.r, l.w, l.h})
+      put(v);
+  put(-1);
+  for (const auto& o : obstacles)
+    for (double v : {o.x, o.y, o.w, o.h})
+      put(v);
+  for (double v : {bounds.x, bounds.y, bounds.w, bounds.h})
+    put(v);
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::vector<LabelPlacement>> remembered;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = remembered.find(key); it != remembered.end()) return it->second;
+  }
+  auto placed = place_labels_uncached(labels, obstacles, bounds);
+  std::lock_guard lock(mutex);
+  if (remembered.size() >= 64) remembered.clear();
+  remembered.emplace(std::move(key), placed);
+  return placed;
+}
+
+static std::vector<LabelPlacement> place_labels_uncached(const std::vector<LabelRequest>& labels,
+                                                         const std::vector<Rect>& obstacles,
+                                                         const Rect& bounds) {
   // Crowded markers first: they have the fewest places left.
   std::vector<size_t> order(labels.size());
   std::iota(order.begin(), order.end(), 0);
