@@ -102,6 +102,12 @@ void register_roofline(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_option("--input", opt->input, "Prompt tokens per sequence (default 1024)");
   cmd->add_option("--output", opt->output, "Generated tokens per sequence (default 256)");
   cmd->add_option("--tp", opt->tp, "Tensor parallelism over this many chips (default 1)");
+  cmd->add_option("--ep", opt->ep,
+                  "Expert parallelism: the routed experts spread over this many of the --tp chips");
+  cmd->add_flag("--dp-attention", opt->dp_attention,
+                "Attention data-parallel over the --tp chips (MLA cache not replicated)");
+  cmd->add_option("--serving", opt->serving,
+                  "static (one batch start to end, default) or continuous (in-flight batching)");
   cmd->add_option("--weights", opt->weights, "Weight format: fp16 (bf16), fp8, int8, fp4, int4");
   cmd->add_option("--act", opt->activations,
                   "Activation (GEMM) format; default: the weights' (fp16 for int4)");

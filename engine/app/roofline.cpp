@@ -182,6 +182,20 @@ void require_model(DiagnosticSink& sink, const RooflineRequest& opt) {
                "give --model (an id such as llama-3.1-8b; 'exctl models list' shows them)");
 }
 
+// --ep, --dp-attention and --serving into `w` (E0516, E0517).
+void parallel_arguments(Session& session, const RooflineRequest& opt, Workload& w) {
+  w.ep = whole_number(session.sink, "--ep", opt.ep, "E0516",
+                      fmt::format("of chips in 1..{}", kMaxTensorParallel));
+  w.dp_attention = opt.dp_attention;
+  if (opt.serving == "continuous") {
+    w.continuous = true;
+  } else if (opt.serving != "static") {
+    session.sink.error("E0517", fmt::format("--serving '{}' is not a serving mode; use static (one "
+                                            "batch start to end) or continuous (in-flight)",
+                                            opt.serving));
+  }
+}
+
 }  // namespace
 
 std::optional<WorkloadSetup> workload_argument(Session& session, const RooflineRequest& opt) {
@@ -196,6 +210,7 @@ std::optional<WorkloadSetup> workload_argument(Session& session, const RooflineR
   w.input = whole("--input", opt.input, "E0505", fmt::format("of tokens in 1..{}", kMaxTokens));
   w.output = whole("--output", opt.output, "E0505", fmt::format("of tokens in 1..{}", kMaxTokens));
   w.tp = whole("--tp", opt.tp, "E0507", fmt::format("of chips in 1..{}", kMaxTensorParallel));
+  parallel_arguments(session, opt, w);
   if (!s || session.sink.has_errors()) return std::nullopt;
   w.precisions = s->precisions;
   auto model = model_argument(session, opt.model);
@@ -223,6 +238,7 @@ std::optional<RooflineRun> estimate_roofline(Session& session, const RooflineReq
   base.output =
       whole("--output", opt.output, "E0505", fmt::format("of tokens in 1..{}", kMaxTokens));
   base.tp = whole("--tp", opt.tp, "E0507", fmt::format("of chips in 1..{}", kMaxTensorParallel));
+  parallel_arguments(session, opt, base);
   base.precisions = s->precisions;
   if (session.sink.has_errors()) return std::nullopt;
   for (const auto& p : check_workload(base, *model))

@@ -18,6 +18,9 @@ struct RooflineRequest {
   std::string chip, spec, compare, model;  // compare: more chips, comma-separated
   std::string batch = "1";                 // "8", "1,8,64", "1..256", "max"
   std::string input = "1024", output = "256", tp = "1";
+  std::string ep = "1";            // expert parallelism (MoE models)
+  std::string serving = "static";  // "static" or "continuous" (in-flight batching)
+  bool dp_attention = false;       // attention data-parallel over the --tp chips
   std::string weights = "fp16", activations, kv = "fp16";
   std::vector<std::string> calib;  // "name=value" overrides
 };

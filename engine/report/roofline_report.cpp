@@ -1,5 +1,6 @@
 #include "engine/report/roofline_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -368,12 +369,34 @@ std::vector<std::string> capacity_notes(const RooflinePoint& point) {
   return notes;
 }
 
+// ", tensor parallel 8, expert parallel 8, ...": the layout, only what differs from one chip.
+std::string_view regime_label(Regime r) {
+  switch (r) {
+    case Regime::dense_memory:
+      return "dense, memory-bound";
+    case Regime::dense_compute:
+      return "dense, compute-bound";
+    case Regime::moe:
+      return "mixture of experts";
+  }
+  return "";
+}
+
+std::string layout_text(const Workload& w, const Estimate& e) {
+  std::string out;
+  if (w.tp > 1) out += fmt::format(", tensor parallel {}", w.tp);
+  if (w.ep > 1) out += fmt::format(", expert parallel {}", w.ep);
+  if (w.dp_attention && w.tp > 1) out += ", data-parallel attention";
+  if (e.host_link) out += " over the host link";
+  if (w.continuous) out += ", continuous serving";
+  return out;
+}
+
 std::string roofline_text(const RooflinePoint& p, const Model& model, bool default_calibration) {
   const Estimate& e = p.estimate;
   const Workload& w = p.workload;
-  std::string out =
-      fmt::format("{} on {}: batch {}, {} in / {} out{}\n", model.name, chips_text(p), w.batch,
-                  w.input, w.output, w.tp > 1 ? fmt::format(", tensor parallel {}", w.tp) : "");
+  std::string out = fmt::format("{} on {}: batch {}, {} in / {} out{}\n", model.name, chips_text(p),
+                                w.batch, w.input, w.output, layout_text(w, e));
   out += fmt::format("formats: weights {}, activations {}, KV cache {}\n",
                      format_key(w.precisions.weights), format_key(w.precisions.activations),
                      format_key(w.precisions.kv));
@@ -398,15 +421,28 @@ std::string roofline_text(const RooflinePoint& p, const Model& model, bool defau
       row("time per output token", format_seconds(e.expected.tpot_s), format_seconds(e.sol.tpot_s));
   out += row("tokens/s per user", format_rate(e.expected.tokens_per_s_per_user),
              format_rate(e.sol.tokens_per_s_per_user));
-  out += row("tokens/s per chip", format_rate(e.expected.tokens_per_s_per_chip),
-             format_rate(e.sol.tokens_per_s_per_chip));
-  out += row("batch tokens/s per chip", format_rate(e.expected.batch_tokens_per_s_per_chip),
-             format_rate(e.sol.batch_tokens_per_s_per_chip));
+  // A rate with its band: "4,325 (3,700–4,900)".
+  auto banded = [&](std::string_view label, double expected, double sol) {
+    Range r = throughput_range(expected, sol, e.regime);
+    std::string line = row(label, format_rate(expected), format_rate(sol));
+    line.pop_back();
+    return line + fmt::format("  ({}–{})\n", format_rate(r.low), format_rate(r.high));
+  };
+  out += banded("tokens/s per chip", e.expected.tokens_per_s_per_chip, e.sol.tokens_per_s_per_chip);
+  out += banded("batch tokens/s per chip", e.expected.batch_tokens_per_s_per_chip,
+                e.sol.batch_tokens_per_s_per_chip);
   out += row("end to end", format_seconds(e.expected.e2e_s), format_seconds(e.sol.e2e_s));
-  out +=
-      "  (tokens/s per chip: steady decode; batch tokens/s: the whole static batch, prefill "
-      "included)\n\n";
+  out += w.continuous
+             ? "  (tokens/s per chip: steady decode; batch tokens/s: in-flight batching, each "
+               "prefill riding on decode steps)\n"
+             : "  (tokens/s per chip: steady decode; batch tokens/s: the whole static batch, "
+               "prefill included)\n";
 
+  ErrorBand band = error_band(e.regime);
+  out += fmt::format(
+      "  (in brackets: the range measured/expected took over the {} calibration points of this "
+      "regime, {})\n\n",
+      band.points, regime_label(e.regime));
   out += fmt::format("bottleneck: {} (prefill: {}; decode: {})\n", bottleneck_label(e.bottleneck),
                      bottleneck_label(e.prefill_bottleneck), bottleneck_label(e.decode_bottleneck));
   out += fmt::format(
@@ -435,6 +471,10 @@ json roofline_to_json(const RooflinePoint& p) {
   j["input"] = w.input;
   j["output"] = w.output;
   j["tp"] = w.tp;
+  j["ep"] = w.ep;
+  j["dp_attention"] = w.dp_attention;
+  j["serving"] = w.continuous ? "continuous" : "static";
+  j["host_link"] = e.host_link;
   j["weights"] = format_key(w.precisions.weights);
   j["activations"] = format_key(w.precisions.activations);
   j["kv"] = format_key(w.precisions.kv);
@@ -443,6 +483,17 @@ json roofline_to_json(const RooflinePoint& p) {
   json t = timing_json(e.expected, timed);
   for (auto& [k, v] : t.items())
     j[k] = v;
+  // The band of the expected rates: the calibration residuals of the estimate's regime.
+  j["regime"] = timed ? json(regime_name(e.regime)) : json(nullptr);
+  auto range = [&](double expected, double sol) {
+    if (!timed) return json(nullptr);
+    Range r = throughput_range(expected, sol, e.regime);
+    return json::array({json_real(r.low), json_real(r.high)});
+  };
+  j["tokens_per_s_per_chip_range"] =
+      range(e.expected.tokens_per_s_per_chip, e.sol.tokens_per_s_per_chip);
+  j["batch_tokens_per_s_per_chip_range"] =
+      range(e.expected.batch_tokens_per_s_per_chip, e.sol.batch_tokens_per_s_per_chip);
   j["max_batch"] = known ? json(e.capacity.max_batch) : json(nullptr);
   j["max_context"] = known ? json(e.capacity.max_context) : json(nullptr);
   j["bottleneck"] = known ? json(bottleneck_name(e.bottleneck)) : json(nullptr);
@@ -583,6 +634,7 @@ Table calibration_set_table(const std::vector<CalibrationResult>& results) {
            {"error", "error", true},
            {"tolerance", "tolerance", true},
            {"within", "ok"},
+           {"held_out", "use"},
            {"overrides", "settings", false, true},
            {"source", "source", false, false}});
   for (const auto& r : results) {
@@ -612,25 +664,87 @@ Table calibration_set_table(const std::vector<CalibrationResult>& results) {
                    : Cell{"-", nullptr},
                {fmt::format("{:.0f}%", p.tolerance * 100), json_real(p.tolerance)},
                {has ? (r.within ? "yes" : "NO") : r.problem, r.within},
+               {p.held_out ? "held out" : "fitted", p.held_out},
                {fmt::format("{}", fmt::join(p.overrides, " ")), p.overrides},
                {std::string(p.source), std::string(p.source)}});
   }
   return t;
 }
 
+namespace {
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double largest(const std::vector<double>& v) {
+  return v.empty() ? 0 : *std::max_element(v.begin(), v.end());
+}
+
+std::string vendor_of(std::string_view chip_id) {
+  return std::string(chip_id.substr(0, chip_id.find('-')));
+}
+
+}  // namespace
+
 std::string calibration_summary(const std::vector<CalibrationResult>& results) {
   double ttft = 0, tput = 0;
-  size_t within = 0;
+  size_t within = 0, fitted = 0;
+  std::vector<double> fitted_tput, dense, moe;
+  std::vector<std::string> vendors;
   for (const auto& r : results) {
     double err = std::fabs(r.error);
-    (r.point->metric == Metric::ttft_ms ? ttft : tput) =
-        std::max(r.point->metric == Metric::ttft_ms ? ttft : tput, err);
-    within += r.within ? 1 : 0;
+    bool is_ttft = r.point->metric == Metric::ttft_ms;
+    if (!r.point->held_out) {
+      ++fitted;
+      within += r.within ? 1 : 0;
+      (is_ttft ? ttft : tput) = std::max(is_ttft ? ttft : tput, err);
+      if (!is_ttft) fitted_tput.push_back(err);
+      continue;
+    }
+    if (is_ttft || !r.problem.empty()) continue;
+    if (r.regime == Regime::moe) {
+      moe.push_back(err);
+    } else {
+      dense.push_back(err);
+      std::string v = vendor_of(r.point->chip_id);
+      if (std::find(vendors.begin(), vendors.end(), v) == vendors.end()) vendors.push_back(v);
+    }
   }
-  return fmt::format(
-      "{} points, {} within tolerance; largest error: time to first token {:.0f}% (tolerance 35%), "
-      "throughput {:.0f}% (tolerance 25%)",
-      results.size(), within, ttft * 100, tput * 100);
+  std::string out = fmt::format(
+      "fitted: {} points, {} within tolerance; largest error: time to first token {:.0f}% "
+      "(tolerance 35%), throughput {:.0f}% (tolerance 25%, median {:.0f}%)",
+      fitted, within, ttft * 100, tput * 100, median(fitted_tput) * 100);
+  out += fmt::format(
+      "\nheld out, dense throughput: {} points over {} vendors ({}), median error {:.0f}%, "
+      "worst {:.0f}% (targets 10% and 25%)",
+      dense.size(), vendors.size(), fmt::join(vendors, ", "), median(dense) * 100,
+      largest(dense) * 100);
+  out += fmt::format(
+      "\nheld out, MoE throughput: {} points, median error {:.0f}%, worst {:.0f}% (target: median "
+      "35%)",
+      moe.size(), median(moe) * 100, largest(moe) * 100);
+  // Ratios between chips on one MLPerf round: each chip against the H200 of that round.
+  const CalibrationResult* base = nullptr;
+  for (const auto& r : results) {
+    if (r.point->set == "M" && r.point->chip_id == "nvidia-h200-sxm") base = &r;
+  }
+  if (base) {
+    std::vector<std::string> ratios;
+    for (const auto& r : results) {
+      if (r.point->set != "M" || &r == base || !r.problem.empty()) continue;
+      double measured = r.point->published / base->point->published;
+      double expected = r.expected / base->expected;
+      ratios.push_back(fmt::format("{}/{} {:+.0f}%", r.point->chip_id, base->point->chip_id,
+                                   (expected / measured - 1) * 100));
+    }
+    out += fmt::format("\nheld out, ratios between chips on MLPerf v4.x (target within 15%): {}",
+                       fmt::join(ratios, ", "));
+  }
+  return out;
 }
 
 // ---- reference workload ---------------------------------------------------------------

@@ -41,6 +41,20 @@ const std::vector<CalibrationConstant>& calibration_constants() {
        "1 for XQA/FlashDecoding-class kernels; TRT-LLM before the XQA kernel (Jan 2024) re-read "
        "K/V per "
        "query head, 0.5 fits its v0.6.1 70B points"},
+      {"host_link_efficiency", &Calibration::host_link_efficiency, 0.01, 1, "",
+       "assumed, not fitted (no PCIe tensor-parallel point in the calibration set): PCIe 4.0/5.0 "
+       "x16 moves about 70% of its raw rate as payload"},
+      {"host_latency_us", &Calibration::host_latency_us, 0, 10000, "us",
+       "assumed, not fitted: an all-reduce staged through host memory, about twice NCCL's "
+       "NVLink base latency"},
+      {"expert_imbalance", &Calibration::expert_imbalance, 1, 8, "",
+       "1 (balanced) until an expert-parallel point is fitted; applies with --ep above 1, where "
+       "the hottest rank sets the step"},
+      {"expert_half_tokens", &Calibration::expert_half_tokens, 0, 100000, "",
+       "0 (no loss) until a MoE point is fitted; a grouped GEMM with t tokens per expert runs at "
+       "t / (t + this) of its efficiency"},
+      {"alltoall_latency_us", &Calibration::alltoall_latency_us, 0, 10000, "us",
+       "assumed equal to allreduce_latency_us (NCCL base latency)"},
   };
   return kConstants;
 }
@@ -75,6 +89,10 @@ Calibration speed_of_light(const Calibration& base) {
   c.prefill_overlap = c.decode_overlap = 1;
   c.allreduce_latency_us = c.layer_overhead_us = c.step_overhead_us = 0;
   c.gqa_kv_reuse = 1;
+  c.host_link_efficiency = 1;
+  c.host_latency_us = c.alltoall_latency_us = 0;
+  c.expert_imbalance = 1;
+  c.expert_half_tokens = 0;
   return c;
 }
 

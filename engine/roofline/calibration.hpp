@@ -22,6 +22,14 @@ struct Calibration {
   double step_overhead_us = 126;     // scheduling and sampling, per forward
   double kv_memory_fraction = 0.90;  // share of memory left after the weights given to the KV cache
   double gqa_kv_reuse = 1.0;         // 1: K/V read once per KV head; 0: once per query head
+  // Host-link (PCIe) parallelism, for chips without a chip-to-chip link.
+  double host_link_efficiency = 0.70;  // share of the host link's bandwidth a collective reaches
+  double host_latency_us = 50;         // fixed cost of one collective through the host
+  // Mixture of experts.
+  double expert_imbalance = 1.0;    // hottest expert-parallel rank's load over the mean
+  double expert_half_tokens = 0;    // tokens per expert at which a grouped GEMM reaches half
+                                    // its efficiency; 0: no loss
+  double alltoall_latency_us = 30;  // fixed cost of one dispatch or combine
 
   bool operator==(const Calibration&) const = default;
 };

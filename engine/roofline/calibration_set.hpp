@@ -30,6 +30,7 @@ struct CalibrationPoint {
   double published = 0;
   double tolerance = 0;                // relative
   std::vector<std::string> overrides;  // calibration settings of that software stack
+  bool held_out = false;               // never fitted on: it measures the model's error
 };
 
 const std::vector<CalibrationPoint>& calibration_set();
@@ -42,7 +43,23 @@ struct CalibrationResult {
   double error = 0;  // expected / published - 1
   bool within = false;
   std::string problem;  // why no value (a missing chip figure, a bad override)
+  Regime regime = Regime::dense_memory;
 };
+
+// Measured over expected throughput across the calibration set's throughput points of one
+// regime, fitted and held out: the range a measurement has fallen in. The table is fixed
+// (a unit test holds it to the set's residuals) so that an estimate needs no database.
+struct ErrorBand {
+  double low = 1, high = 1;  // factors on the expected value
+  size_t points = 0;         // calibration points behind it
+};
+ErrorBand error_band(Regime r);
+
+// The expected value's band: expected × [low, high], never above the speed of light.
+struct Range {
+  double low = 0, high = 0;
+};
+Range throughput_range(double expected, double sol, Regime r);
 
 CalibrationResult run_calibration_point(const CalibrationPoint& point, const Hardware& hw,
                                         const ModelShape& model, const Calibration& base);

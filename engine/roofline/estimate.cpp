@@ -33,6 +33,8 @@ double combine(double compute, double memory, double overlap) {
 struct Rates {
   double gemm = 0, attention = 0;  // FLOP/s, after efficiency
   double bandwidth = 0, link = 0;  // bytes/s, after efficiency
+  double link_latency_s = 0;       // of one all-reduce: chip-to-chip or through the host
+  double alltoall_latency_s = 0;   // of one dispatch or combine
 };
 
 // Time split by the resource that bound it.
@@ -47,21 +49,33 @@ struct Attribution {
 
 struct PhaseResult {
   double time = 0;
+  double compute_time = 0;  // its compute alone: what it adds to in-flight batched steps
   double flops = 0, bytes = 0;
   Attribution why;
 };
 
 // Per-chip sharding facts of a workload.
 struct Sharding {
-  double tp = 1;
+  double tp = 1, ep = 1;
+  bool dp_attention = false;
+  double imbalance = 1;  // on routed-expert work: the hottest expert-parallel rank
   double kv_share = 1;  // share of the cache each chip holds: KV heads split, MLA latent replicated
   double kv_reread = 1;  // K/V reads per KV head: 1 + (1 - reuse)(query heads per KV head - 1)
 };
 
-Sharding sharding_of(const ModelShape& m, double tp, double reuse) {
+Sharding sharding_of(const ModelShape& m, const Workload& w, double reuse, const Calibration& c) {
   Sharding s;
+  double tp = static_cast<double>(w.tp);
   s.tp = tp;
-  if (!m.mla && m.kv_heads > 0) {
+  s.ep = static_cast<double>(w.ep);
+  s.dp_attention = w.dp_attention && tp > 1;
+  s.imbalance = s.ep > 1 ? c.expert_imbalance : 1;
+  if (s.dp_attention) {
+    // Each rank holds its own sequences' cache, every head: nothing replicated.
+    s.kv_share = 1 / tp;
+    if (!m.mla && m.kv_heads > 0)
+      s.kv_reread = 1 + (1 - reuse) * (std::max(1.0, m.heads / m.kv_heads) - 1);
+  } else if (!m.mla && m.kv_heads > 0) {
     double heads_here = std::ceil(m.kv_heads / tp);
     s.kv_share = heads_here / m.kv_heads;
     double group = std::max(1.0, (m.heads / tp) / heads_here);
@@ -70,21 +84,45 @@ Sharding sharding_of(const ModelShape& m, double tp, double reuse) {
   return s;
 }
 
-double allreduces(const ModelShape& m, const Sharding& s, double tokens, const Rates& r,
-                  const Calibration& c, bool with_latency) {
+// Collectives per forward: an all-reduce after attention (none with data-parallel
+// attention) and after each dense MLP; a dispatch and a combine around each routed MLP when
+// experts are spread (--ep) or attention is data-parallel.
+double allreduces(const ModelShape& m, const Sharding& s, double tokens, const Rates& r) {
   if (s.tp <= 1) return 0;
-  double latency = with_latency ? c.allreduce_latency_us * 1e-6 : 0;
-  // Two all-reduces per layer: after attention and after the MLP.
-  return 2 * m.layers * (latency + allreduce_bytes(tokens, m.hidden, s.tp) / r.link);
+  double allreduce = r.link_latency_s + allreduce_bytes(tokens, m.hidden, s.tp) / r.link;
+  bool alltoall = m.moe_layers > 0 && (s.ep > 1 || s.dp_attention);
+  double mlp_allreduces = alltoall ? m.layers - m.moe_layers : m.layers;
+  double t = (s.dp_attention ? 0 : m.layers * allreduce) + mlp_allreduces * allreduce;
+  if (alltoall) {
+    t += 2 * m.moe_layers *
+         (r.alltoall_latency_s +
+          alltoall_bytes(tokens / s.tp, m.active_experts, m.hidden, std::max(s.ep, s.tp)) / r.link);
+  }
+  return t;
 }
 
 double overheads(const ModelShape& m, const Calibration& c) {
   return m.layers * c.layer_overhead_us * 1e-6 + c.step_overhead_us * 1e-6;
 }
 
-double weight_bytes(const ModelShape& m, double tokens, double w_bytes, double tp) {
+double weight_bytes(const ModelShape& m, double tokens, double w_bytes, const Sharding& s) {
   double experts = effective_experts(m.experts, m.active_experts, tokens);
-  return (m.weights_base + experts * m.expert_params) * w_bytes / tp;
+  double replicated = s.dp_attention ? m.attention_params * (1 - 1 / s.tp) : 0;
+  return ((m.weights_base + experts * m.expert_params * s.imbalance) / s.tp + replicated) * w_bytes;
+}
+
+// Linear-layer compute time: routed-expert GEMMs slowed by the hottest rank and by few
+// tokens per expert.
+double linear_time(const ModelShape& m, double tokens, const Sharding& s, const Rates& r,
+                   const Calibration& c, double extra_flops) {
+  double expert = 2 * tokens * m.active_experts * m.expert_params / s.tp;
+  double rest = 2 * tokens * m.linear_active / s.tp - expert + extra_flops;
+  double factor = 1;
+  if (m.experts > 0 && c.expert_half_tokens > 0) {
+    double per_expert = tokens * m.active_experts / m.experts;
+    factor = per_expert / (per_expert + c.expert_half_tokens);
+  }
+  return (rest + expert * s.imbalance / factor) / r.gemm;
 }
 
 // Cached tokens attended over all layers by one query at context `c`.
@@ -102,16 +140,18 @@ PhaseResult prefill(const ModelShape& m, const Workload& w, const Formats& f, co
   double tokens = batch * len;
   // GEMMs over every prompt token; logits only for the last token of each sequence.
   double lin_flops = (2 * tokens * m.linear_active + 2 * batch * m.lm_head) / s.tp;
-  double lin_bytes = weight_bytes(m, tokens, f.w, s.tp) + tokens * m.act_per_token * f.a / s.tp;
+  double lin_bytes = weight_bytes(m, tokens, f.w, s) + tokens * m.act_per_token * f.a / s.tp;
   // Causal attention: token i attends to i positions, or min(i, window).
   double pairs = m.full_layers * sum_range(1, len) + m.window_layers * sum_capped(1, len, m.window);
   double att_flops = batch * pairs * m.attn_flops_prefill / s.tp;
   double kv_write = tokens * m.layers * m.kv_per_token_layer * f.kv * s.kv_share;
 
   PhaseResult p;
-  double lc = lin_flops / r.gemm, lm = lin_bytes / r.bandwidth;
+  double lc = linear_time(m, tokens, s, r, c, 2 * batch * m.lm_head / s.tp),
+         lm = lin_bytes / r.bandwidth;
   double ac = att_flops / r.attention, am = kv_write / r.bandwidth;
-  double comm = allreduces(m, s, tokens, r, c, true);
+  double comm = allreduces(m, s, tokens, r);
+  p.compute_time = lc + ac;
   double k = c.prefill_overlap;
   p.time = combine(lc, lm, k) + combine(ac, am, k) + comm + overheads(m, c);
   p.flops = lin_flops + att_flops;
@@ -138,9 +178,10 @@ DecodeModel decode(const ModelShape& m, const Workload& w, const Formats& f, con
   DecodeModel d;
   d.lin_flops = 2 * batch * (m.linear_active + m.lm_head) / s.tp;
   double kv_write = batch * m.layers * m.kv_per_token_layer * f.kv * s.kv_share;
-  d.lin_bytes = weight_bytes(m, batch, f.w, s.tp) + batch * m.act_per_token * f.a / s.tp + kv_write;
-  double lc = d.lin_flops / r.gemm, lm = d.lin_bytes / r.bandwidth;
-  double comm = allreduces(m, s, batch, r, c, true);
+  d.lin_bytes = weight_bytes(m, batch, f.w, s) + batch * m.act_per_token * f.a / s.tp + kv_write;
+  double lc = linear_time(m, batch, s, r, c, 2 * batch * m.lm_head / s.tp),
+         lm = d.lin_bytes / r.bandwidth;
+  double comm = allreduces(m, s, batch, r);
   double k = c.decode_overlap;
   d.fixed = combine(lc, lm, k) + comm + overheads(m, c);
   d.fixed_why.add(lc, lm, combine(lc, lm, k));
@@ -163,7 +204,7 @@ struct RunResult {
 
 RunResult run(const ModelShape& m, const Workload& w, const Formats& f, const Rates& r,
               const Calibration& c) {
-  Sharding s = sharding_of(m, static_cast<double>(w.tp), c.gqa_kv_reuse);
+  Sharding s = sharding_of(m, w, c.gqa_kv_reuse, c);
   PhaseResult pf = prefill(m, w, f, s, r, c);
   DecodeModel dm = decode(m, w, f, s, r, c);
 
@@ -184,7 +225,11 @@ RunResult run(const ModelShape& m, const Workload& w, const Formats& f, const Ra
   t.e2e_s = pf.time + (steps > 0 ? steps * dm.fixed + dm.per_pair * pair_sum : 0);
   t.tokens_per_s_per_user = 1 / tpot;
   t.tokens_per_s_per_chip = batch / tpot / tp;
-  t.batch_tokens_per_s_per_chip = batch * out / t.e2e_s / tp;
+  // In flight, a request's prefill joins running decode steps, which already stream the
+  // weights and pay the fixed costs: it adds only its compute, and never more than alone.
+  double decode_time = t.e2e_s - pf.time;
+  double cycle = w.continuous ? decode_time + std::min(pf.compute_time, pf.time) : t.e2e_s;
+  t.batch_tokens_per_s_per_chip = batch * out / cycle / tp;
 
   Attribution dec = dm.fixed_why;
   double att_time = dm.per_pair * mean_pairs;
@@ -209,9 +254,10 @@ Capacity capacity_of(const ModelShape& m, const Workload& w, const Formats& f, d
                      const Calibration& c) {
   Capacity cap;
   double tp = static_cast<double>(w.tp);
-  Sharding s = sharding_of(m, tp, 1);
+  Sharding s = sharding_of(m, w, 1, c);
   cap.memory = memory;
-  cap.weights = m.total_params * f.w / tp;
+  cap.weights =
+      (m.total_params / tp + (s.dp_attention ? m.attention_params * (1 - 1 / tp) : 0)) * f.w;
   double free = memory - cap.weights;
   cap.weights_fit = free > 0;
   cap.kv_budget = std::max(0.0, free * c.kv_memory_fraction);
@@ -256,6 +302,11 @@ double effective_experts(double experts, double active, double tokens) {
   return experts * (1 - std::pow(1 - active / experts, tokens));
 }
 
+double alltoall_bytes(double tokens, double active, double hidden, double ranks) {
+  if (ranks <= 1) return 0;
+  return (ranks - 1) / ranks * tokens * active * hidden * kCommBytes;
+}
+
 double allreduce_bytes(double tokens, double hidden, double tp) {
   if (tp <= 1) return 0;
   return 2 * (tp - 1) / tp * tokens * hidden * kCommBytes;
@@ -279,6 +330,7 @@ Hardware hardware_of(const Chip& chip) {
     hw.memory_bandwidth = chip.memory_bandwidth_gbps->to_double() * 1e9;
   if (chip.memory_gb) hw.memory_capacity = chip.memory_gb->to_double() * kGiB;
   if (chip.chip_to_chip_gbps) hw.link_bandwidth = chip.chip_to_chip_gbps->to_double() * 1e9 / 2;
+  if (chip.host_link_gbps) hw.host_link_bandwidth = chip.host_link_gbps->to_double() * 1e9 / 2;
   return hw;
 }
 
@@ -315,6 +367,23 @@ std::vector<Problem> check_workload(const Workload& w, const Model& model) {
     bad("E0507", fmt::format("tensor parallelism {} does not divide the {} attention heads of {}",
                              w.tp, model.heads, model.id));
   }
+  if (w.ep != 1) {
+    int64_t experts = model.moe ? model.moe->experts : 0;
+    if (!model.moe) {
+      bad("E0516", fmt::format("expert parallelism needs a mixture-of-experts model; {} is dense",
+                               model.id));
+    } else if (w.ep < 1 || w.ep > kMaxTensorParallel) {
+      bad("E0516",
+          fmt::format("expert parallelism must lie in 1..{}, not {}", kMaxTensorParallel, w.ep));
+    } else if (experts % w.ep != 0) {
+      bad("E0516", fmt::format("expert parallelism {} does not divide the {} routed experts of {}",
+                               w.ep, experts, model.id));
+    } else if (w.tp >= 1 && w.tp % w.ep != 0) {
+      bad("E0516",
+          fmt::format("expert parallelism {} does not divide tensor parallelism {}", w.ep, w.tp),
+          {"--ep spreads the experts over the --tp chips of the run; give --tp a multiple"});
+    }
+  }
   GemmFormat g = gemm_format(w.precisions);
   if (!g.format) bad("E0504", g.problem);
   return problems;
@@ -330,6 +399,18 @@ std::string_view status_name(Status s) {
       return "unavailable";
   }
   return "unavailable";
+}
+
+std::string_view regime_name(Regime r) {
+  switch (r) {
+    case Regime::dense_memory:
+      return "dense_memory";
+    case Regime::dense_compute:
+      return "dense_compute";
+    case Regime::moe:
+      return "moe";
+  }
+  return "dense_memory";
 }
 
 std::string_view bottleneck_name(Bottleneck b) {
@@ -366,7 +447,8 @@ Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
   GemmFormat g = gemm_format(w.precisions);
   bool workload_ok = g.format && w.batch >= 1 && w.batch <= kMaxBatch && w.input >= 1 &&
                      w.input <= kMaxTokens && w.output >= 1 && w.output <= kMaxTokens &&
-                     w.tp >= 1 && w.tp <= kMaxTensorParallel && m.layers > 0 && m.hidden > 0;
+                     w.tp >= 1 && w.tp <= kMaxTensorParallel && w.ep >= 1 && w.tp % w.ep == 0 &&
+                     m.layers > 0 && m.hidden > 0;
   if (!workload_ok) {
     e.missing.push_back("a valid workload");
     return e;
@@ -382,7 +464,8 @@ Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
   }
   if (!positive(hw.memory_bandwidth)) e.missing.push_back("memory.bandwidth_gbps");
   if (!positive(hw.memory_capacity)) e.missing.push_back("memory.capacity_gb");
-  if (w.tp > 1 && !positive(hw.link_bandwidth)) {
+  e.host_link = w.tp > 1 && !positive(hw.link_bandwidth) && positive(hw.host_link_bandwidth);
+  if (w.tp > 1 && !positive(hw.link_bandwidth) && !e.host_link) {
     // A spec may state 0: the chip has no chip-to-chip link (a PCIe card), which is known.
     e.missing.push_back(hw.link_bandwidth
                             ? "interconnect.chip_to_chip_gbps (0: no chip-to-chip link)"
@@ -406,7 +489,10 @@ Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
     r.gemm = e.gemm_peak * eff(e.gemm);
     r.attention = e.attention_peak * eff(e.attention);
     r.bandwidth = e.bandwidth * c.memory_efficiency;
-    r.link = hw.link_bandwidth.value_or(0) * c.link_efficiency;
+    r.link = e.host_link ? *hw.host_link_bandwidth * c.host_link_efficiency
+                         : hw.link_bandwidth.value_or(0) * c.link_efficiency;
+    r.link_latency_s = (e.host_link ? c.host_latency_us : c.allreduce_latency_us) * 1e-6;
+    r.alltoall_latency_s = (e.host_link ? c.host_latency_us : c.alltoall_latency_us) * 1e-6;
     return r;
   };
   Calibration sol = speed_of_light(calib);
@@ -417,6 +503,9 @@ Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
   e.bottleneck = expected.bottleneck;
   e.prefill_bottleneck = expected.prefill_bottleneck;
   e.decode_bottleneck = expected.decode_bottleneck;
+  e.regime = m.experts > 0                                ? Regime::moe
+             : expected.bottleneck == Bottleneck::compute ? Regime::dense_compute
+                                                          : Regime::dense_memory;
   e.prefill_intensity = best.prefill_intensity;
   e.decode_intensity = best.decode_intensity;
   e.status = e.capacity.batch_fits ? Status::ok : Status::does_not_fit;

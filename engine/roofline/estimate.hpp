@@ -28,6 +28,7 @@ struct Hardware {
   std::optional<double> memory_bandwidth;                     // bytes/s
   std::optional<double> memory_capacity;                      // bytes
   std::optional<double> link_bandwidth;                       // bytes/s, one direction
+  std::optional<double> host_link_bandwidth;                  // bytes/s, one direction (PCIe)
 
   const std::optional<double>& peak_at(Precision p) const { return peak[static_cast<size_t>(p)]; }
 };
@@ -38,10 +39,13 @@ struct Hardware {
 Hardware hardware_of(const Chip& chip);
 
 struct Workload {
-  int64_t batch = 1;     // concurrent sequences
-  int64_t input = 1024;  // prompt tokens per sequence
-  int64_t output = 256;  // generated tokens per sequence, the first from prefill
-  int64_t tp = 1;        // tensor parallelism over this many chips
+  int64_t batch = 1;          // concurrent sequences
+  int64_t input = 1024;       // prompt tokens per sequence
+  int64_t output = 256;       // generated tokens per sequence, the first from prefill
+  int64_t tp = 1;             // tensor parallelism over this many chips
+  int64_t ep = 1;             // routed experts spread over this many of the tp chips (divides tp)
+  bool dp_attention = false;  // attention data-parallel over the tp chips (weights replicated)
+  bool continuous = false;    // in-flight batching: prefill rides on decode steps
   Precisions precisions;
 };
 
@@ -60,6 +64,9 @@ struct Problem {
 std::vector<Problem> check_workload(const Workload& w, const Model& model);
 
 enum class Status { ok, does_not_fit, unavailable };
+// The regime an estimate's error band is taken from (calibration_set.hpp).
+enum class Regime { dense_memory, dense_compute, moe };
+std::string_view regime_name(Regime r);  // "dense_memory", "dense_compute", "moe"
 enum class Bottleneck { compute, memory_bandwidth, memory_capacity, interconnect };
 std::string_view status_name(Status s);           // "ok", "does_not_fit", "unavailable"
 std::string_view bottleneck_name(Bottleneck b);   // "compute", "memory_bandwidth", ...
@@ -96,7 +103,9 @@ struct Estimate {
   NumberFormat gemm = NumberFormat::fp16, attention = NumberFormat::fp16;
   double gemm_peak = 0, attention_peak = 0, bandwidth = 0;  // per chip
   Capacity capacity;
-  Timing expected, sol;                                  // calibrated, and at 100% of every peak
+  Timing expected, sol;  // calibrated, and at 100% of every peak
+  Regime regime = Regime::dense_memory;
+  bool host_link = false;  // parallelism runs over the host link (no chip-to-chip link)
   Bottleneck bottleneck = Bottleneck::memory_bandwidth;  // of the whole run
   Bottleneck prefill_bottleneck = Bottleneck::compute,
              decode_bottleneck = Bottleneck::memory_bandwidth;
@@ -112,6 +121,11 @@ Estimate estimate(const Hardware& hw, const ModelShape& model, const Workload& w
 // Expected routed experts whose weights one forward pass reads when `tokens` tokens each
 // pick `active` of `experts` uniformly: experts · (1 - (1 - active/experts)^tokens).
 double effective_experts(double experts, double active, double tokens);
+
+// Bytes one rank sends in one expert-parallel dispatch (or combine) of `tokens` tokens, each
+// to `active` experts spread over `ranks` ranks: (ranks - 1) / ranks · tokens · active · hidden
+// · 2.
+double alltoall_bytes(double tokens, double active, double hidden, double ranks);
 
 // Bytes of one tensor-parallel all-reduce step for `tokens` tokens of `hidden` FP16
 // activations as a ring moves them per chip: 2 (tp - 1) / tp · tokens · hidden · 2.

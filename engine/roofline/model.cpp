@@ -248,6 +248,8 @@ ModelShape shape_of(const Model& m) {
   s.expert_params = d(p.moe_layers * p.expert);
   s.experts = m.moe ? d(m.moe->experts) : 0;
   s.active_experts = m.moe ? d(m.moe->active) : 0;
+  s.moe_layers = d(p.moe_layers);
+  s.attention_params = d(p.attention);
   // The input embedding is only gathered (a few rows per step), so it is not streamed.
   s.weights_base = d(p.attention + p.dense_mlp + p.shared_experts + p.routers + p.norms + head);
   int64_t bias = m.qkv_bias ? m.layers * (m.heads + 2 * m.kv_heads) * m.head_dim : 0;

@@ -120,9 +120,11 @@ struct ModelShape {
   double weights_base = 0;   // read every forward pass whatever the batch: all but routed experts
   double expert_params = 0;  // one routed expert, summed over MoE layers
   double experts = 0, active_experts = 0;
-  double linear_active = 0;  // FLOP-bearing parameters per token, without the LM head
-  double lm_head = 0;        // vocab × hidden, read and multiplied once per new token
-  double act_per_token = 0;  // activation elements read and written per token
+  double moe_layers = 0;        // layers whose MLP is routed
+  double attention_params = 0;  // attention projections, every layer (replicated by DP attention)
+  double linear_active = 0;     // FLOP-bearing parameters per token, without the LM head
+  double lm_head = 0;           // vocab × hidden, read and multiplied once per new token
+  double act_per_token = 0;     // activation elements read and written per token
 
   double kv_per_token_layer = 0;  // elements
   double full_layers = 0, window_layers = 0, window = 0;

@@ -2,6 +2,7 @@
 // (SOL never above expected, more bandwidth never slower, memory-bound decode scales with
 // bandwidth, no NaN or infinity anywhere), and the calibration set within its tolerances.
 #include <cmath>
+#include <map>
 
 #include <catch2/catch.hpp>
 
@@ -189,13 +190,91 @@ TEST_CASE("chips lacking a needed value are unavailable, never defaulted") {
   CHECK(ascend.missing == std::vector<std::string>{"compute.fp8"});
   Chip no_link = lib().chip("nvidia-h100-sxm");
   no_link.chip_to_chip_gbps.reset();
+  no_link.host_link_gbps.reset();
   Estimate nl = estimate(hardware_of(no_link), s, workload(1, 128, 8, 2), Calibration{});
   CHECK(nl.missing == std::vector<std::string>{"interconnect.chip_to_chip_gbps"});
-  // A stated 0 is a known absence (a PCIe card): still no tensor parallelism.
+  // A stated 0 is a known absence (a PCIe card): tensor parallelism only over the host link.
   no_link.chip_to_chip_gbps = Rational(0);
+  no_link.host_link_gbps.reset();
   nl = estimate(hardware_of(no_link), s, workload(1, 128, 8, 2), Calibration{});
   CHECK(nl.missing ==
         std::vector<std::string>{"interconnect.chip_to_chip_gbps (0: no chip-to-chip link)"});
+}
+
+TEST_CASE("tensor parallelism over the host link, slower than over a chip-to-chip link") {
+  ModelShape s = shape_of(lib().model("llama-3.1-70b"));
+  Chip l40s = lib().chip("nvidia-l40s");
+  REQUIRE(l40s.host_link_gbps);
+  Workload w = workload(8, 1024, 256, 4, NumberFormat::fp8);
+  Estimate pcie = estimate(hardware_of(l40s), s, w, Calibration{});
+  REQUIRE(pcie.status == Status::ok);
+  CHECK(pcie.host_link);
+  // The same card with an NVLink-class link is faster; the host link's latency floor shows.
+  Hardware linked = hardware_of(l40s);
+  linked.link_bandwidth = 450e9;
+  Estimate nv = estimate(linked, s, w, Calibration{});
+  CHECK_FALSE(nv.host_link);
+  CHECK(nv.expected.tpot_s < pcie.expected.tpot_s);
+  Calibration slow_host;
+  REQUIRE(set_calibration(slow_host, "host_latency_us=500").empty());
+  CHECK(estimate(hardware_of(l40s), s, w, slow_host).expected.tpot_s >
+        pcie.expected.tpot_s + 2 * 80 * 400e-6);
+}
+
+TEST_CASE("expert parallelism: EP 1 is no EP, imbalance and few tokens per expert cost time") {
+  const Model& ds = lib().model("deepseek-v3");
+  ModelShape s = shape_of(ds);
+  Hardware h200 = hardware_of(lib().chip("nvidia-h200-sxm"));
+  Workload w = workload(64, 1000, 1000, 8, NumberFormat::fp8);
+  Workload ep1 = w;
+  ep1.ep = 1;
+  Estimate base = estimate(h200, s, w, Calibration{});
+  REQUIRE(base.status == Status::ok);
+  CHECK(estimate(h200, s, ep1, Calibration{}).expected.tpot_s == base.expected.tpot_s);
+
+  Workload ep8 = w;
+  ep8.ep = 8;
+  CHECK(check_workload(ep8, ds).empty());
+  Calibration imbalanced;
+  REQUIRE(set_calibration(imbalanced, "expert_imbalance=1.5").empty());
+  Estimate balanced = estimate(h200, s, ep8, Calibration{});
+  Estimate hot = estimate(h200, s, ep8, imbalanced);
+  REQUIRE(balanced.status == Status::ok);
+  CHECK(hot.expected.tpot_s > balanced.expected.tpot_s);
+  // Imbalance is a matter of ranks: without EP it changes nothing.
+  CHECK(estimate(h200, s, w, imbalanced).expected.tpot_s == base.expected.tpot_s);
+  // Speed of light is balanced.
+  CHECK(hot.sol.tpot_s == balanced.sol.tpot_s);
+
+  Calibration grouped;
+  REQUIRE(set_calibration(grouped, "expert_half_tokens=64").empty());
+  Estimate few = estimate(h200, s, w, grouped);
+  CHECK(few.expected.ttft_s > base.expected.ttft_s);
+
+  // DP attention holds each sequence's MLA cache once, not on every rank: more sequences fit.
+  Workload dp = ep8;
+  dp.dp_attention = true;
+  Estimate dpe = estimate(h200, s, dp, Calibration{});
+  REQUIRE(dpe.status == Status::ok);
+  CHECK(dpe.capacity.kv_per_sequence * 8 == Approx(balanced.capacity.kv_per_sequence));
+  CHECK(dpe.capacity.max_batch > balanced.capacity.max_batch);
+  CHECK(dpe.capacity.weights > balanced.capacity.weights);  // attention replicated
+}
+
+TEST_CASE("bad expert parallelism is reported") {
+  Workload w = workload(1, 128, 8, 8);
+  w.ep = 7;
+  auto p = check_workload(w, lib().model("deepseek-v3"));
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].code == "E0516");
+  w.ep = 8;
+  p = check_workload(w, lib().model("llama-3.1-70b"));
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].code == "E0516");
+  w.ep = 16;
+  p = check_workload(w, lib().model("deepseek-v3"));
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].code == "E0516");
 }
 
 TEST_CASE("bad workloads are reported with stable codes") {
@@ -250,6 +329,12 @@ TEST_CASE("invariants over every chip, model and a spread of workloads") {
     Hardware hw = hardware_of(chip);
     Hardware faster = hw;
     if (faster.memory_bandwidth) *faster.memory_bandwidth *= 1.5;
+    Hardware stronger = hw, linked = hw;
+    for (auto& p : stronger.peak) {
+      if (p) *p *= 1.5;
+    }
+    if (linked.link_bandwidth && *linked.link_bandwidth > 0) *linked.link_bandwidth *= 1.5;
+    if (linked.host_link_bandwidth) *linked.host_link_bandwidth *= 1.5;
     for (const auto& model : lib().models) {
       ModelShape s = shape_of(model);
       for (int64_t b : batches) {
@@ -269,11 +354,21 @@ TEST_CASE("invariants over every chip, model and a spread of workloads") {
             CHECK(e.sol.ttft_s <= e.expected.ttft_s);
             CHECK(e.sol.tpot_s <= e.expected.tpot_s);
             CHECK(e.sol.e2e_s <= e.expected.e2e_s);
-            // More bandwidth is never slower.
-            Estimate f = estimate(faster, s, w, Calibration{});
-            CHECK(f.expected.tpot_s <= e.expected.tpot_s);
-            CHECK(f.expected.ttft_s <= e.expected.ttft_s);
-            CHECK(f.sol.tpot_s <= e.sol.tpot_s);
+            // More bandwidth, compute or link is never slower.
+            for (const Hardware* better : {&faster, &stronger, &linked}) {
+              Estimate f = estimate(*better, s, w, Calibration{});
+              CHECK(f.expected.tpot_s <= e.expected.tpot_s);
+              CHECK(f.expected.ttft_s <= e.expected.ttft_s);
+              CHECK(f.sol.tpot_s <= e.sol.tpot_s);
+            }
+            // In-flight batching is never slower than the static batch.
+            Workload c = w;
+            c.continuous = true;
+            Estimate ce = estimate(hw, s, c, Calibration{});
+            CHECK(ce.expected.batch_tokens_per_s_per_chip >=
+                  e.expected.batch_tokens_per_s_per_chip);
+            CHECK(ce.sol.batch_tokens_per_s_per_chip >= e.sol.batch_tokens_per_s_per_chip);
+            CHECK(ce.expected.tpot_s == e.expected.tpot_s);
           }
         }
       }
@@ -358,7 +453,42 @@ TEST_CASE("the calibration set is met within its tolerances") {
     }
   }
   CHECK(ttft == 8);
-  CHECK(throughput == 28);
+  CHECK(throughput == 50);
+}
+
+TEST_CASE("error bands are the calibration set's residuals, per regime") {
+  struct Seen {
+    double low = 1e9, high = 0;
+    size_t n = 0;
+  };
+  std::map<Regime, Seen> seen;
+  for (const auto& point : calibration_set()) {
+    if (point.metric == Metric::ttft_ms) continue;
+    CalibrationResult r =
+        run_calibration_point(point, hardware_of(lib().chip(point.chip_id)),
+                              shape_of(lib().model(point.model_id)), Calibration{});
+    REQUIRE(r.expected > 0);
+    Seen& s = seen[r.regime];
+    double factor = point.published / r.expected;
+    s.low = std::min(s.low, factor);
+    s.high = std::max(s.high, factor);
+    ++s.n;
+  }
+  for (Regime g : {Regime::dense_memory, Regime::dense_compute, Regime::moe}) {
+    INFO(regime_name(g) << ": measured/expected " << seen[g].low << ".." << seen[g].high << " over "
+                        << seen[g].n << " points");
+    ErrorBand b = error_band(g);
+    CHECK(b.points == seen[g].n);
+    // Rounded outward to two decimals.
+    CHECK(b.low <= seen[g].low);
+    CHECK(b.low > seen[g].low - 0.01);
+    CHECK(b.high >= seen[g].high);
+    CHECK(b.high < seen[g].high + 0.01);
+  }
+  // Speed of light caps the band.
+  Range r = throughput_range(100, 105, Regime::dense_memory);
+  CHECK(r.high <= 105);
+  CHECK(r.low <= r.high);
 }
 
 TEST_CASE("reference workload ratio to the H100 SXM") {
