@@ -45,7 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto file = std::make_shared<SourceFile>(mode == 0 ? "--metric" : "--where", text);
   auto expr = syntax::parse_expression(file, sink, {"E0606", mode == 1});
   if (!expr) return 0;
-  auto kind = mode == 0 ? sema::FieldExpressionKind::quantity : sema::FieldExpressionKind::condition;
+  auto kind =
+      mode == 0 ? sema::FieldExpressionKind::quantity : sema::FieldExpressionKind::condition;
   if (sema::check_field_expression(*expr, file, "E0606", sink, kind) && mode == 0)
     draft::clause_text(Span{file, 0, static_cast<uint32_t>(text.size())});
   return 0;

@@ -56,8 +56,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto regimes = sema::check(files, shipped().groups, sink);
   eval::FieldValues none;
   eval::FieldValues some;
-  for (const char* assignment : {"tpp=4800", "performance_density=5.92 /mm2", "memory_bandwidth=0 GB/s",
-                                 "interconnect_bandwidth=600 GB/s", "datacenter=true"}) {
+  for (const char* assignment :
+       {"tpp=4800", "performance_density=5.92 /mm2", "memory_bandwidth=0 GB/s",
+        "interconnect_bandwidth=600 GB/s", "datacenter=true"}) {
     std::string a = assignment;
     eval::set_field(some, a.substr(0, a.find('=')), a.substr(a.find('=') + 1));
   }

@@ -54,12 +54,14 @@ class CatalogueLine {
 
 // RFC 4180 cells: a cell is quoted as a whole ("a, b" with "" for a quote) or not at all.
 // False, with an error on `where`, when the line is malformed.
-bool split_csv_line(const std::string& line, std::vector<CsvCell>& out, CatalogueLine& where) {
+// `start` skips a byte-order mark before the header.
+bool split_csv_line(const std::string& line, std::vector<CsvCell>& out, CatalogueLine& where,
+                    size_t start = 0) {
   out.clear();
   size_t n = line.size();
   while (n > 0 && line[n - 1] == '\r')
     --n;
-  size_t i = 0;
+  size_t i = start;
   while (true) {
     CsvCell cell;
     cell.begin = i;
@@ -330,13 +332,29 @@ bool CatalogueReader::next(CatalogueEntry& out) {
       where.error("not valid UTF-8", 0, line.size());
       continue;
     }
+    // A control character (a NUL, say) is no part of a name or a value; JSON rejects them
+    // unescaped itself.
+    if (!jsonl_) {
+      auto bad = std::find_if(line.begin(), line.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r';
+      });
+      if (bad != line.end()) {
+        auto at = static_cast<size_t>(bad - line.begin());
+        where.error(fmt::format("a control character (U+{:04X}) in the line",
+                                static_cast<unsigned>(static_cast<unsigned char>(*bad))),
+                    at, at + 1);
+        continue;
+      }
+    }
     cells_.clear();
     if (jsonl_) {
       if (!read_json_line(line, cells_, where)) continue;
     } else if (header_.empty()) {
       // The header names each column once: id, name or a field. Every row depends on it,
       // so a bad header stops the catalogue.
-      if (!split_csv_line(line, header_cells, where)) {
+      // A UTF-8 byte-order mark (spreadsheets write one) is not part of the first name.
+      size_t start = line_no_ == 1 && line.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+      if (!split_csv_line(line, header_cells, where, start)) {
         stopped_ = true;
         break;
       }
