@@ -16,7 +16,14 @@ while read -r target seeds; do
   corpus=$build/corpus/$target
   crashes=$build/crashes/$target
   mkdir -p "$corpus" "$crashes"
-  dirs=($seeds)
+  # libFuzzer reads folders only: single seed files are copied into one.
+  files=$build/seed_files/$target
+  rm -rf "$files"
+  mkdir -p "$files"
+  dirs=("$files")
+  for seed in $seeds; do
+    if [ -d "$seed" ]; then dirs+=("$seed"); else cp "$seed" "$files/"; fi
+  done
   [ -d "tests/fuzz_regressions/$target" ] && dirs+=("tests/fuzz_regressions/$target")
   dict=()
   case $target in rules | expression) dict=(-dict=fuzz/exctl.dict) ;; esac
@@ -28,7 +35,7 @@ while read -r target seeds; do
     -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 "${dict[@]}" \
     -artifact_prefix="$crashes/" "$corpus" "${dirs[@]}" >"$log" 2>&1
   rc=$?
-  grep -E '^(stat::|#[0-9]+ +DONE)' "$log" | tr '\n' ' '
+  grep -E '^(stat::|#[0-9]+[[:space:]]+DONE)' "$log" | tr '\n' ' '
   echo
   if [ $rc -ne 0 ]; then
     echo "fuzz_$target FAILED (exit $rc); the report:" >&2
