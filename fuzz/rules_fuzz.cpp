@@ -1,7 +1,6 @@
 // The rule language: parse, check (beside the shipped regimes when `extends` or `under` may
-// name one),
-// decide each regime checked, and the `fmt` round trip: the formatted text of a file that
-// parses parses too, and formatting it again changes nothing.
+// name one), decide each regime checked, and the `fmt` round trip: the formatted text of a
+// file that parses parses too, and formatting it again changes nothing.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
