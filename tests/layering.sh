@@ -17,6 +17,7 @@ declare -A allowed=(
   [engine/app]="engine/base engine/metrics engine/roofline engine/syntax engine/sema engine/eval engine/draft engine/report chipdb rules"
   [serve]="engine/base engine/report engine/app"
   [cli]="engine/base engine/report engine/app serve"
+  [fuzz]="engine/base engine/metrics engine/syntax engine/sema engine/eval engine/draft engine/app chipdb rules"
 )
 status=0
 for layer in "${!allowed[@]}"; do
@@ -36,7 +37,7 @@ for layer in "${!allowed[@]}"; do
   done < <(grep -rnE '^#include "' "$layer" --include='*.hpp' --include='*.cpp' | sed -E 's/^([^:]+):([0-9]+):/\1:\2:/')
 done
 # Nothing outside cli/ may include it: the executable is the top.
-if grep -rnE '^#include "cli/' engine chipdb rules bench tests 2>/dev/null; then
+if grep -rnE '^#include "cli/' engine chipdb rules bench tests fuzz 2>/dev/null; then
   echo "a library, test or benchmark includes cli/: move what it needs to engine/app"
   status=1
 fi

@@ -354,6 +354,20 @@ bool CatalogueReader::next(CatalogueEntry& out) {
       where.error("not valid UTF-8", 0, line.size());
       continue;
     }
+    // A control character (a NUL, say) is no part of a name or a value; JSON rejects them
+    // unescaped itself.
+    if (!jsonl_) {
+      auto bad = std::find_if(line.begin(), line.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r';
+      });
+      if (bad != line.end()) {
+        auto at = static_cast<size_t>(bad - line.begin());
+        where.error(fmt::format("a control character (U+{:04X}) in the line",
+                                static_cast<unsigned>(static_cast<unsigned char>(*bad))),
+                    at, at + 1);
+        continue;
+      }
+    }
     if (jsonl_) {
       cells_.clear();
       line_.assign(line);

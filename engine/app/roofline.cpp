@@ -27,7 +27,10 @@ std::optional<std::vector<std::optional<int64_t>>> parse_batches(const std::stri
                                                                  DiagnosticSink& sink) {
   std::vector<std::optional<int64_t>> out;
   bool ok = true;
-  for (const auto& [item, at] : split_commas(text)) {
+  for (const auto& piece : split_commas(text)) {
+    // Named copies: clang 14 cannot capture a structured binding in a lambda.
+    const auto& item = piece.first;
+    const auto at = piece.second;
     auto fail = [&](const std::string& message) {
       argument_error(sink, "E0505", message, "--batch", text, at,
                      at + static_cast<uint32_t>(std::max<size_t>(item.size(), 1)));

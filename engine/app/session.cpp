@@ -1,6 +1,7 @@
 #include "engine/app/session.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 
 #include <fmt/format.h>
@@ -128,7 +129,22 @@ std::optional<std::vector<roofline::Model>> Session::load_models() {
   }
 }
 
+namespace {
+constexpr uintmax_t kMaxRuleFileBytes = 4'000'000;
+}  // namespace
+
 SourcePtr read_rule_file(const std::string& path, DiagnosticSink& sink) {
+  // A bound on what one file may cost: the shipped rule files are a few KB, and checking
+  // takes about 100 times a file's size in memory (a 50 MB file of regimes took 5 GB).
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxRuleFileBytes) {
+    sink.error("E0302",
+               fmt::format("cannot read rule file '{}': it is {} MB, more than the {} MB a "
+                           "rule file may be",
+                           path, size / 1'000'000, kMaxRuleFileBytes / 1'000'000));
+    return nullptr;
+  }
   // E0302 with the reason: no such file, it is a directory, permission denied...
   return read_source(path, "rule file", "E0302", sink);
 }

@@ -64,7 +64,8 @@ struct Session {
   std::optional<std::vector<roofline::Model>> load_models();
 };
 
-// The text of a rule file; nullptr with E0302 when it cannot be read (missing, a directory).
+// The text of a rule file; nullptr with E0302 when it cannot be read (missing, a directory,
+// larger than 4 MB).
 SourcePtr read_rule_file(const std::string& path, DiagnosticSink& sink);
 
 }  // namespace exctl::app

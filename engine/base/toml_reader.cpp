@@ -336,8 +336,10 @@ void TableReader::finish() {
     size_t best_distance = 3;
     // The nearest known key; among equally near ones the first in sorted order, as the
     // hint has always named.
+    // A named copy: clang 14 cannot capture a structured binding in a lambda.
+    std::string_view name = key.str();
     auto consider = [&](std::string_view k) {
-      size_t dist = edit_distance(key.str(), k);
+      size_t dist = edit_distance(name, k);
       if (dist < best_distance || (dist == best_distance && !best.empty() && k < best)) {
         best_distance = dist;
         best = k;

@@ -137,7 +137,8 @@ CompiledRegime::CompiledRegime(const sema::Regime& regime, const Query& query)
                  q.cuts.end());
   }
   // Each test's thresholds as positions in its quantity's sorted cuts.
-  for (auto& [node, t] : tests_) {
+  for (auto& entry : tests_) {
+    auto& t = entry.second;  // not a structured binding: clang 14 cannot capture one
     if (t.quantity < 0) continue;
     const auto& cuts = quantities_[static_cast<size_t>(t.quantity)].cuts;
     auto position = [&](bool strict) {

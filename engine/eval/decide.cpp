@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -135,6 +136,10 @@ class Evaluator {
       case Node::Kind::div: {
         auto a = eval(n.lhs).number, b = eval(n.rhs).number;
         if (!a || !b) return {};
+        if (n.kind == Node::Kind::div && *b == 0) {
+          divided_by_zero_ = true;
+          return {};
+        }
         try {
           return {sema::arithmetic(n.kind, *a, *b)};
         } catch (const std::overflow_error&) {
@@ -158,11 +163,15 @@ class Evaluator {
                                                                  : truth_of(a != b);
           return {std::nullopt, r};
         }
+        bool divided_before = std::exchange(divided_by_zero_, false);
         c.lhs = eval(n.lhs).number;
         c.rhs = eval(n.rhs).number;
         if (c.lhs && c.rhs) {
           c.result = truth_of(sema::compare(n.cmp, *c.lhs, *c.rhs));
+        } else if (divided_by_zero_) {
+          c.unknown_because = "division by zero";
         }
+        divided_by_zero_ = divided_by_zero_ || divided_before;
         if (trace_) {
           const auto& text = n.span.file->text();
           c.text = prefix_ + text.substr(n.span.begin, n.span.end - n.span.begin);
@@ -203,6 +212,7 @@ class Evaluator {
   const sema::Regime& regime_;
   const FieldValues* values_ = nullptr;
   const ComparisonOracle* oracle_ = nullptr;  // set: comparisons are answered, not computed
+  bool divided_by_zero_ = false;  // a divisor was zero for these values (in this comparison)
   ClauseTrace* trace_ = nullptr;
   std::string prefix_;  // "us-2024-12: " before comparisons of a regime consulted
 };

@@ -31,6 +31,9 @@ struct Comparison {
   sema::CmpOp op = sema::CmpOp::ge;
   Truth result = Truth::unknown;
   std::string text;  // the comparison as written in the rule file
+  // Why a side is unknown when no value was missing: "division by zero" (a divisor that is
+  // zero for these values). Empty otherwise.
+  std::string unknown_because;
 };
 
 // A paragraph of another regime consulted by `classified ... under`.

@@ -150,6 +150,7 @@ nlohmann::ordered_json clause_json(const eval::ClauseTrace& c) {
     auto margin = margin_of(cmp);
     k["margin"] = margin ? json_number(*margin) : nlohmann::ordered_json();
     k["result"] = truth_word(cmp.result);
+    if (!cmp.unknown_because.empty()) k["unknown_because"] = cmp.unknown_because;
     comparisons.push_back(k);
   }
   t["comparisons"] = comparisons;
@@ -206,7 +207,8 @@ nlohmann::ordered_json decision_json(const DecisionRow& row, bool with_trace) {
 
 // "2,368 is 32 below 2,400" / "4,000 GB/s is 2,600 GB/s above 1,400 GB/s".
 std::string margin_text(const eval::Comparison& c) {
-  if (!c.lhs || !c.rhs) return "unknown";
+  if (!c.lhs || !c.rhs)
+    return c.unknown_because.empty() ? "unknown" : "unknown: " + c.unknown_because;
   std::string l = eval::format_value(*c.lhs, c.dim), r = eval::format_value(*c.rhs, c.dim);
   // Dates are compared, not subtracted: "2024-11-18 is before 2026-01-15".
   if (c.dim.date)

@@ -312,6 +312,46 @@ const auto skipper = x3::space | comment;
 
 namespace {
 
+// The first byte of `text` that is not well-formed UTF-8, or a control character other than
+// tab, carriage return, form feed and newline (a NUL, say), with what it is: rule text is
+// UTF-8, and such bytes would reach every message and report that quotes the text.
+std::optional<std::pair<uint32_t, std::string>> first_bad_byte(const std::string& text) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = byte(i);
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+        return std::pair{static_cast<uint32_t>(i),
+                         fmt::format("a control character (U+{:04X})", static_cast<unsigned>(c))};
+      ++i;
+      continue;
+    }
+    // The length of the sequence and the range of its second byte (no overlong forms, no
+    // surrogates, nothing above U+10FFFF).
+    size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    }
+    bool ok = length > 0 && i + length <= text.size() && byte(i + 1) >= low && byte(i + 1) <= high;
+    for (size_t k = 2; ok && k < length; ++k)
+      ok = byte(i + k) >= 0x80 && byte(i + k) <= 0xBF;
+    if (!ok)
+      return std::pair{static_cast<uint32_t>(i),
+                       fmt::format("invalid UTF-8 (byte 0x{:02X})", static_cast<unsigned>(c))};
+    i += length;
+  }
+  return std::nullopt;
+}
+
 // The parser descends once per parenthesis and once per `not`, with a deep stack of its own
 // at each level: a file nested deeper than this is refused before parsing rather than left
 // to exhaust the stack.
@@ -409,6 +449,10 @@ const ExpressionSyntax kRuleFileSyntax{};
 std::optional<RuleFile> parse(const SourcePtr& file, DiagnosticSink& sink) {
   using grammar::Iterator;
   const std::string& text = file->text();
+  if (auto bad = first_bad_byte(text)) {
+    sink.error("E0301", "syntax error: " + bad->second, Span{file, bad->first, bad->first + 1});
+    return std::nullopt;
+  }
   if (auto at = first_too_deep(text)) {
     sink.error(
         "E0301",
@@ -417,6 +461,8 @@ std::optional<RuleFile> parse(const SourcePtr& file, DiagnosticSink& sink) {
     return std::nullopt;
   }
   Iterator start = text.begin(), first = text.begin(), last = text.end();
+  // A UTF-8 byte-order mark (some Windows editors write one) is not part of the rules.
+  if (text.starts_with("\xEF\xBB\xBF")) first += 3;
   RuleFile result;
   try {
     auto parser = x3::with<grammar::start_tag>(
@@ -434,6 +480,11 @@ std::optional<Expr> parse_expression(const SourcePtr& file, DiagnosticSink& sink
                                      const ExpressionSyntax& syntax) {
   using grammar::Iterator;
   const std::string& text = file->text();
+  if (auto bad = first_bad_byte(text)) {
+    sink.error(std::string(syntax.code), "syntax error: " + bad->second,
+               Span{file, bad->first, bad->first + 1});
+    return std::nullopt;
+  }
   if (auto at = first_too_deep(text)) {
     sink.error(
         std::string(syntax.code),
