@@ -1,5 +1,7 @@
 #include "serve/server.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <httplib.h>
 #include <ostream>
@@ -130,10 +132,16 @@ int run(const ServeOptions& options, DiagnosticSink& sink, std::ostream& out) {
   server.Get(R"(/api/.*)", call);
   server.Post(R"(/api/.*)", call);
 
+  // A signal can come before listen_after_bind() has started, when stop() does nothing:
+  // so stop again until listening has ended.
+  std::atomic<bool> listening_ended{false};
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    server.stop();
+    while (!listening_ended) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   });
 
   if (!is_loopback(host)) {
@@ -146,6 +154,7 @@ int run(const ServeOptions& options, DiagnosticSink& sink, std::ostream& out) {
   out << fmt::format("exctl serve: http://{}:{}/  (Ctrl-C stops it)", shown, port) << std::endl;
   server.listen_after_bind();
   // listen returned: stopped by a signal, or the socket failed; wake the stopper either way.
+  listening_ended = true;
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
   pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
