@@ -105,3 +105,26 @@ TEST_CASE("decision tables: listed keys, what a string holds, dates, a float as 
   CHECK(c0.unknown_keys()[0]->str() == "x");
   CHECK(c2.unknown_keys().empty());
 }
+
+TEST_CASE("non-ASCII text: kept inside strings and comments, refused outside before toml++") {
+  // Inside every kind of string and a comment: read as written.
+  DiagnosticSink good;
+  TomlFile ok(source("\xEF\xBB\xBFname = \"caf\xC3\xA9\"  # \xC3\xA9t\xC3\xA9\n"
+                     "lit = 'na\xC3\xAFve'\nmulti = \"\"\"\n\xE6\x98\x87\xE8\x85\xBE\"\"\"\"\"\n"
+                     "raw = '''\n\xC2\xA0'''\n\"cl\xC3\xA9\" = 1\n"),
+              good, kChipFileKind);
+  REQUIRE(ok.parse());
+  CHECK_FALSE(good.has_errors());
+  // A no-break space as whitespace (toml++ 3.3.0 reached __builtin_unreachable there) and a
+  // non-ASCII bare key: E0201 at the character, never handed to toml++.
+  for (const char* text :
+       {"vendor\xC2\xA0= \"x\"\n", "a = 1\n\xE3\x80\x80" "b = 2\n", "k\xC3\xA9y = 1\n"}) {
+    DiagnosticSink bad;
+    TomlFile file(source(text), bad, kChipFileKind);
+    CHECK_FALSE(file.parse());
+    REQUIRE(bad.has_errors());
+    CHECK(bad.sorted().front().code == "E0201");
+    CHECK(bad.sorted().front().message.find("non-ASCII character outside a string") !=
+          std::string::npos);
+  }
+}
