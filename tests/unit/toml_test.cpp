@@ -117,8 +117,10 @@ TEST_CASE("non-ASCII text: kept inside strings and comments, refused outside bef
   CHECK_FALSE(good.has_errors());
   // A no-break space as whitespace (toml++ 3.3.0 reached __builtin_unreachable there) and a
   // non-ASCII bare key: E0201 at the character, never handed to toml++.
-  for (const char* text :
-       {"vendor\xC2\xA0= \"x\"\n", "a = 1\n\xE3\x80\x80" "b = 2\n", "k\xC3\xA9y = 1\n"}) {
+  for (const char* text : {"vendor\xC2\xA0= \"x\"\n",
+                           "a = 1\n\xE3\x80\x80"
+                           "b = 2\n",
+                           "k\xC3\xA9y = 1\n"}) {
     DiagnosticSink bad;
     TomlFile file(source(text), bad, kChipFileKind);
     CHECK_FALSE(file.parse());
