@@ -44,17 +44,34 @@ std::string unit_words(const sema::Dim& d) {
   return name.empty() ? "no unit" : name;
 }
 
+// An error in one command-line argument, with a caret under [begin, end) of its text.
+void report_in_argument(DiagnosticSink& sink, const char* source_name, const std::string& text,
+                        const std::string& code, const std::string& message, size_t begin,
+                        size_t end, std::vector<std::string> notes) {
+  auto file = std::make_shared<SourceFile>(source_name, text);
+  sink.report(
+      {Severity::error, code, message,
+       Span{file, static_cast<uint32_t>(begin), static_cast<uint32_t>(std::max(end, begin + 1))},
+       std::move(notes)});
+}
+
+// The note under E0601: the parameters `regime` does declare.
+std::string declared_params(const sema::Regime& regime, bool with_values) {
+  std::vector<std::string> declared;
+  for (const auto& p : regime.params)
+    declared.push_back(
+        with_values ? fmt::format("{} = {}", p.name, eval::format_value(p.value, p.dim)) : p.name);
+  return declared.empty() ? fmt::format("'{}' declares no parameters", regime.id)
+                          : fmt::format("its parameters: {}", fmt::join(declared, ", "));
+}
+
 }  // namespace
 
 std::optional<ParamValue> parse_param_value(const sema::Regime& regime, const std::string& text,
                                             DiagnosticSink& sink) {
   auto fail = [&](const std::string& code, const std::string& message, size_t begin, size_t end,
                   std::vector<std::string> notes = {}) -> std::optional<ParamValue> {
-    auto file = std::make_shared<SourceFile>("parameter", text);
-    sink.report(
-        {Severity::error, code, message,
-         Span{file, static_cast<uint32_t>(begin), static_cast<uint32_t>(std::max(end, begin + 1))},
-         std::move(notes)});
+    report_in_argument(sink, "parameter", text, code, message, begin, end, std::move(notes));
     return std::nullopt;
   };
   size_t eq = text.find('=');
@@ -62,15 +79,9 @@ std::optional<ParamValue> parse_param_value(const sema::Regime& regime, const st
     return fail("E0602", "a parameter is set as NAME=VALUE", 0, text.size());
   std::string name = text.substr(0, eq);
   int index = regime.find_param(name);
-  if (index < 0) {
-    std::vector<std::string> declared;
-    for (const auto& p : regime.params)
-      declared.push_back(p.name);
+  if (index < 0)
     return fail("E0601", fmt::format("regime '{}' declares no parameter '{}'", regime.id, name), 0,
-                eq,
-                {declared.empty() ? fmt::format("'{}' declares no parameters", regime.id)
-                                  : fmt::format("its parameters: {}", fmt::join(declared, ", "))});
-  }
+                eq, {declared_params(regime, false)});
   const sema::Param& param = regime.params[static_cast<size_t>(index)];
   std::string_view value = std::string_view(text).substr(eq + 1);
   if (!trim(value).empty() && trim(value).front() == '-')
@@ -107,11 +118,7 @@ std::optional<draft::Axis> parse_axis(const sema::Regime& regime, const std::str
                                       DiagnosticSink& sink) {
   auto fail = [&](const std::string& code, const std::string& message, size_t begin, size_t end,
                   std::vector<std::string> notes = {}) -> std::optional<draft::Axis> {
-    auto file = std::make_shared<SourceFile>("--param", text);
-    sink.report(
-        {Severity::error, code, message,
-         Span{file, static_cast<uint32_t>(begin), static_cast<uint32_t>(std::max(end, begin + 1))},
-         std::move(notes)});
+    report_in_argument(sink, "--param", text, code, message, begin, end, std::move(notes));
     return std::nullopt;
   };
   size_t eq = text.find('=');
@@ -119,15 +126,9 @@ std::optional<draft::Axis> parse_axis(const sema::Regime& regime, const std::str
     return fail("E0602", "--param takes NAME=FROM..TO or NAME=FROM..TO/STEP", 0, text.size());
   std::string name = text.substr(0, eq);
   int index = regime.find_param(name);
-  if (index < 0) {
-    std::vector<std::string> declared;
-    for (const auto& p : regime.params)
-      declared.push_back(fmt::format("{} = {}", p.name, eval::format_value(p.value, p.dim)));
+  if (index < 0)
     return fail("E0601", fmt::format("regime '{}' declares no parameter '{}'", regime.id, name), 0,
-                eq,
-                {declared.empty() ? fmt::format("'{}' declares no parameters", regime.id)
-                                  : fmt::format("its parameters: {}", fmt::join(declared, ", "))});
-  }
+                eq, {declared_params(regime, true)});
   const sema::Param& param = regime.params[static_cast<size_t>(index)];
   std::string_view range = std::string_view(text).substr(eq + 1);
   size_t dots = range.find("..");
