@@ -41,11 +41,21 @@ struct Provenance {
   bool is_estimated(std::string_view key) const;
 };
 
+// A spec value's plausible range, where sources disagree or the value is an estimate:
+// low <= the point value <= high, exactly; the point value stays what the spec says. Read
+// from `<key>_range = { low = .., high = .., source = ".." }` beside the value.
+struct ValueRange {
+  Rational low, high;
+  std::string source;
+  Span span;  // the range as written, when read from a file
+};
+
 // One processing unit: dense peak TFLOPS/TOPS per precision as the spec gives them.
 struct ProcessingUnit {
   std::string name;
   std::array<std::optional<Rational>, kPrecisionCount> peak{};
   std::array<bool, kPrecisionCount> sparse{};  // figure is a sparse-only datasheet value
+  std::array<std::optional<ValueRange>, kPrecisionCount> peak_range{};
 
   const std::optional<Rational>& at(Precision p) const { return peak[static_cast<size_t>(p)]; }
   bool is_sparse(Precision p) const { return sparse[static_cast<size_t>(p)]; }
@@ -63,6 +73,7 @@ struct Die {
   std::string process;
   bool planar = false;
   std::vector<std::string> estimated;
+  std::optional<ValueRange> area_range;  // of area_mm2
 };
 
 enum class ChipKind { accelerator, hbm };
@@ -98,31 +109,47 @@ struct Chip {
   Provenance memory;
   std::string memory_type;
   std::optional<Rational> memory_gb, memory_bandwidth_gbps;
+  std::optional<ValueRange> memory_gb_range, memory_bandwidth_range;
 
   // interconnect, aggregate bidirectional
   Provenance interconnect;
   std::optional<Rational> chip_to_chip_gbps, host_link_gbps;
+  std::optional<ValueRange> chip_to_chip_range, host_link_range;
   std::string chip_to_chip_name, host_link_name;
 
   // silicon
   Provenance silicon;
   std::optional<Rational> transistors_billion;
+  std::optional<ValueRange> transistors_range;
   std::vector<Die> dies;
 
   // power
   Provenance power;
   std::optional<Rational> tdp_w;
+  std::optional<ValueRange> tdp_range;
 
   // HBM stacks
   Provenance hbm;
   std::optional<int> hbm_stacks;
   std::optional<Rational> hbm_stack_bandwidth_gbps, hbm_stack_footprint_mm2;
+  std::optional<ValueRange> hbm_stack_bandwidth_range, hbm_stack_footprint_range;
 
   // Transistors over all logic dies, as a count (the spec gives billions).
   std::optional<Rational> transistor_count() const {
     if (!transistors_billion) return std::nullopt;
     return *transistors_billion * Rational(1'000'000'000);
   }
+
+  // Every value that carries a range, with its key as the spec writes it ("memory.bandwidth_gbps",
+  // "compute.fp16", "compute.unit[2].fp8", "silicon.die[1].area_mm2": units and dies counted
+  // from 1): robust verdicts set each to an end of its range.
+  struct RangedValue {
+    std::string key;
+    std::optional<Rational>* value;
+    const ValueRange* range;
+  };
+  std::vector<RangedValue> ranged_values();
+  bool has_ranges() const;
 
   // Where the record was read from (a file path, or "db"), and the span of its id.
   std::string origin_file;

@@ -811,7 +811,7 @@ Chip where_chip() {
   ProcessingUnit u;
   u.peak[static_cast<size_t>(Precision::fp16)] = Rational(300);
   c.units.push_back(u);
-  c.dies.push_back({"die", DieRole::compute, 1, Rational(1000), "N5", false, {}});
+  c.dies.push_back({"die", DieRole::compute, 1, Rational(1000), "N5", false, {}, {}});
   c.memory_type = "HBM3";
   c.memory_gb = Rational(96);
   c.memory_bandwidth_gbps = Rational(3350);

@@ -24,7 +24,7 @@ Chip chip_with(std::initializer_list<std::pair<Precision, const char*>> peaks, c
   ProcessingUnit u;
   for (auto [p, v] : peaks) u.peak[static_cast<size_t>(p)] = r(v);
   c.units.push_back(u);
-  if (area) c.dies.push_back({"die", DieRole::compute, 1, r(area), "N5", false, {}});
+  if (area) c.dies.push_back({"die", DieRole::compute, 1, r(area), "N5", false, {}, {}});
   return c;
 }
 
@@ -121,8 +121,8 @@ TEST_CASE("performance density divides by non-planar logic die area") {
   CHECK(*m.performance_density.value == Rational(2368, 814));
   CHECK(m.performance_density.value->format(2) == "2.91");
 
-  c.dies.push_back({"IOD", DieRole::io, 2, r("100"), "N6", false, {"area_mm2"}});
-  c.dies.push_back({"planar base", DieRole::io, 1, r("500"), "28nm", true, {}});
+  c.dies.push_back({"IOD", DieRole::io, 2, r("100"), "N6", false, {"area_mm2"}, {}});
+  c.dies.push_back({"planar base", DieRole::io, 1, r("500"), "28nm", true, {}, {}});
   m = compute_metrics(c, {});
   CHECK(*m.performance_density.applicable_area_mm2 == 1014);
   CHECK(m.performance_density.estimated);
@@ -134,7 +134,7 @@ TEST_CASE("performance density divides by non-planar logic die area") {
 
 TEST_CASE("an applicable die of unknown area makes density unknown and says why") {
   auto c = chip_with({{Precision::fp16, "148"}}, "814");
-  c.dies.push_back({"IOD", DieRole::io, 1, std::nullopt, "N6", false, {}});
+  c.dies.push_back({"IOD", DieRole::io, 1, std::nullopt, "N6", false, {}, {}});
   auto m = compute_metrics(c, {});
   CHECK_FALSE(m.performance_density.value);
   REQUIRE(m.performance_density.missing.size() == 1);
