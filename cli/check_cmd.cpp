@@ -5,7 +5,9 @@
 
 #include "cli/commands.hpp"
 #include "engine/app/check.hpp"
+#include "engine/app/robust.hpp"
 #include "engine/base/json.hpp"
+#include "engine/report/robust_report.hpp"
 
 namespace exctl::cli {
 namespace {
@@ -14,6 +16,7 @@ struct CheckOptions {
   app::CheckRequest request;
   bool explain = false;
   bool matrix = false;
+  bool robust = false;
 };
 
 // A catalogue: one decision per line, printed as it is decided. With --explain each line
@@ -46,11 +49,38 @@ int run_catalogue(Context& ctx, app::CheckRequest request, bool explain) {
   return ctx.finish(failures && *failures > 0);
 }
 
+// --robust: each decision under every reading and every value in the spec's ranges.
+int run_robust(Context& ctx, const CheckOptions& opt, app::CheckRun& run) {
+  auto verdicts = app::robust_check(run, ctx.session.options);
+  std::string date = sema::date_text(run.check->date());
+  if (opt.matrix) {
+    std::cout << report::render(report::decision_matrix(run.rows, &verdicts), ctx.format);
+    if (ctx.format == report::Format::text)
+      std::cout << report::matrix_footer(date)
+                << report::robust_footer(ctx.session.options.describe());
+  } else if (ctx.format == report::Format::json) {
+    auto arr = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < run.rows.size(); ++i) {
+      auto j = report::decision_json(run.rows[i]);
+      report::add_robust_json(j, verdicts[i]);
+      arr.push_back(std::move(j));
+    }
+    std::cout << dump_json(arr, 2) << "\n";
+  } else {
+    std::cout << report::render(report::robust_table(run.rows, verdicts), ctx.format);
+    if (ctx.format == report::Format::text)
+      std::cout << report::robust_footer(ctx.session.options.describe())
+                << report::robust_details(run.rows, verdicts);
+  }
+  return ctx.finish(run.failures > 0);
+}
+
 int run_check(Context& ctx, CheckOptions& opt) {
   if (!opt.request.specs.empty()) return run_catalogue(ctx, opt.request, opt.explain);
   opt.request.inference = opt.explain && !opt.matrix && ctx.format == report::Format::text;
   auto run = app::check_chips(ctx.session, opt.request);
   if (!run || run->rows.empty()) return ctx.finish();  // every subject failed (E0421)
+  if (opt.robust) return run_robust(ctx, opt, *run);
   const app::Check& check = *run->check;
   std::string date = sema::date_text(check.date());
   if (opt.matrix) {
@@ -103,6 +133,9 @@ void register_check(CLI::App& app, Context& ctx, int& exit_code) {
                   "Print the rationale: every clause, the values used, the margins");
   check->add_flag("--matrix", opt->matrix, "One row per chip, one column per regime");
   check->add_flag("--all", opt->request.all, "Every chip in the database");
+  check->add_flag("--robust", opt->robust,
+                  "Decide under every reading of the ambiguous notes (--interpret's options) and "
+                  "every value in the spec's ranges: robust, or what the outcome hinges on");
   check->add_option("--spec", opt->request.spec, "A chip spec file not in the database");
   check->add_option(
       "--specs", opt->request.specs,
@@ -114,6 +147,13 @@ void register_check(CLI::App& app, Context& ctx, int& exit_code) {
     opt->request.to.given = to->count() > 0;
     opt->request.hq.given = hq->count() > 0;
     opt->request.date.given = date->count() > 0;
+    if (opt->robust && !opt->request.specs.empty()) {
+      ctx.session.sink.error("E0109",
+                             "--robust needs chip records (chips, --all or --spec), not a --specs "
+                             "catalogue: its rows have no readings or ranges to range over");
+      exit_code = ctx.finish();
+      return;
+    }
     exit_code = ctx.prepare() ? run_check(ctx, *opt) : ctx.finish();
   });
 }

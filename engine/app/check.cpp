@@ -268,6 +268,15 @@ std::vector<report::DecisionRow> Check::decide(const Subject& s) {
   return rows;
 }
 
+std::vector<const sema::Regime*> Check::regimes_read() const {
+  std::vector<const sema::Regime*> out = regimes_;
+  if (current_) {
+    out.insert(out.end(), leaves_.begin(), leaves_.end());
+    if (leaves_.empty()) out.push_back(&book_->embargo_layer);
+  }
+  return out;
+}
+
 bool Check::fails(const eval::Decision& d) const {
   return (request_.fail_on == "controlled" && d.verdict == eval::Verdict::controlled) ||
          (request_.fail_on == "indeterminate" && d.verdict == eval::Verdict::indeterminate);

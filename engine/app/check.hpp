@@ -70,6 +70,9 @@ class Check {
   Session& session() const { return session_; }
   const sema::Rulebook& book() const { return *book_; }
   sema::DateKey date() const { return query_.date; }
+  // Every regime whose decision enters a row: those asked for and, for "current", the
+  // leaves in force (or the embargo layer when none is).
+  std::vector<const sema::Regime*> regimes_read() const;
   // What `current` left out or replaced on the date; empty unless "current" was asked for.
   const std::vector<std::string>& current_notes() const { return pending_; }
 

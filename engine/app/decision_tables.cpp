@@ -11,6 +11,7 @@
 #include "engine/app/check.hpp"
 #include "engine/app/inputs.hpp"
 #include "engine/app/lookup.hpp"
+#include "engine/app/robust.hpp"
 #include "engine/base/toml_reader.hpp"
 #include "engine/eval/decide.hpp"
 
@@ -46,8 +47,72 @@ struct Expectation {
   std::optional<std::string> verdict, policy, licence;
   std::vector<std::pair<std::string, std::vector<std::string>>> lists;
   std::optional<bool> flagged;
-  bool any() const { return verdict || policy || licence || flagged || !lists.empty(); }
+  // Under --robust's analysis: robust or not, the verdicts possible, what it hinges on.
+  std::optional<bool> robust;
+  std::optional<std::vector<std::string>> verdicts, hinges;
+  bool any() const {
+    return verdict || policy || licence || flagged || !lists.empty() || robust || verdicts ||
+           hinges;
+  }
+  bool asks_robust() const { return robust || verdicts || hinges; }
 };
+
+// `range = { tpp = [4700, 4900], memory_bandwidth = ["1380 GB/s", "1420 GB/s"] }`: each
+// field's closed interval, read as spec values are, around the spec's point value.
+void read_ranges(TomlFile& file, const toml::node& node, eval::FieldBox& box) {
+  const auto* table = node.as_table();
+  if (!table) {
+    file.error("E0117",
+               fmt::format("'range' must be a table of [low, high] pairs ({{ tpp = [4700, 4900] "
+                           "}}), found {}",
+                           file.type_name(node)),
+               file.span(node.source()));
+    return;
+  }
+  for (auto&& [k, v] : *table) {
+    const auto* pair = v.as_array();
+    auto field = sema::find_field(k.str());
+    if (!field) {
+      file.error("E0117", fmt::format("unknown field '{}'", k.str()), file.span(k.source()));
+      continue;
+    }
+    if (sema::field_info(*field).boolean) {
+      file.error("E0117", fmt::format("'{}' is a condition: it takes no range", k.str()),
+                 file.span(k.source()));
+      continue;
+    }
+    if (!pair || pair->size() != 2) {
+      file.error("E0117", fmt::format("a range must be [low, high], found {}", file.type_name(v)),
+                 file.span(v.source()));
+      continue;
+    }
+    std::array<std::optional<Rational>, 2> ends;
+    for (size_t i = 0; i < 2; ++i) {
+      auto text = spec_value(file, *pair->get(i));
+      if (!text) continue;
+      eval::FieldValues one;
+      std::string problem = eval::set_field(one, std::string(k.str()), *text);
+      if (!problem.empty())
+        file.error("E0117", problem, file.span(pair->get(i)->source()));
+      else
+        ends[i] = one.num(*field);
+    }
+    if (!ends[0] || !ends[1]) continue;
+    auto point = box.point.num(*field);
+    if (*ends[0] > *ends[1]) {
+      file.error("E0117", "a range's low end is above its high end", file.span(v.source()));
+    } else if (!point) {
+      file.error("E0117", fmt::format("a range on '{}', which the spec does not give", k.str()),
+                 file.span(k.source()));
+    } else if (*point < *ends[0] || *point > *ends[1]) {
+      file.error("E0117",
+                 fmt::format("the range of '{}' does not hold its value in the spec", k.str()),
+                 file.span(v.source()));
+    } else if (*ends[0] != *ends[1]) {
+      box.range[static_cast<size_t>(*field)] = eval::Interval{*ends[0], *ends[1]};
+    }
+  }
+}
 
 }  // namespace
 
@@ -134,9 +199,10 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
       res.path = path;
       res.name = rd.string("name", false, "the case's name").value_or("(unnamed)");
       res.line = node.source().begin.line;
-      rd.only({"name", "regime", "chip", "spec", "to", "hq", "exporter", "date", "verdict",
-               "paragraphs", "licence", "policy", "exceptions", "missing", "excluded_by",
-               "end_items", "flagged", "known_issue"},
+      rd.only({"name",       "regime",  "chip",        "spec",       "to",      "hq",
+               "exporter",   "date",    "verdict",     "paragraphs", "licence", "policy",
+               "exceptions", "missing", "excluded_by", "end_items",  "flagged", "known_issue",
+               "range",      "robust",  "verdicts",    "hinges"},
               "a [[case]]");
       const sema::Regime* regime = file_regime;
       bool current = false;  // `regime = "current"`: the regimes in force on the case's date
@@ -179,6 +245,7 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
         }
       }
       eval::FieldValues values;
+      const Chip* chip_record = nullptr;
       const toml::node* chip_node = c.get("chip");
       const toml::node* spec_node = c.get("spec");
       if (chip_node && spec_node) {
@@ -188,6 +255,7 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
         if (auto chip_name = rd.string("chip", false, "a chip id, name or alias")) {
           DiagnosticSink local;
           if (const Chip* chip = resolve_chip(*chips, *chip_name, local)) {
+            chip_record = chip;
             values = eval::chip_values(*chip, compute_metrics(*chip, session.options), date);
           } else {
             auto d = local.sorted().front();
@@ -217,7 +285,19 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
         file.error("E0117", "a case needs 'chip' or 'spec'", file.span(node.source()));
       }
 
+      eval::FieldBox box{values};
+      if (const toml::node* n = c.get("range")) {
+        if (spec_node)
+          read_ranges(file, *n, box);
+        else
+          file.error("E0117", "'range' goes with 'spec': a chip's ranges are in its spec file",
+                     file.span(n->source()));
+      }
+
       Expectation want;
+      want.robust = rd.boolean("robust");
+      want.verdicts = rd.strings("verdicts");
+      want.hinges = rd.strings("hinges");
       if (auto v = rd.string("verdict", false,
                              "controlled, not_controlled, excluded or indeterminate")) {
         if (std::find(kVerdicts.begin(), kVerdicts.end(), *v) == kVerdicts.end()) {
@@ -264,25 +344,37 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
       if (!want.any() && file.errors() == errors_before) {
         file.error("E0117",
                    "a case needs an expectation: verdict, paragraphs, licence, policy, exceptions, "
-                   "missing, "
-                   "excluded_by, end_items or flagged",
+                   "missing, excluded_by, end_items, flagged, robust, verdicts or hinges",
                    file.span(node.source()));
       }
       if (file.errors() != errors_before) continue;  // a malformed case is not run
 
       eval::Query q{to, hq, date};
+      std::vector<std::string> notes;
+      RobustTarget target;
+      if (current) {
+        target.regimes = current_regimes(*book, date, exporter, &notes);
+        if (target.regimes.empty()) target.regimes.push_back(&book->embargo_layer);
+      } else {
+        target.regimes = {regime};
+      }
+      target.decide = [&](const eval::FieldValues& v) {
+        std::vector<eval::Decision> parts;
+        for (const auto* r : target.regimes)
+          parts.push_back(eval::decide(*r, v, q));
+        if (!current) return parts;
+        std::vector<const sema::Regime*> leaves = target.regimes;
+        if (leaves.front() == &book->embargo_layer) leaves.clear();
+        return std::vector<eval::Decision>{current_decision(leaves, parts, notes)};
+      };
       std::optional<eval::Decision> decided;
+      std::optional<eval::RobustVerdict> robust;
       try {
-        if (current) {
-          std::vector<std::string> notes;
-          auto leaves = current_regimes(*book, date, exporter, &notes);
-          std::vector<eval::Decision> parts;
-          for (const auto* leaf : leaves)
-            parts.push_back(eval::decide(*leaf, values, q));
-          if (leaves.empty()) parts.push_back(eval::decide(book->embargo_layer, values, q));
-          decided = current_decision(leaves, parts, notes);
-        } else {
-          decided = eval::decide(*regime, values, q);
+        decided = target.decide(values).front();
+        if (want.asks_robust()) {
+          auto verdicts = chip_record ? robust_verdicts(target, *chip_record, session.options, date)
+                                      : robust_verdicts(target, box);
+          robust = verdicts.front();
         }
       } catch (const eval::ArithmeticOverflow& e) {
         // Bad input, not a failing expectation: E0421 at the rule expression, exit 2.
@@ -320,6 +412,34 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
                d.licence.policy == sema::Policy::none
                    ? "none"
                    : std::string(sema::policy_name(d.licence.policy)));
+        if (robust) {
+          bool holds = robust->robust && robust->exact;
+          if (want.robust && *want.robust != holds)
+            res.problems.push_back(
+                fmt::format("robust: expected {}, got {}{}", *want.robust, holds,
+                            robust->exact ? "" : " (not exact: " + robust->inexact_because + ")"));
+          auto compare_set = [&](const char* key, std::vector<std::string> w,
+                                 std::vector<std::string> got) {
+            std::sort(w.begin(), w.end());
+            std::sort(got.begin(), got.end());
+            got.erase(std::unique(got.begin(), got.end()), got.end());
+            if (w != got)
+              res.problems.push_back(fmt::format("{}: expected [{}], got [{}]", key,
+                                                 fmt::join(w, ", "), fmt::join(got, ", ")));
+          };
+          if (want.verdicts) {
+            std::vector<std::string> got;
+            for (const auto& o : robust->outcomes)
+              got.push_back(o.substr(0, o.find_first_of(" ;")));
+            compare_set("verdicts", *want.verdicts, got);
+          }
+          if (want.hinges) {
+            std::vector<std::string> got;
+            for (const auto& h : robust->hinges)
+              got.push_back(h.name);
+            compare_set("hinges", *want.hinges, got);
+          }
+        }
         if (want.flagged && *want.flagged != !d.flags.empty()) {
           res.problems.push_back(
               fmt::format("flagged: expected {}, got {}", *want.flagged, !d.flags.empty()));

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace exctl {
 
@@ -22,6 +23,9 @@ std::string ascii_lower(std::string_view s);
 
 // `s` without leading and trailing whitespace.
 std::string_view trim(std::string_view s);
+
+// The items with `sep` between them.
+std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
 
 // True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above
 // U+10FFFF).

@@ -82,7 +82,8 @@ Table decision_table(const std::vector<DecisionRow>& rows) {
   return t;
 }
 
-Table decision_matrix(const std::vector<DecisionRow>& rows) {
+Table decision_matrix(const std::vector<DecisionRow>& rows,
+                      const std::vector<eval::RobustVerdict>* robust) {
   std::vector<std::string> regimes, chips;
   for (const auto& r : rows) {
     if (std::find(regimes.begin(), regimes.end(), r.decision.regime) == regimes.end())
@@ -96,7 +97,8 @@ Table decision_matrix(const std::vector<DecisionRow>& rows) {
   for (const auto& chip : chips) {
     std::vector<Cell> cells(cols.size(), Cell{"", nullptr});
     cells[0] = {chip, chip};
-    for (const auto& r : rows) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& r = rows[i];
       if (r.chip != chip) continue;
       auto col = static_cast<size_t>(std::find(regimes.begin(), regimes.end(), r.decision.regime) -
                                      regimes.begin()) +
@@ -117,8 +119,14 @@ Table decision_matrix(const std::vector<DecisionRow>& rows) {
           text = "?";
           break;
       }
-      cells[col] = {text,
-                    {{"verdict", eval::verdict_name(d.verdict)}, {"paragraphs", d.paragraphs}}};
+      nlohmann::ordered_json cell = {{"verdict", eval::verdict_name(d.verdict)},
+                                     {"paragraphs", d.paragraphs}};
+      if (robust && i < robust->size()) {
+        bool holds = (*robust)[i].robust && (*robust)[i].exact;
+        if (!holds) text += " ~";
+        cell["robust"] = holds;
+      }
+      cells[col] = {text, cell};
     }
     t.add_row(std::move(cells));
   }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/eval/decide.hpp"
+#include "engine/eval/robust.hpp"
 #include "engine/report/table.hpp"
 
 namespace exctl::report {
@@ -24,7 +25,10 @@ struct DecisionRow {
 Table decision_table(const std::vector<DecisionRow>& rows);
 // One row per chip, one column per regime; a cell is the paragraphs, "-" (not
 // controlled), "excluded (Note 2)" or "? (missing ...)". JSON cells carry the verdict.
-Table decision_matrix(const std::vector<DecisionRow>& rows);
+// With `robust`, one verdict per row: a cell whose decision depends on a reading or a
+// value in range is marked "~" (JSON: "robust": false).
+Table decision_matrix(const std::vector<DecisionRow>& rows,
+                      const std::vector<eval::RobustVerdict>* robust = nullptr);
 // `with_trace` false leaves the trace out (a catalogue decided through the compiled form).
 nlohmann::ordered_json decision_json(const DecisionRow& row, bool with_trace = true);
 // One clause of a trace as `check --format json` writes it: kind, id, result, cite,

@@ -1,0 +1,1 @@
+test tests/bad_cases/ranges.cases.toml
