@@ -68,7 +68,11 @@ std::vector<std::string> hinge_lines(const eval::Hinge& h) {
 }
 
 std::string hinge_text(const eval::Hinge& h) {
-  return join(hinge_lines(h), " ");
+  auto lines = hinge_lines(h);
+  std::vector<std::string> rest;
+  for (size_t i = 1; i < lines.size(); ++i)
+    rest.emplace_back(trim(lines[i]));
+  return rest.empty() ? lines.front() : lines.front() + " " + join(rest, " | ");
 }
 
 Table robust_table(const std::vector<DecisionRow>& rows,

@@ -1,0 +1,1 @@
+check H20 --robust --specs tests/data/catalogue.csv

@@ -1,0 +1,1 @@
+check inferentia2 --robust --regime us-2023-10 --regime us-2026-01 --to CN --date 2026-06-01
