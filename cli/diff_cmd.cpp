@@ -29,7 +29,7 @@ int run_diff(Context& ctx, const DiffOptions& opt) {
                         opt.request.outcomes_only ? nullptr : &result->rules,
                         !opt.request.rules_only};
   for (const auto& c : result->changed)
-    view.chips.push_back({c.id, c.name, &c.diff});
+    view.chips.push_back({c.id, c.name, &c.diff, c.robust ? &*c.robust : nullptr});
   switch (ctx.format) {
     case report::Format::text:
       std::cout << report::diff_text(view);
@@ -62,6 +62,9 @@ void register_diff(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_flag("--rules-only", r.rules_only, "Only the rules as written, no chips");
   cmd->add_flag("--outcomes-only", r.outcomes_only, "Only the chips, not the rules as written");
   cmd->add_flag("--exit-code", opt->exit_code, "Exit 1 when anything differs");
+  cmd->add_flag("--robust", opt->request.robust,
+                "Each chip's change under every reading and every value in its spec's ranges: "
+                "also lists chips whose outcome moves under some of them");
   cmd->callback([&ctx, &exit_code, opt, to, hq, date] {
     opt->request.to.given = to->count() > 0;
     opt->request.hq.given = hq->count() > 0;

@@ -358,7 +358,7 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
       } else {
         target.regimes = {regime};
       }
-      target.decide = [&](const eval::FieldValues& v) {
+      auto decide = [&](const eval::FieldValues& v) {
         std::vector<eval::Decision> parts;
         for (const auto* r : target.regimes)
           parts.push_back(eval::decide(*r, v, q));
@@ -367,10 +367,13 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
         if (leaves.front() == &book->embargo_layer) leaves.clear();
         return std::vector<eval::Decision>{current_decision(leaves, parts, notes)};
       };
+      target.outcomes = [&](const eval::FieldValues& v) {
+        return std::vector<std::string>{outcome_text(decide(v).front())};
+      };
       std::optional<eval::Decision> decided;
       std::optional<eval::RobustVerdict> robust;
       try {
-        decided = target.decide(values).front();
+        decided = decide(values).front();
         if (want.asks_robust()) {
           auto verdicts = chip_record ? robust_verdicts(target, *chip_record, session.options, date)
                                       : robust_verdicts(target, box);

@@ -2,7 +2,19 @@
 
 #include <fmt/format.h>
 
+#include "engine/app/robust.hpp"
+
 namespace exctl::app {
+namespace {
+
+// A change as a robust outcome: "unchanged", or the kind and both sides.
+std::string change_text(const draft::OutcomeDiff& d) {
+  if (d.change == draft::OutcomeChange::unchanged) return "unchanged";
+  return fmt::format("{}: {} -> {}", draft::outcome_change_name(d.change), outcome_text(d.before),
+                     outcome_text(d.after));
+}
+
+}  // namespace
 
 std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& request) {
   for (const auto& id : {request.before, request.after}) {
@@ -30,13 +42,21 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
       request.all || (request.chips.empty() && request.spec.empty() && request.specs.empty());
 
   DiffResult result;
-  auto add = [&](const std::vector<report::DecisionRow>& rows) {
+  auto add = [&](const std::vector<report::DecisionRow>& rows,
+                 std::optional<eval::RobustVerdict> robust = std::nullopt) {
     if (rows.size() != 2) return;  // no verdict for this chip (E0421, reported)
     auto d = draft::diff_outcomes(rows[0].decision, rows[1].decision);
     ++result.counts[static_cast<size_t>(d.change)];
-    if (d.change != draft::OutcomeChange::unchanged)
-      result.changed.push_back({rows[0].chip, rows[0].chip_name, std::move(d)});
+    bool moves_somewhere = robust && !robust->robust;
+    if (d.change != draft::OutcomeChange::unchanged || moves_somewhere)
+      result.changed.push_back({rows[0].chip, rows[0].chip_name, std::move(d), std::move(robust)});
   };
+  if (request.robust && !request.specs.empty()) {
+    session.sink.error("E0109",
+                       "--robust needs chip records (chips, --all or --spec), not a --specs "
+                       "catalogue: its rows have no readings or ranges to range over");
+    return std::nullopt;
+  }
   if (request.rules_only) {
     result.check = Check::prepare(session, check);
     if (!result.check) return std::nullopt;
@@ -47,8 +67,22 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
   } else {
     auto run = check_chips(session, check);
     if (!run) return std::nullopt;
-    for (size_t i = 0; i + 1 < run->rows.size(); i += 2)
-      add({run->rows[i], run->rows[i + 1]});
+    for (size_t i = 0; i + 1 < run->rows.size(); i += 2) {
+      std::optional<eval::RobustVerdict> robust;
+      const Subject& subject = run->subjects[run->subject_of_row[i]];
+      if (request.robust && subject.chip) {
+        Check& c = *run->check;
+        RobustTarget change{c.regimes_read(), [&](const eval::FieldValues& values) {
+                              Subject s{subject.id, subject.name, std::nullopt, values, ""};
+                              auto rows = c.decide(s);
+                              if (rows.size() != 2) return std::vector<std::string>{};
+                              return std::vector<std::string>{change_text(
+                                  draft::diff_outcomes(rows[0].decision, rows[1].decision))};
+                            }};
+        robust = robust_verdicts(change, *subject.chip, session.options, c.date()).front();
+      }
+      add({run->rows[i], run->rows[i + 1]}, std::move(robust));
+    }
     result.check = std::move(run->check);
   }
   result.before = result.check->book().find(request.before);

@@ -21,11 +21,17 @@ struct DiffRequest {
   Given to, hq, date;
   bool rules_only = false;     // the rule diff alone
   bool outcomes_only = false;  // the chips alone
+  // Each chip's change under every reading and every value in its spec's ranges
+  // (docs/robust.md): a chip whose outcome moves under some of them is listed too.
+  bool robust = false;
 };
 
 struct ChipDiff {
   std::string id, name;
   draft::OutcomeDiff diff;
+  // With --robust: the change as an outcome ("unchanged", or how it moves), robust when
+  // every reading and value in range gives the same one.
+  std::optional<eval::RobustVerdict> robust;
 };
 
 struct DiffResult {
@@ -33,8 +39,8 @@ struct DiffResult {
   const sema::Regime* before = nullptr;
   const sema::Regime* after = nullptr;
   std::vector<draft::RuleChange> rules;  // empty with --outcomes-only
-  std::vector<ChipDiff> changed;  // chips whose outcome differs, in database order
-  std::array<int, 6> counts{};    // by draft::OutcomeChange, unchanged included
+  std::vector<ChipDiff> changed;         // chips whose outcome differs, in database order
+  std::array<int, 6> counts{};           // by draft::OutcomeChange, unchanged included
   bool any() const { return !rules.empty() || !changed.empty(); }
 };
 

@@ -112,9 +112,7 @@ class Robustness {
 
  private:
   std::vector<std::string> outcomes_at(const eval::FieldValues& values) {
-    std::vector<std::string> out;
-    for (const auto& d : target_.decide(values))
-      out.push_back(outcome_text(d));
+    std::vector<std::string> out = target_.outcomes(values);
     if (!points_.empty() && out.size() != points_.front().size()) {
       // The values left exact arithmetic (E0421 reported): nothing is known here.
       for (auto& v : verdicts_) {
@@ -308,9 +306,9 @@ std::vector<RobustVerdict> robust_verdicts(Check& check, const Subject& subject,
                                            const MetricOptions& base) {
   RobustTarget target{check.regimes_read(), [&](const eval::FieldValues& values) {
                         Subject s{subject.id, subject.name, std::nullopt, values, ""};
-                        std::vector<eval::Decision> out;
-                        for (auto& row : check.decide(s))
-                          out.push_back(std::move(row.decision));
+                        std::vector<std::string> out;
+                        for (const auto& row : check.decide(s))
+                          out.push_back(outcome_text(row.decision));
                         return out;
                       }};
   if (!subject.chip) return robust_verdicts(target, eval::FieldBox{subject.values});

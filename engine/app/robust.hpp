@@ -27,13 +27,14 @@ std::vector<MetricOptions> every_reading(const MetricOptions& base);
 std::string reading_text(const MetricOptions& reading, const MetricOptions& base);
 
 // What a robust verdict decides: the regimes whose comparisons it reads, and the rows'
-// decisions for given values (a check's rows, or a decision table's one decision).
+// outcomes for given values (outcome_text of a check's rows, of a decision table's one
+// decision, or how a chip's outcome moves between two regimes).
 struct RobustTarget {
   std::vector<const sema::Regime*> regimes;
-  std::function<std::vector<eval::Decision>(const eval::FieldValues&)> decide;
+  std::function<std::vector<std::string>(const eval::FieldValues&)> outcomes;
 };
 
-// One verdict per row of target.decide, in its order: a chip record ranges over every
+// One verdict per row of target.outcomes, in its order: a chip record ranges over every
 // reading from `base` and its spec's ranges; without one, `box` alone is ranged over.
 std::vector<RobustVerdict> robust_verdicts(const RobustTarget& target, const Chip& chip,
                                            const MetricOptions& base, sema::DateKey date);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "engine/report/decision_report.hpp"
+#include "engine/report/robust_report.hpp"
 
 namespace exctl::report {
 namespace {
@@ -133,6 +134,27 @@ std::string diff_summary(const std::array<int, 6>& n) {
       at(OutcomeChange::licence), at(OutcomeChange::indeterminate), at(OutcomeChange::unchanged));
 }
 
+namespace {
+
+// --robust: whether the change holds under every reading and value in range, or what it
+// turns on.
+std::string robust_change_text(const eval::RobustVerdict& r) {
+  if (r.robust && r.exact)
+    return "  robust: the same under every reading and every value in range\n";
+  std::string out = r.robust ? "  undecided: " + r.inexact_because + "\n"
+                             : "  depends: under some reading or value in range it is\n";
+  for (size_t k = 1; k < r.outcomes.size() && !r.robust; ++k)
+    out += "    " + r.outcomes[k] + "\n";
+  for (const auto& h : r.hinges) {
+    auto lines = hinge_lines(h);
+    for (size_t k = 0; k < lines.size(); ++k)
+      out += (k ? "      " : "    - ") + lines[k] + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string diff_text(const DiffView& v) {
   std::string out;
   if (v.outcomes) {
@@ -153,6 +175,7 @@ std::string diff_text(const DiffView& v) {
         for (const auto& line : why)
           out += "    " + line + "\n";
       }
+      if (c.robust) out += robust_change_text(*c.robust);
     }
     out += fmt::format("\n{}\n", diff_summary(v.counts));
   }
@@ -209,6 +232,11 @@ nlohmann::ordered_json diff_json(const DiffView& v) {
                        {"after", w.after ? clause_json(*w.after) : nlohmann::ordered_json()}});
       }
       x["why"] = why;
+      if (c.robust) {
+        nlohmann::ordered_json r = nlohmann::ordered_json::object();
+        add_robust_json(r, *c.robust);
+        x["robust"] = r;
+      }
       chips.push_back(x);
     }
     j["chips"] = chips;

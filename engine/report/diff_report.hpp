@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/draft/diff.hpp"
+#include "engine/eval/robust.hpp"
 #include "engine/report/table.hpp"
 
 namespace exctl::report {
@@ -16,6 +17,7 @@ namespace exctl::report {
 struct ChipOutcomeDiff {
   std::string chip, chip_name;
   const draft::OutcomeDiff* diff;
+  const eval::RobustVerdict* robust = nullptr;  // with --robust: the change's robustness
 };
 
 struct DiffView {
