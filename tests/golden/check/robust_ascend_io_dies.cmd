@@ -1,0 +1,1 @@
+--rules tests/data/draft_pd_8.rules check 910B 910C --robust --regime draft-pd-8
