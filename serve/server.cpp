@@ -6,6 +6,7 @@
 #include <httplib.h>
 #include <ostream>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <thread>
 
 #include <fmt/format.h>
@@ -18,6 +19,11 @@ namespace {
 // Enough for 50 clients holding keep-alive connections at once: cpp-httplib keeps a
 // connection on its thread between requests.
 constexpr size_t kThreads = 64;
+// Debian's cpp-httplib is a compiled library whose listen() backlog is 5: with more clients
+// connecting at once the kernel drops their SYNs, and each retries after 1 s, then 3 s. So
+// the socket is listened on again with room for every worker and more (Linux takes a second
+// listen() on a listening socket as a new backlog).
+constexpr int kBacklog = 256;
 
 bool host_matches(const std::string& header, const std::string& served, int port) {
   std::string with_port = fmt::format("{}:{}", served, port);
@@ -61,12 +67,18 @@ int run(const ServeOptions& options, DiagnosticSink& sink, std::ostream& out) {
   server.set_read_timeout(30, 0);
   server.set_write_timeout(30, 0);
 
+  int listening = -1;
+  server.set_socket_options([&listening](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening = sock;
+  });
   int port = options.port;
   if (port == 0) {
     port = server.bind_to_any_port(options.host);
   } else if (!server.bind_to_port(options.host, port)) {
     port = -1;
   }
+  if (port > 0 && listening >= 0) ::listen(listening, kBacklog);
   if (port <= 0) {
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
     sink.error("E0908", fmt::format("cannot listen on {}:{} (in use, or not an address of this "
