@@ -89,6 +89,21 @@ CREATE TABLE chip_metrics (      -- derived by the engine at import, default opt
 ) WITHOUT ROWID;
 )sql";
 
+// Schema 5: a spec value's plausible range (docs/chip-spec.md, "Ranges"), one row per value
+// that has one, keyed as Chip::ranged_values() keys it ("memory.bandwidth_gbps",
+// "compute.unit[2].fp8", "silicon.die[1].area_mm2"). The bounds are stored as the values
+// are (REAL, the decimal the spec wrote).
+constexpr const char* kRangesTable = R"sql(
+CREATE TABLE chip_ranges (
+  chip_id TEXT NOT NULL REFERENCES chips(id) ON DELETE CASCADE,
+  value_key TEXT NOT NULL,
+  low REAL NOT NULL,
+  high REAL NOT NULL,
+  source TEXT NOT NULL,
+  PRIMARY KEY (chip_id, value_key)
+) WITHOUT ROWID;
+)sql";
+
 // The groups with a provenance, in the order of their columns.
 constexpr std::array<std::string_view, 7> kGroups = {
     "identity", "compute", "memory", "interconnect", "silicon", "power", "hbm"};
@@ -419,6 +434,48 @@ void check_metrics(Chip& c, const std::string& where) {
       where, c.id, culprit));
 }
 
+// The limits of a spec value, as TableReader::number (engine/base/toml_reader.hpp) reads it.
+constexpr int64_t kMaxSpecNumber = 1'000'000'000;
+constexpr int64_t kSpecDecimalUnit = 10'000;
+
+// Puts the stored ranges back on their values (schema 5). A range that no spec could give
+// (of a value the chip lacks, not holding it, bounds past a spec value's limits) is damage.
+void load_ranges(sqlite::Connection& conn, const std::string& description, std::vector<Chip>& chips,
+                 const std::map<std::string, size_t>& index) {
+  auto st = conn.prepare(
+      "SELECT chip_id, value_key, low, high, source FROM chip_ranges ORDER BY chip_id, value_key");
+  std::string slots_of;  // the chip whose slots are in `slots`
+  std::vector<Chip::RangeSlot> slots;
+  while (st.step()) {
+    Chip& c = owner(chips, index, st, description, "chip_ranges");
+    const RowReader row{st, description, "chip_ranges", c.id};
+    if (slots_of != c.id) {
+      slots = c.range_slots();
+      slots_of = c.id;
+    }
+    const std::string key = st.text(1);
+    auto slot = std::find_if(slots.begin(), slots.end(),
+                             [&](const Chip::RangeSlot& s) { return s.key == key; });
+    if (slot == slots.end() || !*slot->value)
+      row.refuse(1, fmt::format("'{}' is not a value this chip has", key));
+    // The bounds are spec values: within a value's limits (TableReader::number).
+    auto bound = [&](int col) {
+      std::optional<Rational> v = row.number(col);
+      if (!v) row.refuse(col, "NULL is not a bound");
+      if (*v > Rational(kMaxSpecNumber) || kSpecDecimalUnit % v->den() != 0)
+        row.refuse(col, fmt::format("{} is not a value a spec could give", v->exact_text()));
+      return *v;
+    };
+    Rational low = bound(2), high = bound(3);
+    if (low > high || **slot->value < low || **slot->value > high)
+      row.refuse(2, fmt::format("{} to {} does not hold the value {}", low.exact_text(),
+                                high.exact_text(), (*slot->value)->exact_text()));
+    std::string source = st.text(4);
+    if (source.empty()) row.refuse(4, "the source is empty");
+    *slot->range = ValueRange{low, high, std::move(source), Span{}};
+  }
+}
+
 std::optional<std::string> nonempty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
@@ -546,6 +603,8 @@ void Database::upgrade() {
   if (!has_view("chip_sources")) conn_.exec(compatibility_views());
   // 3 -> 4: the US availability date.
   if (!has_column("chips", "us_available")) conn_.exec(kAddUsAvailable);
+  // 4 -> 5: value ranges (none were stored before).
+  if (!has_table("chip_ranges")) conn_.exec(kRangesTable);
   conn_.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
   tx.commit();
 }
@@ -578,6 +637,7 @@ void Database::create_schema() {
   conn_.exec(units_table());
   conn_.exec(kDiesTable);
   conn_.exec(kMetricsTable);
+  conn_.exec(kRangesTable);
   conn_.exec(compatibility_views());
   conn_.exec(kModelsSchema);
   conn_.exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
@@ -650,7 +710,8 @@ ChipWriter::ChipWriter(Database& db, bool replace)
       unit_(db.connection().prepare(insert_unit_sql())),
       die_(db.connection().prepare("INSERT INTO chip_dies VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")),
       metrics_(
-          db.connection().prepare("INSERT INTO chip_metrics VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")) {
+          db.connection().prepare("INSERT INTO chip_metrics VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")),
+      range_(db.connection().prepare("INSERT INTO chip_ranges VALUES (?1,?2,?3,?4,?5)")) {
   if (db.read_only())
     throw DatabaseError(fmt::format("database '{}' is read-only", db.description()));
 }
@@ -722,6 +783,13 @@ void ChipWriter::write(const Chip& c, const MetricsRow& m) {
     text_or_null(die_, 7, d.process);
     die_.bind(8, int64_t{d.planar ? 1 : 0}).bind_static(9, die_estimated);
     die_.run();
+  }
+  // ranged_values() hands out pointers into a chip it may change; this one is only read.
+  for (const auto& r : const_cast<Chip&>(c).ranged_values()) {
+    range_.bind_static(1, c.id).bind(2, std::string_view(r.key));
+    range_.bind(3, r.range->low.to_double()).bind(4, r.range->high.to_double());
+    range_.bind_static(5, r.range->source);
+    range_.run();
   }
   std::optional<std::string> tpp_exact = exact(m.tpp);
   std::optional<std::string> density_exact = exact(m.performance_density);
@@ -852,6 +920,7 @@ std::vector<Chip> Database::load_all() {
     d.estimated = split(dies.text(7));
     c.dies.push_back(std::move(d));
   }
+  if (version_ >= 5) load_ranges(conn_, description_, chips, index);
   if (v3) {
     for (auto& c : chips)
       check_metrics(c, description_);

@@ -15,9 +15,10 @@ namespace exctl::chipdb {
 
 inline constexpr int64_t kApplicationId = 0x45584354;  // "EXCT"
 // 1: chips; 2: adds the models table; 3: fewer rows per chip (provenance columns in chips,
-// chip_units, views for the old chip_sources and chip_throughput). An older file is upgraded
-// when opened for writing, and read as it is otherwise.
-inline constexpr int64_t kSchemaVersion = 4;
+// chip_units, views for the old chip_sources and chip_throughput); 4: chips.us_available;
+// 5: chip_ranges, a value's plausible range. An older file is upgraded when opened for
+// writing, and read as it is otherwise.
+inline constexpr int64_t kSchemaVersion = 5;
 
 // A database that cannot be used as asked: foreign, newer, corrupt, read-only.
 class DatabaseError : public std::runtime_error {
@@ -99,7 +100,7 @@ class ChipWriter {
 
  private:
   bool replace_;
-  sqlite::Statement del_, chip_, alias_, unit_, die_, metrics_;
+  sqlite::Statement del_, chip_, alias_, unit_, die_, metrics_, range_;
 };
 
 }  // namespace exctl::chipdb

@@ -32,6 +32,104 @@ std::vector<std::string> list(TableReader& r, std::string_view key) {
   return r.strings(key).value_or(std::vector<std::string>());
 }
 
+// ---- ranges: `<key>_range = { low = .., high = .., source = ".." }` beside a value ----
+
+constexpr std::string_view kRangeSuffix = "_range";
+
+bool is_range_key(std::string_view key) {
+  return key.size() >= kRangeSuffix.size() &&
+         key.substr(key.size() - kRangeSuffix.size()) == kRangeSuffix;
+}
+
+// Reads the range of the value `key` (already read as `value`), if the table has one. The
+// bounds are read as the value is (exact, finite, not negative, within the spec limits;
+// above zero when `positive`); the range must hold the value. Reports and returns nullopt
+// on any problem.
+std::optional<ValueRange> read_range(TableReader& r, std::string_view key,
+                                     const std::optional<Rational>& value, bool positive = false) {
+  const std::string name = std::string(key) + std::string(kRangeSuffix);
+  auto it = r.table().find(name);
+  if (it == r.table().end()) return std::nullopt;
+  // The key's text lives in the TOML tree, which outlives the reader.
+  const toml::node* node = r.take(it->first.str());
+  Span key_span = r.file().span(it->first.source());
+  const std::string path = r.path(name);
+  const toml::table* table = node->as_table();
+  if (!table) {
+    r.type_error(name, *node, "an inline table { low = .., high = .., source = \"..\" }");
+    return std::nullopt;
+  }
+  TableReader rr = r.child(*table, path);
+  size_t errors = r.file().errors();
+  std::optional<Rational> low = rr.number("low"), high = rr.number("high");
+  for (std::string_view bound : {"low", "high"})
+    if (!rr.has(bound)) rr.missing(bound);
+  auto source = rr.string("source", true);
+  rr.finish();
+  if (positive) {
+    if (low && *low == 0) {
+      r.file().error("E0206", fmt::format("'{}' must be positive", rr.path("low")),
+                     rr.span(*rr.take("low")));
+      low.reset();
+    }
+  }
+  if (!value) {
+    // A value that was given but could not be read is reported already.
+    if (!r.has(key)) {
+      r.file().error(
+          "E0212", fmt::format("'{}' has no value beside it: '{}' is not given", path, r.path(key)),
+          key_span, {"a range goes beside the value it qualifies, in the same table"});
+    }
+    return std::nullopt;
+  }
+  if (r.file().errors() != errors || !low || !high || !source) return std::nullopt;
+  if (*low > *high) {
+    r.file().error("E0213",
+                   fmt::format("'{}' is reversed: low {} is above high {}", path, low->exact_text(),
+                               high->exact_text()),
+                   r.span(*node));
+    return std::nullopt;
+  }
+  if (*value < *low || *value > *high) {
+    r.file().error(
+        "E0214",
+        fmt::format("'{}' does not contain the value: '{}' is {}, outside {} to {}", path,
+                    r.path(key), value->exact_text(), low->exact_text(), high->exact_text()),
+        r.span(*node), {"a range holds its value: low <= value <= high"});
+    return std::nullopt;
+  }
+  return ValueRange{*low, *high, *source, r.span(*node)};
+}
+
+// Reports every `*_range` key of the table that no value of it can take (`rangeable` lists
+// those that can, each already read with read_range), and marks it known so that it is not
+// reported again as an unknown key.
+void reject_stray_ranges(TableReader& r, const std::vector<std::string_view>& rangeable) {
+  for (auto&& [k, node] : r.table()) {
+    std::string_view name = k.str();
+    if (!is_range_key(name)) continue;
+    std::string_view base = name.substr(0, name.size() - kRangeSuffix.size());
+    if (std::find(rangeable.begin(), rangeable.end(), base) != rangeable.end()) continue;
+    r.take(name);
+    std::vector<std::string> notes;
+    std::string best;
+    size_t best_distance = 3;
+    for (std::string_view candidate : rangeable) {
+      size_t d = edit_distance(base, candidate);
+      if (d < best_distance) {
+        best_distance = d;
+        best = std::string(candidate);
+      }
+    }
+    if (!best.empty()) notes.push_back(fmt::format("did you mean '{}_range'?", r.path(best)));
+    notes.push_back(rangeable.empty() ? std::string("no value of this table takes a range")
+                                      : fmt::format("the values of this table that take one: {}",
+                                                    fmt::join(rangeable, ", ")));
+    r.file().error("E0211", fmt::format("'{}': '{}' cannot take a range", r.path(name), base),
+                   r.file().span(k.source()), std::move(notes));
+  }
+}
+
 // Top-level keys, for the hint when one turns up inside a [table].
 const std::set<std::string_view> kTopLevel = {"id",   "vendor",     "name",         "aliases",
                                               "year", "datacenter", "us_available", "origin",
@@ -76,11 +174,14 @@ std::vector<std::string_view> precision_keys() {
 bool read_unit(TableReader& r, ProcessingUnit& unit) {
   bool any = false;
   for (Precision p : kAllPrecisions) {
+    auto i = static_cast<size_t>(p);
     if (auto v = r.number(precision_key(p))) {
-      unit.peak[static_cast<size_t>(p)] = *v;
+      unit.peak[i] = *v;
       any = true;
     }
+    unit.peak_range[i] = read_range(r, precision_key(p), unit.peak[i]);
   }
+  reject_stray_ranges(r, precision_keys());
   for (const auto& key : list(r, "sparse")) {
     auto p = precision_from_key(key);
     Span where = r.span(*r.take("sparse"));
@@ -133,7 +234,10 @@ void read_memory(TableReader& r, Chip& chip) {
   chip.memory = read_provenance(r, {"type", "capacity_gb", "bandwidth_gbps"});
   chip.memory_type = r.string("type").value_or("");
   chip.memory_gb = r.number("capacity_gb");
+  chip.memory_gb_range = read_range(r, "capacity_gb", chip.memory_gb);
   chip.memory_bandwidth_gbps = r.number("bandwidth_gbps");
+  chip.memory_bandwidth_range = read_range(r, "bandwidth_gbps", chip.memory_bandwidth_gbps);
+  reject_stray_ranges(r, {"capacity_gb", "bandwidth_gbps"});
 }
 
 void read_interconnect(TableReader& r, Chip& chip) {
@@ -143,11 +247,16 @@ void read_interconnect(TableReader& r, Chip& chip) {
   chip.chip_to_chip_name = r.string("chip_to_chip_name").value_or("");
   chip.host_link_gbps = r.number("host_link_gbps");
   chip.host_link_name = r.string("host_link_name").value_or("");
+  chip.chip_to_chip_range = read_range(r, "chip_to_chip_gbps", chip.chip_to_chip_gbps);
+  chip.host_link_range = read_range(r, "host_link_gbps", chip.host_link_gbps);
+  reject_stray_ranges(r, {"chip_to_chip_gbps", "host_link_gbps"});
 }
 
 void read_silicon(TableReader& r, Chip& chip) {
   chip.silicon = read_provenance(r, {"transistors_billion"});
   chip.transistors_billion = r.number("transistors_billion");
+  chip.transistors_range = read_range(r, "transistors_billion", chip.transistors_billion);
+  reject_stray_ranges(r, {"transistors_billion"});
   const toml::array* dies = r.tables("die");
   if (!dies) return;
   for (size_t i = 0; i < dies->size(); ++i) {
@@ -170,6 +279,8 @@ void read_silicon(TableReader& r, Chip& chip) {
                      dr.span(*dr.take("area_mm2")));
       die.area_mm2.reset();
     }
+    die.area_range = read_range(dr, "area_mm2", die.area_mm2, true);
+    reject_stray_ranges(dr, {"area_mm2"});
     die.process = dr.string("process").value_or("");
     die.planar = dr.boolean("planar").value_or(false);
     die.estimated = list(dr, "estimated");
@@ -189,6 +300,8 @@ void read_silicon(TableReader& r, Chip& chip) {
 void read_power(TableReader& r, Chip& chip) {
   chip.power = read_provenance(r, {"tdp_w"});
   chip.tdp_w = r.number("tdp_w");
+  chip.tdp_range = read_range(r, "tdp_w", chip.tdp_w);
+  reject_stray_ranges(r, {"tdp_w"});
 }
 
 void read_hbm(TableReader& r, Chip& chip) {
@@ -196,6 +309,11 @@ void read_hbm(TableReader& r, Chip& chip) {
   if (auto s = r.integer("stacks", 1, 64)) chip.hbm_stacks = static_cast<int>(*s);
   chip.hbm_stack_bandwidth_gbps = r.number("stack_bandwidth_gbps");
   chip.hbm_stack_footprint_mm2 = r.number("stack_footprint_mm2");
+  chip.hbm_stack_bandwidth_range =
+      read_range(r, "stack_bandwidth_gbps", chip.hbm_stack_bandwidth_gbps);
+  chip.hbm_stack_footprint_range =
+      read_range(r, "stack_footprint_mm2", chip.hbm_stack_footprint_mm2);
+  reject_stray_ranges(r, {"stack_bandwidth_gbps", "stack_footprint_mm2"});
 }
 
 using GroupReader = void (*)(TableReader&, Chip&);
@@ -302,6 +420,7 @@ std::optional<Chip> parse_chip_spec(const SourcePtr& file, DiagnosticSink& sink)
                   r.span(*r.take("confidence")));
   }
 
+  reject_stray_ranges(r, {});
   for (const auto& [name, read] : kGroups) {
     if (const toml::table* t = r.table(name)) {
       TableReader gr = r.child(*t, std::string(name));
@@ -642,6 +761,16 @@ struct Writer {
   void num(std::string_view key, const std::optional<Rational>& value) {
     if (value) line(key, value->exact_text());
   }
+  // A value and its range, beside it.
+  void num(std::string_view key, const std::optional<Rational>& value,
+           const std::optional<ValueRange>& range) {
+    num(key, value);
+    if (value && range) {
+      line(fmt::format("{}_range", key),
+           fmt::format("{{ low = {}, high = {}, source = {} }}", range->low.exact_text(),
+                       range->high.exact_text(), quote(range->source)));
+    }
+  }
   void provenance(const Provenance& p) {
     line("source", quote(p.source));
     line("confidence", quote(confidence_name(p.confidence)));
@@ -651,7 +780,7 @@ struct Writer {
   void unit(const ProcessingUnit& u) {
     std::vector<std::string> sparse;
     for (Precision p : kAllPrecisions) {
-      num(precision_key(p), u.at(p));
+      num(precision_key(p), u.at(p), u.peak_range[static_cast<size_t>(p)]);
       if (u.is_sparse(p)) sparse.emplace_back(precision_key(p));
     }
     if (!sparse.empty()) line("sparse", quote_list(sparse));
@@ -695,27 +824,27 @@ std::string write_chip_spec(const Chip& chip) {
     w.out += "\n[memory]\n";
     w.provenance(chip.memory);
     w.str("type", chip.memory_type);
-    w.num("capacity_gb", chip.memory_gb);
-    w.num("bandwidth_gbps", chip.memory_bandwidth_gbps);
+    w.num("capacity_gb", chip.memory_gb, chip.memory_gb_range);
+    w.num("bandwidth_gbps", chip.memory_bandwidth_gbps, chip.memory_bandwidth_range);
   }
   if (chip.interconnect.present) {
     w.out += "\n[interconnect]\n";
     w.provenance(chip.interconnect);
-    w.num("chip_to_chip_gbps", chip.chip_to_chip_gbps);
+    w.num("chip_to_chip_gbps", chip.chip_to_chip_gbps, chip.chip_to_chip_range);
     w.str("chip_to_chip_name", chip.chip_to_chip_name);
-    w.num("host_link_gbps", chip.host_link_gbps);
+    w.num("host_link_gbps", chip.host_link_gbps, chip.host_link_range);
     w.str("host_link_name", chip.host_link_name);
   }
   if (chip.silicon.present) {
     w.out += "\n[silicon]\n";
     w.provenance(chip.silicon);
-    w.num("transistors_billion", chip.transistors_billion);
+    w.num("transistors_billion", chip.transistors_billion, chip.transistors_range);
     for (const auto& die : chip.dies) {
       w.out += "\n[[silicon.die]]\n";
       w.str("name", die.name);
       w.str("role", std::string(die_role_name(die.role)));
       w.line("count", std::to_string(die.count));
-      w.num("area_mm2", die.area_mm2);
+      w.num("area_mm2", die.area_mm2, die.area_range);
       w.str("process", die.process);
       if (die.planar) w.line("planar", "true");
       if (!die.estimated.empty()) w.line("estimated", quote_list(die.estimated));
@@ -724,14 +853,14 @@ std::string write_chip_spec(const Chip& chip) {
   if (chip.power.present) {
     w.out += "\n[power]\n";
     w.provenance(chip.power);
-    w.num("tdp_w", chip.tdp_w);
+    w.num("tdp_w", chip.tdp_w, chip.tdp_range);
   }
   if (chip.hbm.present) {
     w.out += "\n[hbm]\n";
     w.provenance(chip.hbm);
     if (chip.hbm_stacks) w.line("stacks", std::to_string(*chip.hbm_stacks));
-    w.num("stack_bandwidth_gbps", chip.hbm_stack_bandwidth_gbps);
-    w.num("stack_footprint_mm2", chip.hbm_stack_footprint_mm2);
+    w.num("stack_bandwidth_gbps", chip.hbm_stack_bandwidth_gbps, chip.hbm_stack_bandwidth_range);
+    w.num("stack_footprint_mm2", chip.hbm_stack_footprint_mm2, chip.hbm_stack_footprint_range);
   }
   return w.out;
 }

@@ -34,7 +34,8 @@ int run_show(Context& ctx, const std::string& name, const std::string& spec) {
   const auto& options = ctx.session.options;
   switch (ctx.format) {
     case report::Format::json:
-      std::cout << dump_json(report::chip_to_json(shown->chip, shown->metrics, options), 2) << "\n";
+      std::cout << dump_json(report::chip_to_json(shown->chip, shown->metrics, options, true), 2)
+                << "\n";
       break;
     case report::Format::text:
       std::cout << report::chip_show_text(shown->chip, shown->metrics, options);

@@ -69,11 +69,11 @@ bool Provenance::is_estimated(std::string_view key) const {
   return std::find(estimated.begin(), estimated.end(), key) != estimated.end();
 }
 
-std::vector<Chip::RangedValue> Chip::ranged_values() {
-  std::vector<RangedValue> out;
+std::vector<Chip::RangeSlot> Chip::range_slots() {
+  std::vector<RangeSlot> out;
   auto add = [&](std::string key, std::optional<Rational>& value,
-                 const std::optional<ValueRange>& range) {
-    if (range && value) out.push_back({std::move(key), &value, &*range});
+                 std::optional<ValueRange>& range) {
+    out.push_back({std::move(key), &value, &range});
   };
   for (size_t u = 0; u < units.size(); ++u) {
     std::string prefix =
@@ -94,6 +94,14 @@ std::vector<Chip::RangedValue> Chip::ranged_values() {
   add("power.tdp_w", tdp_w, tdp_range);
   add("hbm.stack_bandwidth_gbps", hbm_stack_bandwidth_gbps, hbm_stack_bandwidth_range);
   add("hbm.stack_footprint_mm2", hbm_stack_footprint_mm2, hbm_stack_footprint_range);
+  return out;
+}
+
+std::vector<Chip::RangedValue> Chip::ranged_values() {
+  std::vector<RangedValue> out;
+  for (RangeSlot& s : range_slots()) {
+    if (*s.range && *s.value) out.push_back({std::move(s.key), s.value, &**s.range});
+  }
   return out;
 }
 

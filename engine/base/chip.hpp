@@ -150,6 +150,14 @@ struct Chip {
   };
   std::vector<RangedValue> ranged_values();
   bool has_ranges() const;
+  // Every value that may carry a range, keyed as in ranged_values(), with or without a value
+  // or a range: where a reader that stores ranges by key (the database) puts them back.
+  struct RangeSlot {
+    std::string key;
+    std::optional<Rational>* value;
+    std::optional<ValueRange>* range;
+  };
+  std::vector<RangeSlot> range_slots();
 
   // Where the record was read from (a file path, or "db"), and the span of its id.
   std::string origin_file;

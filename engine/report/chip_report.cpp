@@ -195,6 +195,14 @@ std::string value_with_unit(const std::optional<Rational>& v, std::string_view u
                      estimated ? " (estimate)" : "");
 }
 
+// A value's range, on the line after it: "1,640.00 to 2,300.00 GB/s (source: ...)".
+std::string range_line(std::string_view label, const std::optional<ValueRange>& r,
+                       std::string_view unit) {
+  if (!r) return "";
+  return field(label, fmt::format("{} to {} {} (source: {})", r->low.format(2), r->high.format(2),
+                                  unit, r->source));
+}
+
 // When the chip was first commercially available in the US (the 2026 review reads it).
 std::string us_available_text(const Chip& c) {
   if (!c.us_available) return "unknown";
@@ -263,6 +271,11 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
         out += fmt::format("  {:<11}{:>16}  {:>6}  {:>12}{}\n", precision_label(term.precision),
                            peak, term.bits.format(2), term.tpp.format(1), remarks);
       }
+      for (Precision p : kAllPrecisions) {
+        out += range_line(fmt::format("{} range", precision_label(p)),
+                          c.units[u].peak_range[static_cast<size_t>(p)],
+                          unit_name(p) + (c.units[u].is_sparse(p) ? " sparse, as written" : ""));
+      }
     }
     out += source_line(c.compute);
   }
@@ -271,8 +284,10 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
     out += field("type", c.memory_type.empty() ? "unknown" : c.memory_type);
     out +=
         field("capacity", value_with_unit(c.memory_gb, "GB", c.memory.is_estimated("capacity_gb")));
+    out += range_line("  range", c.memory_gb_range, "GB");
     out += field("bandwidth", value_with_unit(c.memory_bandwidth_gbps, "GB/s",
                                               c.memory.is_estimated("bandwidth_gbps")));
+    out += range_line("  range", c.memory_bandwidth_range, "GB/s");
     out += source_line(c.memory);
   }
   if (c.interconnect.present) {
@@ -284,7 +299,9 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
         value_with_unit(c.host_link_gbps, "GB/s", c.interconnect.is_estimated("host_link_gbps"));
     if (!c.host_link_name.empty()) host += " (" + c.host_link_name + ")";
     out += field("chip-to-chip", c2c);
+    out += range_line("  range", c.chip_to_chip_range, "GB/s");
     out += field("host link", host);
+    out += range_line("  range", c.host_link_range, "GB/s");
     out += source_line(c.interconnect);
   }
   if (c.silicon.present) {
@@ -293,6 +310,7 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
                                     ? value_with_unit(c.transistors_billion, "billion",
                                                       c.silicon.is_estimated("transistors_billion"))
                                     : "unknown");
+    out += range_line("  range", c.transistors_range, "billion");
     for (const auto& d : c.dies) {
       bool est = std::find(d.estimated.begin(), d.estimated.end(), "area_mm2") != d.estimated.end();
       out += field(
@@ -301,12 +319,14 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
                       d.area_mm2 ? value_with_unit(d.area_mm2, "mm2", est) : "area unknown",
                       die_role_name(d.role), d.process.empty() ? "process unknown" : d.process,
                       d.planar ? ", planar" : ""));
+      out += range_line("  area range", d.area_range, "mm2");
     }
     out += source_line(c.silicon);
   }
   if (c.power.present) {
     out += "\nPower\n";
     out += field("TDP", value_with_unit(c.tdp_w, "W", c.power.is_estimated("tdp_w")));
+    out += range_line("  range", c.tdp_range, "W");
     out += source_line(c.power);
   }
   if (c.hbm.present) {
@@ -315,9 +335,11 @@ std::string chip_show_text(const Chip& c, const ChipMetrics& m, const MetricOpti
     if (m.hbm_stack_bandwidth_gbps)
       out +=
           field("bandwidth per stack", value_with_unit(m.hbm_stack_bandwidth_gbps, "GB/s", false));
+    out += range_line("  range", c.hbm_stack_bandwidth_range, "GB/s");
     if (c.hbm_stack_footprint_mm2)
       out += field("stack footprint", value_with_unit(c.hbm_stack_footprint_mm2, "mm2",
                                                       c.hbm.is_estimated("stack_footprint_mm2")));
+    out += range_line("  range", c.hbm_stack_footprint_range, "mm2");
     out += source_line(c.hbm);
   }
   if (!m.missing.empty()) out += fmt::format("\nUnknown: {}\n", fmt::join(m.missing, "; "));
@@ -336,10 +358,25 @@ nlohmann::ordered_json provenance_json(const Provenance& p) {
   return j;
 }
 
+nlohmann::ordered_json range_json(const std::optional<ValueRange>& r) {
+  if (!r) return nullptr;
+  nlohmann::ordered_json j;
+  j["low"] = json_number(r->low);
+  j["high"] = json_number(r->high);
+  j["source"] = r->source;
+  return j;
+}
+
 }  // namespace
 
 nlohmann::ordered_json chip_to_json(const Chip& c, const ChipMetrics& m,
-                                    const MetricOptions& options) {
+                                    const MetricOptions& options, bool ranges) {
+  // `<key>_range` beside a value, with `ranges` only.
+  auto with_range = [&](nlohmann::ordered_json& obj, const std::string& key,
+                        nlohmann::ordered_json value, const std::optional<ValueRange>& range) {
+    obj[key] = std::move(value);
+    if (ranges) obj[key + "_range"] = range_json(range);
+  };
   nlohmann::ordered_json j;
   j["id"] = c.id;
   j["vendor"] = c.vendor;
@@ -392,46 +429,62 @@ nlohmann::ordered_json chip_to_json(const Chip& c, const ChipMetrics& m,
     nlohmann::ordered_json unit;
     unit["name"] = u.name.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(u.name);
     auto peak = nlohmann::ordered_json::object();
+    auto peak_range = nlohmann::ordered_json::object();
     std::vector<std::string> sparse;
     for (Precision p : kAllPrecisions) {
       if (u.at(p)) peak[std::string(precision_key(p))] = json_number(u.at(p));
+      if (const auto& r = u.peak_range[static_cast<size_t>(p)])
+        peak_range[std::string(precision_key(p))] = range_json(r);
       if (u.is_sparse(p)) sparse.emplace_back(precision_key(p));
     }
     unit["peak_tflops"] = peak;
+    if (ranges) unit["peak_tflops_range"] = peak_range;
     unit["sparse"] = sparse;
     compute["units"].push_back(unit);
   }
   compute["provenance"] = provenance_json(c.compute);
 
-  j["memory"] = {{"type", c.memory_type.empty() ? nlohmann::ordered_json()
-                                                : nlohmann::ordered_json(c.memory_type)},
-                 {"capacity_gb", json_number(c.memory_gb)},
-                 {"bandwidth_gbps", json_number(c.memory_bandwidth_gbps)},
-                 {"provenance", provenance_json(c.memory)}};
-  j["interconnect"] = {{"chip_to_chip_gbps", json_number(c.chip_to_chip_gbps)},
-                       {"chip_to_chip_name", c.chip_to_chip_name},
-                       {"host_link_gbps", json_number(c.host_link_gbps)},
-                       {"host_link_name", c.host_link_name},
-                       {"provenance", provenance_json(c.interconnect)}};
+  auto& memory = j["memory"];
+  memory["type"] =
+      c.memory_type.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.memory_type);
+  with_range(memory, "capacity_gb", json_number(c.memory_gb), c.memory_gb_range);
+  with_range(memory, "bandwidth_gbps", json_number(c.memory_bandwidth_gbps),
+             c.memory_bandwidth_range);
+  memory["provenance"] = provenance_json(c.memory);
+  auto& interconnect = j["interconnect"];
+  with_range(interconnect, "chip_to_chip_gbps", json_number(c.chip_to_chip_gbps),
+             c.chip_to_chip_range);
+  interconnect["chip_to_chip_name"] = c.chip_to_chip_name;
+  with_range(interconnect, "host_link_gbps", json_number(c.host_link_gbps), c.host_link_range);
+  interconnect["host_link_name"] = c.host_link_name;
+  interconnect["provenance"] = provenance_json(c.interconnect);
   auto dies = nlohmann::ordered_json::array();
   for (const auto& d : c.dies) {
-    dies.push_back({{"name", d.name},
-                    {"role", die_role_name(d.role)},
-                    {"count", d.count},
-                    {"area_mm2", json_number(d.area_mm2)},
-                    {"process", d.process},
-                    {"planar", d.planar},
-                    {"estimated", d.estimated}});
+    nlohmann::ordered_json die;
+    die["name"] = d.name;
+    die["role"] = die_role_name(d.role);
+    die["count"] = d.count;
+    with_range(die, "area_mm2", json_number(d.area_mm2), d.area_range);
+    die["process"] = d.process;
+    die["planar"] = d.planar;
+    die["estimated"] = d.estimated;
+    dies.push_back(std::move(die));
   }
-  j["silicon"] = {{"transistors_billion", json_number(c.transistors_billion)},
-                  {"dies", dies},
-                  {"provenance", provenance_json(c.silicon)}};
-  j["power"] = {{"tdp_w", json_number(c.tdp_w)}, {"provenance", provenance_json(c.power)}};
-  j["hbm"] = {
-      {"stacks", c.hbm_stacks ? nlohmann::ordered_json(*c.hbm_stacks) : nlohmann::ordered_json()},
-      {"stack_bandwidth_gbps", json_number(m.hbm_stack_bandwidth_gbps)},
-      {"stack_footprint_mm2", json_number(c.hbm_stack_footprint_mm2)},
-      {"provenance", provenance_json(c.hbm)}};
+  auto& silicon = j["silicon"];
+  with_range(silicon, "transistors_billion", json_number(c.transistors_billion),
+             c.transistors_range);
+  silicon["dies"] = dies;
+  silicon["provenance"] = provenance_json(c.silicon);
+  auto& power = j["power"];
+  with_range(power, "tdp_w", json_number(c.tdp_w), c.tdp_range);
+  power["provenance"] = provenance_json(c.power);
+  auto& hbm = j["hbm"];
+  hbm["stacks"] = c.hbm_stacks ? nlohmann::ordered_json(*c.hbm_stacks) : nlohmann::ordered_json();
+  with_range(hbm, "stack_bandwidth_gbps", json_number(m.hbm_stack_bandwidth_gbps),
+             c.hbm_stack_bandwidth_range);
+  with_range(hbm, "stack_footprint_mm2", json_number(c.hbm_stack_footprint_mm2),
+             c.hbm_stack_footprint_range);
+  hbm["provenance"] = provenance_json(c.hbm);
   j["identity_provenance"] = provenance_json(c.identity);
   return j;
 }

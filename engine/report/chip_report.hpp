@@ -22,8 +22,13 @@ Table chip_list_table(const std::vector<ChipWithMetrics>& chips);
 // One flat row per chip with every spec value and metric (`chips export --format csv`).
 Table chip_export_table(const std::vector<ChipWithMetrics>& chips);
 
-std::string chip_show_text(const Chip& chip, const ChipMetrics& metrics, const MetricOptions& options);
-nlohmann::ordered_json chip_to_json(const Chip& chip, const ChipMetrics& metrics, const MetricOptions& options);
+std::string chip_show_text(const Chip& chip, const ChipMetrics& metrics,
+                           const MetricOptions& options);
+// With `ranges` (`chips show`), each value that may carry a range has `<key>_range` beside
+// it: null, or {"low", "high", "source"}; per processing unit, `peak_tflops_range` holds
+// the precisions that have one. Without it (export, serve) the record is as before ranges.
+nlohmann::ordered_json chip_to_json(const Chip& chip, const ChipMetrics& metrics,
+                                    const MetricOptions& options, bool ranges = false);
 
 // Names of the listed values that rest on an estimate ("tpp", "die_area_mm2", ...).
 std::vector<std::string> estimated_fields(const Chip& chip, const ChipMetrics& metrics);

@@ -1,5 +1,6 @@
 #include "chipdb/database.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -204,7 +205,9 @@ TEST_CASE("a schema-3 file is read as it is and upgraded on write, its chips kep
   // Schema 3 had no us_available column.
   {
     auto conn = sqlite::Connection::open(path, SQLITE_OPEN_READWRITE);
-    conn.exec("ALTER TABLE chips DROP COLUMN us_available; PRAGMA user_version = 3;");
+    conn.exec(
+        "DROP TABLE chip_ranges; ALTER TABLE chips DROP COLUMN us_available; "
+        "PRAGMA user_version = 3;");
   }
   auto old = chipdb::Database::open(path, chipdb::Database::Mode::read_only).load_all();
   REQUIRE(old.size() == builtin.size());
@@ -221,5 +224,151 @@ TEST_CASE("a schema-3 file is read as it is and upgraded on write, its chips kep
   for (size_t i = 0; i < back.size(); ++i) {
     INFO(back[i].id);
     CHECK(back[i].us_available == builtin[i].us_available);
+  }
+}
+
+namespace {
+
+// The built-in chips and the test spec that has a range on every value that takes one.
+std::vector<Chip> chips_with_ranges() {
+  auto chips = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize).load_all();
+  DiagnosticSink sink;
+  auto ranged = chipdb::read_chip_specs(
+      {std::string(EXCTL_SOURCE_DIR) + "/tests/data/test-ranged.toml"}, sink);
+  REQUIRE(ranged.size() == 1);
+  REQUIRE(ranged[0].has_ranges());
+  chips.push_back(ranged[0]);
+  std::sort(chips.begin(), chips.end(), [](const Chip& a, const Chip& b) { return a.id < b.id; });
+  return chips;
+}
+
+size_t range_count(std::vector<Chip>& chips) {
+  size_t n = 0;
+  for (auto& c : chips)
+    n += c.ranged_values().size();
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("ranges survive the database, exactly and with their sources") {
+  TempDir tmp;
+  auto chips = chips_with_ranges();
+  auto db =
+      chipdb::Database::open((tmp.path / "ranges.db").string(), chipdb::Database::Mode::read_write);
+  chipdb::import_chips(db, chips);
+  auto back = db.load_all();
+  REQUIRE(back.size() == chips.size());
+  CHECK(range_count(back) == range_count(chips));
+  for (size_t i = 0; i < back.size(); ++i) {
+    INFO(back[i].id);
+    CHECK(chipdb::write_chip_spec(back[i]) == chipdb::write_chip_spec(chips[i]));
+  }
+  auto st = db.connection().prepare(
+      "SELECT low, high, source FROM chip_ranges WHERE chip_id = 'test-ranged' AND value_key = "
+      "'silicon.die[1].area_mm2'");
+  REQUIRE(st.step());
+  CHECK(st.real(0) == 750.5);
+  CHECK(st.real(1) == 858);
+  CHECK(st.text(2) == "die: ~800 (estimate), reticle 858");
+  // Deleting a chip deletes its ranges.
+  db.connection().exec("DELETE FROM chips WHERE id = 'test-ranged'");
+  auto left =
+      db.connection().prepare("SELECT count(*) FROM chip_ranges WHERE chip_id = 'test-ranged'");
+  REQUIRE(left.step());
+  CHECK(left.integer(0) == 0);
+}
+
+TEST_CASE("a tampered range is refused with the chip and the column") {
+  TempDir tmp;
+  std::string path = (tmp.path / "ranges.db").string();
+  {
+    auto db = chipdb::Database::open(path, chipdb::Database::Mode::read_write);
+    chipdb::import_chips(db, chips_with_ranges());
+  }
+  auto message_after = [&](const std::string& sql) -> std::string {
+    fs::copy_file(path, tmp.path / "t.db", fs::copy_options::overwrite_existing);
+    auto db =
+        chipdb::Database::open((tmp.path / "t.db").string(), chipdb::Database::Mode::read_write);
+    db.connection().exec(sql);
+    try {
+      db.load_all();
+    } catch (const chipdb::DatabaseError& e) {
+      return e.what();
+    }
+    return "read without complaint";
+  };
+  const std::string bw = " WHERE chip_id = 'test-ranged' AND value_key = 'memory.bandwidth_gbps'";
+  CHECK_THAT(message_after("UPDATE chip_ranges SET low = 1700" + bw),
+             Catch::Contains("chip 'test-ranged', chip_ranges.low: 1700 to 2300 does not hold the "
+                             "value 1640"));
+  CHECK_THAT(message_after("UPDATE chip_ranges SET high = 1000" + bw),
+             Catch::Contains("1640 to 1000 does not hold"));
+  CHECK_THAT(message_after("UPDATE chip_ranges SET high = 1e12" + bw),
+             Catch::Contains("chip_ranges.high: 1000000000000 is not a value a spec could give"));
+  CHECK_THAT(message_after("UPDATE chip_ranges SET low = -1" + bw),
+             Catch::Contains("chip_ranges.low: -1.0 is negative"));
+  CHECK_THAT(message_after("UPDATE chip_ranges SET source = ''" + bw),
+             Catch::Contains("chip_ranges.source: the source is empty"));
+  CHECK_THAT(message_after("UPDATE chip_ranges SET value_key = 'memory.type'" + bw),
+             Catch::Contains("chip_ranges.value_key: 'memory.type' is not a value this chip has"));
+  CHECK_THAT(message_after("UPDATE chip_ranges SET value_key = 'silicon.die[3].area_mm2' WHERE "
+                           "value_key = 'silicon.die[1].area_mm2'"),
+             Catch::Contains("'silicon.die[3].area_mm2' is not a value this chip has"));
+  CHECK_THAT(
+      message_after("UPDATE chips SET memory_bandwidth_gbps = NULL WHERE id = 'test-ranged'"),
+      Catch::Contains("'memory.bandwidth_gbps' is not a value this chip has"));
+  CHECK_THAT(message_after("PRAGMA foreign_keys = OFF; INSERT INTO chip_ranges VALUES ('nope', "
+                           "'power.tdp_w', 1, 2, 'x')"),
+             Catch::Contains("a row of chip_ranges names no chip ('nope')"));
+  CHECK(message_after("UPDATE chip_ranges SET high = 2400" + bw) == "read without complaint");
+}
+
+TEST_CASE("a schema-4 file is read as it is and upgraded on write, its chips kept") {
+  TempDir tmp;
+  const std::string path = (tmp.path / "v4.db").string();
+  auto chips = chips_with_ranges();
+  {
+    auto db = chipdb::Database::open(path, chipdb::Database::Mode::read_write);
+    chipdb::import_chips(db, chips);
+  }
+  // Schema 4 had no chip_ranges table.
+  {
+    auto conn = sqlite::Connection::open(path, SQLITE_OPEN_READWRITE);
+    conn.exec("DROP TABLE chip_ranges; PRAGMA user_version = 4;");
+  }
+  // Everything but the ranges, as stored.
+  auto without_ranges = [](std::vector<Chip> cs) {
+    for (auto& c : cs) {
+      for (auto& slot : c.range_slots())
+        slot.range->reset();
+    }
+    return cs;
+  };
+  auto old = chipdb::Database::open(path, chipdb::Database::Mode::read_only).load_all();
+  REQUIRE(old.size() == chips.size());
+  CHECK(range_count(old) == 0);
+  auto expected = without_ranges(chips);
+  for (size_t i = 0; i < old.size(); ++i) {
+    INFO(old[i].id);
+    CHECK(chipdb::write_chip_spec(old[i]) == chipdb::write_chip_spec(expected[i]));
+  }
+  {
+    auto db = chipdb::Database::open(path, chipdb::Database::Mode::read_write);
+    CHECK(db.connection().pragma_int("user_version") == chipdb::kSchemaVersion);
+    auto upgraded = db.load_all();  // nothing stored is lost
+    REQUIRE(upgraded.size() == chips.size());
+    for (size_t i = 0; i < upgraded.size(); ++i) {
+      INFO(upgraded[i].id);
+      CHECK(chipdb::write_chip_spec(upgraded[i]) == chipdb::write_chip_spec(expected[i]));
+    }
+    chipdb::import_chips(db, chips);
+  }
+  auto back = chipdb::Database::open(path, chipdb::Database::Mode::read_only).load_all();
+  REQUIRE(back.size() == chips.size());
+  CHECK(range_count(back) == range_count(chips));
+  for (size_t i = 0; i < back.size(); ++i) {
+    INFO(back[i].id);
+    CHECK(chipdb::write_chip_spec(back[i]) == chipdb::write_chip_spec(chips[i]));
   }
 }

@@ -1,0 +1,1 @@
+chips lint tests/bad_chips/range_negative.toml

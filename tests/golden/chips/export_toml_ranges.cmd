@@ -1,0 +1,1 @@
+chips export --format toml BR100

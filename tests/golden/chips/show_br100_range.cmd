@@ -1,0 +1,1 @@
+chips show biren-br100

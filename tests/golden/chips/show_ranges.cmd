@@ -1,0 +1,1 @@
+chips show --spec tests/data/test-ranged.toml

@@ -1,0 +1,1 @@
+--format json chips show --spec tests/data/test-ranged.toml
