@@ -16,7 +16,6 @@ struct CheckOptions {
   app::CheckRequest request;
   bool explain = false;
   bool matrix = false;
-  bool robust = false;
 };
 
 // A catalogue: one decision per line, printed as it is decided. With --explain each line
@@ -80,7 +79,7 @@ int run_check(Context& ctx, CheckOptions& opt) {
   opt.request.inference = opt.explain && !opt.matrix && ctx.format == report::Format::text;
   auto run = app::check_chips(ctx.session, opt.request);
   if (!run || run->rows.empty()) return ctx.finish();  // every subject failed (E0421)
-  if (opt.robust) return run_robust(ctx, opt, *run);
+  if (opt.request.robust) return run_robust(ctx, opt, *run);
   const app::Check& check = *run->check;
   std::string date = sema::date_text(check.date());
   if (opt.matrix) {
@@ -133,7 +132,7 @@ void register_check(CLI::App& app, Context& ctx, int& exit_code) {
                   "Print the rationale: every clause, the values used, the margins");
   check->add_flag("--matrix", opt->matrix, "One row per chip, one column per regime");
   check->add_flag("--all", opt->request.all, "Every chip in the database");
-  check->add_flag("--robust", opt->robust,
+  check->add_flag("--robust", opt->request.robust,
                   "Decide under every reading of the ambiguous notes (--interpret's options) and "
                   "every value in the spec's ranges: robust, or what the outcome hinges on");
   check->add_option("--spec", opt->request.spec, "A chip spec file not in the database");
@@ -147,13 +146,6 @@ void register_check(CLI::App& app, Context& ctx, int& exit_code) {
     opt->request.to.given = to->count() > 0;
     opt->request.hq.given = hq->count() > 0;
     opt->request.date.given = date->count() > 0;
-    if (opt->robust && !opt->request.specs.empty()) {
-      ctx.session.sink.error("E0109",
-                             "--robust needs chip records (chips, --all or --spec), not a --specs "
-                             "catalogue: its rows have no readings or ranges to range over");
-      exit_code = ctx.finish();
-      return;
-    }
     exit_code = ctx.prepare() ? run_check(ctx, *opt) : ctx.finish();
   });
 }

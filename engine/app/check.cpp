@@ -217,6 +217,12 @@ std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
       !country_argument("--hq", c->request_.hq, *c->book_, sink)) {
     return nullptr;
   }
+  if (c->request_.robust && !c->request_.specs.empty()) {
+    sink.error("E0109",
+               "--robust needs chip records (chips, --all or --spec), not a --specs catalogue: "
+               "its rows have no readings or ranges to range over");
+    return nullptr;
+  }
   const std::string& fail_on = c->request_.fail_on;
   if (!fail_on.empty() && fail_on != "controlled" && fail_on != "indeterminate") {
     sink.error("E0115",

@@ -37,6 +37,7 @@ struct CheckRequest {
   std::string fail_on;     // "", "controlled" or "indeterminate"
   bool inference = false;  // estimate each chip on the reference workload (for --explain)
   bool compiled = false;   // decide a catalogue through the compiled form (no traces)
+  bool robust = false;     // ranged over readings and ranges (app/robust): chip records only
 };
 
 // A chip checked: a record (from the database or a spec file), or a row of a catalogue.

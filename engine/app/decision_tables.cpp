@@ -375,6 +375,7 @@ std::optional<report::TableRun> run_decision_tables(Session& session,
       try {
         decided = decide(values).front();
         if (want.asks_robust()) {
+          target.analyse();
           auto verdicts = chip_record ? robust_verdicts(target, *chip_record, session.options, date)
                                       : robust_verdicts(target, box);
           robust = verdicts.front();

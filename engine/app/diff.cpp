@@ -36,6 +36,7 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
   check.spec = request.spec;
   check.specs = request.specs;
   check.to = request.to;
+  check.robust = request.robust;
   check.hq = request.hq;
   check.date = request.date;
   check.all =
@@ -51,12 +52,6 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
     if (d.change != draft::OutcomeChange::unchanged || moves_somewhere)
       result.changed.push_back({rows[0].chip, rows[0].chip_name, std::move(d), std::move(robust)});
   };
-  if (request.robust && !request.specs.empty()) {
-    session.sink.error("E0109",
-                       "--robust needs chip records (chips, --all or --spec), not a --specs "
-                       "catalogue: its rows have no readings or ranges to range over");
-    return std::nullopt;
-  }
   if (request.rules_only) {
     result.check = Check::prepare(session, check);
     if (!result.check) return std::nullopt;
@@ -67,20 +62,23 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
   } else {
     auto run = check_chips(session, check);
     if (!run) return std::nullopt;
+    Check& c = *run->check;
+    const Subject* subject = nullptr;
+    RobustTarget change{c.regimes_read(),
+                        [&](const eval::FieldValues& values) {
+                          Subject s{subject->id, subject->name, std::nullopt, values, ""};
+                          auto rows = c.decide(s);
+                          if (rows.size() != 2) return std::vector<std::string>{};
+                          return std::vector<std::string>{change_text(
+                              draft::diff_outcomes(rows[0].decision, rows[1].decision))};
+                        },
+                        {}};
+    if (request.robust) change.analyse();  // once for every chip
     for (size_t i = 0; i + 1 < run->rows.size(); i += 2) {
       std::optional<eval::RobustVerdict> robust;
-      const Subject& subject = run->subjects[run->subject_of_row[i]];
-      if (request.robust && subject.chip) {
-        Check& c = *run->check;
-        RobustTarget change{c.regimes_read(), [&](const eval::FieldValues& values) {
-                              Subject s{subject.id, subject.name, std::nullopt, values, ""};
-                              auto rows = c.decide(s);
-                              if (rows.size() != 2) return std::vector<std::string>{};
-                              return std::vector<std::string>{change_text(
-                                  draft::diff_outcomes(rows[0].decision, rows[1].decision))};
-                            }};
-        robust = robust_verdicts(change, *subject.chip, session.options, c.date()).front();
-      }
+      subject = &run->subjects[run->subject_of_row[i]];
+      if (request.robust && subject->chip)
+        robust = robust_verdicts(change, *subject->chip, session.options, c.date()).front();
       add({run->rows[i], run->rows[i + 1]}, std::move(robust));
     }
     result.check = std::move(run->check);

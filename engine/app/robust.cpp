@@ -55,13 +55,6 @@ std::optional<sema::FieldId> field_of(std::string_view key) {
   return it == kFields.end() ? std::nullopt : std::optional<F>(it->second);
 }
 
-std::string number_text(const Rational& v) {
-  std::string text = v.format(v.is_integer() ? 0 : 2);
-  if (Rational::parse(text) == v) return text;
-  std::string finer = v.format(4);
-  return (Rational::parse(finer) == v ? "" : "≈") + finer;
-}
-
 // Appends `outcome` unless it is there; the first one added stays first.
 void add_outcome(std::vector<std::string>& outcomes, const std::string& outcome) {
   if (std::find(outcomes.begin(), outcomes.end(), outcome) == outcomes.end())
@@ -71,9 +64,7 @@ void add_outcome(std::vector<std::string>& outcomes, const std::string& outcome)
 class Robustness {
  public:
   Robustness(const RobustTarget& target, const Chip* chip) : target_(target), chip_(chip) {
-    for (const auto* r : target.regimes)
-      analyses_.push_back(sema::analyse_thresholds(*r));
-    for (const auto& a : analyses_)
+    for (const auto& a : target.analyses)
       pointers_.push_back(&a);
   }
 
@@ -225,22 +216,18 @@ class Robustness {
 
   void explained(size_t row, const std::string& outcome) { explained_.insert({row, outcome}); }
 
-  std::vector<std::string> inputs_of(sema::FieldId field) const {
-    std::vector<std::string> out;
+  std::vector<Hinge::Input> inputs_of(sema::FieldId field) const {
+    std::vector<Hinge::Input> out;
     if (!chip_) return out;
-    Chip chip = *chip_;
-    for (const auto& v : chip.ranged_values()) {
-      if (field_of(v.key) != field) continue;
-      out.push_back(fmt::format("{} {}-{}{}", v.key, number_text(v.range->low),
-                                number_text(v.range->high),
-                                v.range->source.empty() ? "" : " (" + v.range->source + ")"));
+    for (const auto& [key, range] : chip_->ranges()) {
+      if (field_of(key) == field)
+        out.push_back({key, eval::Interval{range->low, range->high}, range->source});
     }
     return out;
   }
 
   const RobustTarget& target_;
   const Chip* chip_;
-  std::vector<sema::ThresholdAnalysis> analyses_;
   std::vector<const sema::ThresholdAnalysis*> pointers_;
   std::vector<std::vector<std::string>> points_;  // reading -> row -> outcome
   std::vector<RobustVerdict> verdicts_;
@@ -302,23 +289,30 @@ std::vector<RobustVerdict> robust_verdicts(const RobustTarget& target, const eva
   return Robustness(target, nullptr).run({MetricOptions{}}, {box});
 }
 
-std::vector<RobustVerdict> robust_verdicts(Check& check, const Subject& subject,
-                                           const MetricOptions& base) {
-  RobustTarget target{check.regimes_read(), [&](const eval::FieldValues& values) {
-                        Subject s{subject.id, subject.name, std::nullopt, values, ""};
+void RobustTarget::analyse() {
+  analyses.clear();
+  for (const auto* r : regimes)
+    analyses.push_back(sema::analyse_thresholds(*r));
+}
+
+std::vector<RobustVerdict> robust_check(CheckRun& run, const MetricOptions& base) {
+  Check& check = *run.check;
+  const Subject* subject = nullptr;
+  RobustTarget target{check.regimes_read(),
+                      [&](const eval::FieldValues& values) {
+                        Subject s{subject->id, subject->name, std::nullopt, values, ""};
                         std::vector<std::string> out;
                         for (const auto& row : check.decide(s))
                           out.push_back(outcome_text(row.decision));
                         return out;
-                      }};
-  if (!subject.chip) return robust_verdicts(target, eval::FieldBox{subject.values});
-  return robust_verdicts(target, *subject.chip, base, check.date());
-}
-
-std::vector<RobustVerdict> robust_check(CheckRun& run, const MetricOptions& base) {
+                      },
+                      {}};
+  target.analyse();  // once for every chip
   std::vector<RobustVerdict> out;
-  for (const auto& subject : run.subjects) {
-    auto verdicts = robust_verdicts(*run.check, subject, base);
+  for (const auto& s : run.subjects) {
+    subject = &s;
+    auto verdicts = s.chip ? robust_verdicts(target, *s.chip, base, check.date())
+                           : robust_verdicts(target, eval::FieldBox{s.values});
     out.insert(out.end(), verdicts.begin(), verdicts.end());
   }
   return out;

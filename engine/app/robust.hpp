@@ -32,6 +32,9 @@ std::string reading_text(const MetricOptions& reading, const MetricOptions& base
 struct RobustTarget {
   std::vector<const sema::Regime*> regimes;
   std::function<std::vector<std::string>(const eval::FieldValues&)> outcomes;
+  std::vector<sema::ThresholdAnalysis> analyses;  // of `regimes`: analyse() before use
+
+  void analyse();
 };
 
 // One verdict per row of target.outcomes, in its order: a chip record ranges over every
@@ -39,11 +42,6 @@ struct RobustTarget {
 std::vector<RobustVerdict> robust_verdicts(const RobustTarget& target, const Chip& chip,
                                            const MetricOptions& base, sema::DateKey date);
 std::vector<RobustVerdict> robust_verdicts(const RobustTarget& target, const eval::FieldBox& box);
-
-// One verdict per row of check.decide(subject), in its order. A subject with a chip record
-// ranges over every reading and its spec's ranges, from `base`.
-std::vector<RobustVerdict> robust_verdicts(Check& check, const Subject& subject,
-                                           const MetricOptions& base);
 
 // Every row of a check, robust: one verdict per row of run.rows, in order.
 std::vector<RobustVerdict> robust_check(CheckRun& run, const MetricOptions& base);

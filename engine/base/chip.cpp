@@ -105,8 +105,16 @@ std::vector<Chip::RangedValue> Chip::ranged_values() {
   return out;
 }
 
+std::vector<std::pair<std::string, const ValueRange*>> Chip::ranges() const {
+  std::vector<std::pair<std::string, const ValueRange*>> out;
+  // range_slots() hands out pointers it may write through; here they are only read.
+  for (auto& v : const_cast<Chip*>(this)->ranged_values())
+    out.emplace_back(std::move(v.key), v.range);
+  return out;
+}
+
 bool Chip::has_ranges() const {
-  return !const_cast<Chip*>(this)->ranged_values().empty();
+  return !ranges().empty();
 }
 
 }  // namespace exctl

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/base/rational.hpp"
@@ -149,6 +150,8 @@ struct Chip {
     const ValueRange* range;
   };
   std::vector<RangedValue> ranged_values();
+  // The same read-only: each key with its range.
+  std::vector<std::pair<std::string, const ValueRange*>> ranges() const;
   bool has_ranges() const;
   // Every value that may carry a range, keyed as in ranged_values(), with or without a value
   // or a range: where a reader that stores ranges by key (the database) puts them back.

@@ -83,7 +83,12 @@ struct Hinge {
   // outcome, in ascending order.
   std::optional<Interval> range;
   sema::Dim dim;
-  std::vector<std::string> inputs;  // "memory.bandwidth_gbps 1,640-2,300 (source)"
+  struct Input {      // a spec value whose range the field's range comes from
+    std::string key;  // "memory.bandwidth_gbps", in the spec's own unit
+    Interval range;
+    std::string source;
+  };
+  std::vector<Input> inputs;
   struct Piece {
     Interval values;
     bool low_open = false, high_open = false;

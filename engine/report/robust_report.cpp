@@ -56,8 +56,10 @@ std::vector<std::string> hinge_lines(const eval::Hinge& h) {
                                 value_text(h.range->low, h.dim), value_text(h.range->high, h.dim)));
       for (const auto& p : h.pieces)
         out.push_back(fmt::format("  {}: {}", piece_text(h, p), p.outcome));
-      for (const auto& input : h.inputs)
-        out.push_back("  range of " + input);
+      for (const auto& in : h.inputs)
+        out.push_back(fmt::format("  range of {} {}-{}{}", in.key, value_text(in.range.low, {}),
+                                  value_text(in.range.high, {}),
+                                  in.source.empty() ? "" : " (" + in.source + ")"));
       break;
     case eval::Hinge::Kind::combination:
       out.push_back(
@@ -140,7 +142,13 @@ void add_robust_json(nlohmann::ordered_json& decision, const eval::RobustVerdict
         j["field"] = h.name;
         j["unit"] = sema::dim_name(h.dim);
         j["range"] = {{"low", exact_value(h.range->low)}, {"high", exact_value(h.range->high)}};
-        j["inputs"] = h.inputs;
+        auto inputs = nlohmann::ordered_json::array();
+        for (const auto& in : h.inputs)
+          inputs.push_back({{"key", in.key},
+                            {"low", exact_value(in.range.low)},
+                            {"high", exact_value(in.range.high)},
+                            {"source", in.source}});
+        j["inputs"] = inputs;
         auto pieces = nlohmann::ordered_json::array();
         for (const auto& p : h.pieces)
           pieces.push_back({{"low", exact_value(p.values.low)},

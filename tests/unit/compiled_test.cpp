@@ -9,31 +9,15 @@
 #include <fmt/format.h>
 
 #include "engine/sema/rulebook.hpp"
+#include "rulebooks.hpp"
 #include "rules/builtin_rules.hpp"
 
 using namespace exctl;
+using exctl::testing::load_rules;
+using exctl::testing::shipped_rules;
 using sema::FieldId;
 
 namespace {
-
-// The shipped rules, or (given `text`) one rule file of the test's own.
-sema::Rulebook load_rules(const std::string& text = "") {
-  std::vector<SourcePtr> files;
-  if (text.empty())
-    files = rules::builtin_rule_sources();
-  else
-    files.push_back(std::make_shared<SourceFile>("test.rules", text));
-  DiagnosticSink sink;
-  auto loaded = sema::load_rulebook(files, rules::builtin_country_groups(), sink);
-  REQUIRE(loaded);
-  REQUIRE_FALSE(sink.has_errors());
-  return std::move(*loaded);
-}
-
-const sema::Rulebook& shipped_rules() {
-  static const sema::Rulebook book = load_rules();
-  return book;
-}
 
 // Every constant a regime compares against, and the values just either side of it.
 std::vector<Rational> boundary_values(const sema::Regime& r) {

@@ -38,6 +38,20 @@ std::string spec(const std::string& id, const std::string& fp16) {
          fp16 + "\n";
 }
 
+// What loading a copy of the database at `path` says after `sql` tampered with it.
+std::string load_error_after(const std::string& sql, const std::string& path,
+                             const fs::path& scratch) {
+  fs::copy_file(path, scratch / "t.db", fs::copy_options::overwrite_existing);
+  auto db = chipdb::Database::open((scratch / "t.db").string(), chipdb::Database::Mode::read_write);
+  db.connection().exec(sql);
+  try {
+    db.load_all();
+  } catch (const chipdb::DatabaseError& e) {
+    return e.what();
+  }
+  return "read without complaint";
+}
+
 }  // namespace
 
 TEST_CASE("the built-in database opens and holds the shipped chips") {
@@ -154,17 +168,8 @@ TEST_CASE("a tampered value is refused with the chip and the column, never read 
     auto db = chipdb::Database::open(path, chipdb::Database::Mode::read_write);
     chipdb::import_chips(db, builtin);
   }
-  auto message_after = [&](const std::string& sql) -> std::string {
-    fs::copy_file(path, tmp.path / "t.db", fs::copy_options::overwrite_existing);
-    auto db =
-        chipdb::Database::open((tmp.path / "t.db").string(), chipdb::Database::Mode::read_write);
-    db.connection().exec(sql);
-    try {
-      db.load_all();
-    } catch (const chipdb::DatabaseError& e) {
-      return e.what();
-    }
-    return "read without complaint";
+  auto message_after = [&](const std::string& sql) {
+    return load_error_after(sql, path, tmp.path);
   };
   const std::string h100 = " WHERE chip_id = 'nvidia-h100-sxm'";
   CHECK_THAT(message_after("UPDATE chip_units SET fp16 = 'abc'" + h100),
@@ -286,17 +291,8 @@ TEST_CASE("a tampered range is refused with the chip and the column") {
     auto db = chipdb::Database::open(path, chipdb::Database::Mode::read_write);
     chipdb::import_chips(db, chips_with_ranges());
   }
-  auto message_after = [&](const std::string& sql) -> std::string {
-    fs::copy_file(path, tmp.path / "t.db", fs::copy_options::overwrite_existing);
-    auto db =
-        chipdb::Database::open((tmp.path / "t.db").string(), chipdb::Database::Mode::read_write);
-    db.connection().exec(sql);
-    try {
-      db.load_all();
-    } catch (const chipdb::DatabaseError& e) {
-      return e.what();
-    }
-    return "read without complaint";
+  auto message_after = [&](const std::string& sql) {
+    return load_error_after(sql, path, tmp.path);
   };
   const std::string bw = " WHERE chip_id = 'test-ranged' AND value_key = 'memory.bandwidth_gbps'";
   CHECK_THAT(message_after("UPDATE chip_ranges SET low = 1700" + bw),

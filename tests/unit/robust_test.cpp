@@ -11,30 +11,15 @@
 
 #include "engine/eval/decide.hpp"
 #include "engine/sema/rulebook.hpp"
+#include "rulebooks.hpp"
 #include "rules/builtin_rules.hpp"
 
 using namespace exctl;
+using exctl::testing::load_rules;
+using exctl::testing::shipped_rules;
 using sema::FieldId;
 
 namespace {
-
-sema::Rulebook load_rules(const std::string& text = "") {
-  std::vector<SourcePtr> files;
-  if (text.empty())
-    files = rules::builtin_rule_sources();
-  else
-    files.push_back(std::make_shared<SourceFile>("test.rules", text));
-  DiagnosticSink sink;
-  auto loaded = sema::load_rulebook(files, rules::builtin_country_groups(), sink);
-  REQUIRE(loaded);
-  REQUIRE_FALSE(sink.has_errors());
-  return std::move(*loaded);
-}
-
-const sema::Rulebook& shipped_rules() {
-  static const sema::Rulebook book = load_rules();
-  return book;
-}
 
 std::string outcome(const eval::Decision& d) {
   std::string s(eval::verdict_name(d.verdict));
