@@ -27,7 +27,8 @@ int run_sweep(Context& ctx, const SweepOptions& opt) {
                          &r->ids,
                          &r->steps,
                          &r->breakpoints,
-                         !req.to.text.empty() || !req.hq.text.empty()};
+                         !req.to.text.empty() || !req.hq.text.empty(),
+                         r->robust};
   switch (ctx.format) {
     case report::Format::text:
       std::cout << report::sweep_text(view, opt.breakpoints_only);
@@ -59,6 +60,10 @@ void register_sweep(CLI::App& app, Context& ctx, int& exit_code) {
   auto* hq = cmd->add_option("--hq", r.hq.text, "The buyer's headquarters country");
   auto* date = cmd->add_option("--date", r.date.text, "Date of the export (default: today)");
   cmd->add_flag("--breakpoints", opt->breakpoints_only, "Only each chip's breakpoints");
+  cmd->add_flag("--robust", r.robust,
+                "Over every reading of the rule and every value in the specs' ranges: count "
+                "chips caught whatever the reading, those that depend on one, and breakpoints "
+                "of what each chip can be");
   cmd->callback([&ctx, &exit_code, opt, to, hq, date] {
     opt->request.to.given = to->count() > 0;
     opt->request.hq.given = hq->count() > 0;

@@ -1,13 +1,17 @@
 #include "engine/app/sweep.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
+#include <map>
+#include <memory>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "engine/app/catalogue.hpp"
 #include "engine/app/lookup.hpp"
+#include "engine/app/robust.hpp"
 #include "engine/base/text.hpp"
 #include "engine/metrics/units.hpp"
 
@@ -18,6 +22,88 @@ constexpr size_t kMaxSteps = 100'000;
 constexpr int64_t kMaxCells = kMaxSteps + 1;  // the values of one axis of kMaxSteps steps
 // Decisions in one sweep (chips x steps): about 40 s at the compiled form's ~50 M/s.
 constexpr int64_t kMaxDecisions = 2'000'000'000;
+// Robust decisions (chips x steps), each over a chip's 32 readings and its ranges.
+constexpr int64_t kMaxRobustDecisions = 50'000;
+
+// What a chip can be under the regime with the swept parameters at given values: every
+// outcome over its readings and ranges (app/robust), each regime variant analysed once.
+class Possible {
+ public:
+  Possible(const sema::Regime& regime, const std::vector<draft::Axis>& axes,
+           const eval::Query& query, const MetricOptions& options, DiagnosticSink& sink)
+      : regime_(regime), query_(query), options_(options), sink_(sink) {
+    for (const auto& a : axes)
+      names_.push_back(a.param);
+  }
+
+  std::optional<draft::CaughtSet> at(const Chip& chip, const std::vector<Rational>& values) {
+    const RobustTarget* target = target_at(values);
+    if (!target) return std::nullopt;
+    auto verdict = robust_verdicts(*target, chip, options_, query_.date).front();
+    draft::CaughtSet set = verdict.exact ? 0 : draft::kUndecided;
+    for (const auto& o : verdict.outcomes) {
+      for (auto c : {draft::Caught::yes, draft::Caught::no, draft::Caught::unknown})
+        if (o == draft::caught_name(c)) set |= draft::caught_bit(c);
+    }
+    return set;
+  }
+
+ private:
+  struct Variant {
+    sema::Regime regime;
+    RobustTarget target;
+  };
+
+  const RobustTarget* target_at(const std::vector<Rational>& values) {
+    if (auto it = made_.find(values); it != made_.end()) return &it->second->target;
+    std::vector<std::pair<std::string, Rational>> set;
+    for (size_t i = 0; i < names_.size(); ++i)
+      set.emplace_back(names_[i], values[i]);
+    auto r = sema::with_params(regime_, set, sink_);
+    if (!r) return nullptr;
+    auto v = std::make_unique<Variant>(Variant{std::move(*r), {}});
+    const sema::Regime* regime = &v->regime;
+    const eval::Query& query = query_;
+    v->target = RobustTarget{
+        {regime},
+        [regime, &query](const eval::FieldValues& chip) {
+          auto d = eval::decide(*regime, chip, query);
+          return std::vector<std::string>{std::string(draft::caught_name(draft::caught(d, query)))};
+        },
+        {}};
+    v->target.analyse();
+    return &made_.emplace(values, std::move(v)).first->second->target;
+  }
+
+  const sema::Regime& regime_;
+  const eval::Query& query_;
+  const MetricOptions& options_;
+  DiagnosticSink& sink_;
+  std::vector<std::string> names_;
+  std::map<std::vector<Rational>, std::unique_ptr<Variant>> made_;
+};
+
+// The values whose quantities may be where a chip's possible outcomes change: its point
+// values and its range's two corners under each reading.
+draft::PossibleChip readings_of(const Chip& chip, const MetricOptions& options,
+                                sema::DateKey date) {
+  draft::PossibleChip out;
+  out.ranged = chip.has_ranges();
+  for (const auto& reading : every_reading(options)) {
+    auto box = eval::chip_box(chip, reading, date);
+    out.readings.push_back(box.point);
+    if (!box.ranged()) continue;
+    eval::FieldValues low = box.point, high = box.point;
+    for (size_t f = 0; f < sema::kFieldCount; ++f) {
+      if (!box.range[f]) continue;
+      low.set(static_cast<sema::FieldId>(f), box.range[f]->low);
+      high.set(static_cast<sema::FieldId>(f), box.range[f]->high);
+    }
+    out.readings.push_back(low);
+    out.readings.push_back(high);
+  }
+  return out;
+}
 
 // "1.4TB/s", "1.4 TB/s", "4800": a number and an optional unit.
 std::optional<std::pair<Rational, sema::Dim>> quantity(std::string_view text) {
@@ -193,6 +279,36 @@ std::optional<draft::Axis> parse_axis(const sema::Regime& regime, const std::str
   return axis;
 }
 
+namespace {
+
+// Each step's chips caught whatever the reading and range, and those that depend on one;
+// each chip's breakpoints of what it can be.
+bool robust_sweep(SweepResult& result, const std::vector<const Chip*>& chips,
+                  const eval::Query& query, const MetricOptions& options, bool breakpoints,
+                  DiagnosticSink& sink) {
+  Possible possible(*result.regime, result.axes, query, options, sink);
+  for (auto& step : result.steps) {
+    for (size_t i = 0; i < chips.size(); ++i) {
+      auto set = possible.at(*chips[i], step.values);
+      if (!set) return false;
+      if (*set == draft::caught_bit(draft::Caught::yes)) ++step.caught_always;
+      if (std::popcount(*set) > 1) step.depends.push_back(i);
+    }
+  }
+  if (!breakpoints || result.axes.size() != 1) return true;
+  std::vector<draft::PossibleChip> readings;
+  for (const Chip* c : chips)
+    readings.push_back(readings_of(*c, options, query.date));
+  auto bps = draft::possible_breakpoints(
+      *result.regime, result.axes.front(), readings,
+      [&](size_t chip, const Rational& x) { return possible.at(*chips[chip], {x}); });
+  if (!bps) return false;
+  result.breakpoints = std::move(*bps);
+  return true;
+}
+
+}  // namespace
+
 std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& request) {
   DiagnosticSink& sink = session.sink;
   if (request.regime == "current") {
@@ -205,7 +321,9 @@ std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& re
   check.hq = request.hq;
   check.date = request.date;
   check.specs = request.specs;
+  check.robust = request.robust;
   SweepResult result;
+  result.robust = request.robust;
   result.check = Check::prepare(session, check);
   if (!result.check) return std::nullopt;
   result.regime = result.check->book().find(request.regime);
@@ -240,6 +358,8 @@ std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& re
   }
 
   std::vector<eval::FieldValues> values;
+  std::optional<std::vector<Chip>> chips;  // chosen points into it
+  std::vector<const Chip*> chosen;
   sema::DateKey date = result.check->date();
   if (!request.specs.empty()) {
     auto catalogue = CatalogueReader::open(request.specs, sink);
@@ -252,9 +372,8 @@ std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& re
       values.push_back(entry.values);
     }
   } else {
-    auto chips = session.load_chips();
+    chips = session.load_chips();
     if (!chips) return std::nullopt;
-    std::vector<const Chip*> chosen;
     for (const auto& name : request.chips) {
       if (const Chip* c = resolve_chip(*chips, name, sink)) chosen.push_back(c);
     }
@@ -279,12 +398,22 @@ std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& re
                            steps_count, chips_count, kMaxDecisions));
     return std::nullopt;
   }
+  if (request.robust && chips_count > 0 && steps_count > kMaxRobustDecisions / chips_count) {
+    sink.error("E0604", fmt::format("--robust would decide {} chips at {} values each, over every "
+                                    "reading and range: more than {} in all; give a larger step "
+                                    "or fewer chips",
+                                    chips_count, steps_count, kMaxRobustDecisions));
+    return std::nullopt;
+  }
   eval::Query query{result.check->request().to.text, result.check->request().hq.text, date};
   try {
     auto steps = draft::sweep(*result.regime, query, values, result.axes, sink);
     if (!steps) return std::nullopt;
     result.steps = std::move(*steps);
-    if (request.breakpoints && result.axes.size() == 1) {
+    if (request.robust) {
+      if (!robust_sweep(result, chosen, query, session.options, request.breakpoints, sink))
+        return std::nullopt;
+    } else if (request.breakpoints && result.axes.size() == 1) {
       auto bps = draft::breakpoints(*result.regime, query, values, result.axes.front(), sink);
       if (!bps) return std::nullopt;
       result.breakpoints = std::move(*bps);

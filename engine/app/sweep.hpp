@@ -19,6 +19,7 @@ struct SweepRequest {
   std::string specs;                // a catalogue instead
   Given to, hq, date;
   bool breakpoints = true;  // compute each chip's breakpoints (one parameter only)
+  bool robust = false;      // over every reading and range (app/robust): chip records only
 };
 
 // A `--param` value: "NAME=FROM..TO[/STEP]", each value a number with a unit where the
@@ -46,7 +47,10 @@ struct SweepResult {
   std::vector<draft::Axis> axes;
   std::vector<std::string> ids, names;  // of the chips swept
   std::vector<draft::SweepStep> steps;
-  std::vector<draft::ChipBreakpoints> breakpoints;  // one axis only; chips that change first
+  // One axis only. With robust, each piece holds every outcome some reading or value in
+  // range gives, and each step counts the chips that are caught whatever the reading.
+  std::vector<draft::ChipBreakpoints> breakpoints;
+  bool robust = false;
 };
 
 std::optional<SweepResult> sweep_regime(Session& session, const SweepRequest& request);

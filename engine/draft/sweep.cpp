@@ -1,6 +1,7 @@
 #include "engine/draft/sweep.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -179,116 +180,177 @@ std::optional<std::vector<SweepStep>> sweep(const sema::Regime& regime, const ev
   return out;
 }
 
+namespace {
+
+// Where a chip's outcome can change as the parameter moves: comparisons with the parameter
+// as written on one side of a quantity give exact candidates (the chip's own quantity); any
+// other use of it leaves changes to be found between samples, by bisection.
+class Candidates {
+ public:
+  Candidates(const sema::Regime& regime, const Axis& axis)
+      : axis_(axis), analysis_(sema::analyse_thresholds(regime)) {
+    int p = regime.find_param(axis.param);
+    for (const auto& c : analysis_.comparisons) {
+      if (c.regime != &regime) continue;  // a regime consulted keeps its own parameters
+      bool uses =
+          std::find(c.source.params.begin(), c.source.params.end(), p) != c.source.params.end() ||
+          std::find(c.quantity_params.begin(), c.quantity_params.end(), p) !=
+              c.quantity_params.end();
+      if (!uses) continue;
+      bool as_written = c.form == sema::ThresholdComparison::Form::threshold &&
+                        c.source.kind == sema::ThresholdSource::Kind::param &&
+                        c.source.param == p && c.source.params == std::vector<int>{p} &&
+                        c.quantity_params.empty();
+      if (as_written)
+        direct_.push_back(&c);
+      else
+        indirect_ = true;
+    }
+  }
+
+  bool indirect() const { return indirect_; }
+
+  // The axis ends and each direct comparison's quantity for each of `values`, ascending; the
+  // whole grid as well where the parameter is used otherwise.
+  std::vector<Rational> points(const std::vector<eval::FieldValues>& values) const {
+    std::vector<Rational> out = {axis_.from, axis_.to};
+    for (const auto& v : values) {
+      for (const auto* c : direct_) {
+        auto q = quantity_value(analysis_.quantities[static_cast<size_t>(c->quantity)], v);
+        if (q && *q >= axis_.from && *q <= axis_.to) out.push_back(*q);
+      }
+    }
+    if (indirect_) {
+      auto grid = axis_.values();
+      out.insert(out.end(), grid.begin(), grid.end());
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+ private:
+  const Axis& axis_;
+  sema::ThresholdAnalysis analysis_;
+  std::vector<const sema::ThresholdComparison*> direct_;
+  bool indirect_ = false;
+};
+
+Caught first_of(CaughtSet set) {
+  for (Caught c : {Caught::yes, Caught::no, Caught::unknown})
+    if (set & caught_bit(c)) return c;
+  return Caught::unknown;
+}
+
+// One chip's pieces: `outcome` sampled at `points` and between them; between two samples
+// that differ with no point between them, bisected down to the resolution when `refine`.
+std::optional<ChipBreakpoints> pieces_of(
+    size_t chip, const Axis& axis, const std::vector<Rational>& points, bool refine,
+    const std::function<std::optional<CaughtSet>(const Rational&)>& outcome) {
+  const Rational resolution = axis.step / Rational(1 << 16);
+  struct Sample {
+    Rational x;
+    CaughtSet o;
+    bool point;  // a value where a change can be exactly (else a sample between them)
+  };
+  std::vector<Sample> samples;
+  bool exact = true;
+  std::function<bool(const Sample&, const Sample&)> bisect = [&](const Sample& a,
+                                                                 const Sample& b) -> bool {
+    if (a.o == b.o || b.x - a.x <= resolution) {
+      if (a.o != b.o) exact = false;
+      return true;
+    }
+    Rational m = middle(a.x, b.x);
+    auto o = outcome(m);
+    if (!o) return false;
+    Sample s{m, *o, false};
+    if (!bisect(a, s)) return false;
+    samples.push_back(s);
+    return bisect(s, b);
+  };
+  for (size_t i = 0; i < points.size(); ++i) {
+    auto o = outcome(points[i]);
+    if (!o) return std::nullopt;
+    Sample here{points[i], *o, true};
+    if (i > 0) {
+      Rational m = middle(points[i - 1], points[i]);
+      auto om = outcome(m);
+      if (!om) return std::nullopt;
+      Sample mid{m, *om, false};
+      if (refine && !bisect(samples.back(), mid)) return std::nullopt;
+      samples.push_back(mid);
+      if (refine && !bisect(mid, here)) return std::nullopt;
+    }
+    samples.push_back(here);
+  }
+  std::sort(samples.begin(), samples.end(),
+            [](const Sample& a, const Sample& b) { return a.x < b.x; });
+  ChipBreakpoints bp;
+  bp.chip = chip;
+  bp.resolution = resolution;
+  auto piece_of = [&](CaughtSet o) {
+    return Piece{axis.from, axis.to, true, true, first_of(o), o};
+  };
+  Piece piece = piece_of(samples.front().o);
+  for (size_t i = 1; i < samples.size(); ++i) {
+    const Sample &a = samples[i - 1], &b = samples[i];
+    if (a.o == b.o) continue;
+    Piece next = piece_of(b.o);
+    if (b.point) {  // changes at b: the old outcome holds up to b, not at it
+      piece.hi = b.x, piece.hi_closed = false;
+      next.lo = b.x, next.lo_closed = true;
+    } else if (a.point) {  // held at a only
+      piece.hi = a.x, piece.hi_closed = true;
+      next.lo = a.x, next.lo_closed = false;
+    } else {  // between two samples of a bisection: somewhere in (a, b), which is left out
+      piece.hi = a.x, piece.hi_closed = true;
+      next.lo = b.x, next.lo_closed = true;
+      exact = false;
+    }
+    bp.pieces.push_back(piece);
+    piece = next;
+  }
+  bp.pieces.push_back(piece);
+  bp.exact = exact;
+  return bp;
+}
+
+}  // namespace
+
 std::optional<std::vector<ChipBreakpoints>> breakpoints(const sema::Regime& regime,
                                                         const eval::Query& query,
                                                         const std::vector<eval::FieldValues>& chips,
                                                         const Axis& axis, DiagnosticSink& sink) {
-  int p = regime.find_param(axis.param);
-  auto analysis = sema::analyse_thresholds(regime);
-  // Comparisons with the parameter as written on one side of a quantity give exact
-  // candidates; any other use of it leaves changes to be found between samples.
-  std::vector<const sema::ThresholdComparison*> direct;
-  bool indirect = false;
-  for (const auto& c : analysis.comparisons) {
-    if (c.regime != &regime) continue;  // a regime consulted keeps its own parameters
-    bool uses =
-        std::find(c.source.params.begin(), c.source.params.end(), p) != c.source.params.end() ||
-        std::find(c.quantity_params.begin(), c.quantity_params.end(), p) != c.quantity_params.end();
-    if (!uses) continue;
-    bool as_written = c.form == sema::ThresholdComparison::Form::threshold &&
-                      c.source.kind == sema::ThresholdSource::Kind::param && c.source.param == p &&
-                      c.source.params == std::vector<int>{p} && c.quantity_params.empty();
-    if (as_written)
-      direct.push_back(&c);
-    else
-      indirect = true;
-  }
+  Candidates candidates(regime, axis);
   Variants variants(regime, {axis.param}, sink);
-  auto outcome = [&](const eval::FieldValues& v, const Rational& x) -> std::optional<Caught> {
-    const sema::Regime* r = variants.at({x});
-    if (!r) return std::nullopt;
-    return caught(eval::decide(*r, v, query), query);
-  };
-  const Rational resolution = axis.step / Rational(1 << 16);
   std::vector<ChipBreakpoints> out;
   for (size_t chip = 0; chip < chips.size(); ++chip) {
-    const auto& v = chips[chip];
-    struct Sample {
-      Rational x;
-      Caught o;
-      bool point;  // a value where a change can be exactly (else a sample between them)
+    auto outcome = [&](const Rational& x) -> std::optional<CaughtSet> {
+      const sema::Regime* r = variants.at({x});
+      if (!r) return std::nullopt;
+      return caught_bit(caught(eval::decide(*r, chips[chip], query), query));
     };
-    std::vector<Rational> points = {axis.from, axis.to};
-    for (const auto* c : direct) {
-      auto q = quantity_value(analysis.quantities[static_cast<size_t>(c->quantity)], v);
-      if (q && *q >= axis.from && *q <= axis.to) points.push_back(*q);
-    }
-    if (indirect) {
-      auto grid = axis.values();
-      points.insert(points.end(), grid.begin(), grid.end());
-    }
-    std::sort(points.begin(), points.end());
-    points.erase(std::unique(points.begin(), points.end()), points.end());
-    std::vector<Sample> samples;
-    bool exact = true;
-    // Between samples a and b of different outcomes with no candidate point between them,
-    // bisect down to the resolution.
-    std::function<bool(const Sample&, const Sample&)> refine = [&](const Sample& a,
-                                                                   const Sample& b) -> bool {
-      if (a.o == b.o || b.x - a.x <= resolution) {
-        if (a.o != b.o) exact = false;
-        return true;
-      }
-      Rational m = middle(a.x, b.x);
-      auto o = outcome(v, m);
-      if (!o) return false;
-      Sample s{m, *o, false};
-      if (!refine(a, s)) return false;
-      samples.push_back(s);
-      return refine(s, b);
-    };
-    for (size_t i = 0; i < points.size(); ++i) {
-      auto o = outcome(v, points[i]);
-      if (!o) return std::nullopt;
-      Sample here{points[i], *o, true};
-      if (i > 0) {
-        Rational m = middle(points[i - 1], points[i]);
-        auto om = outcome(v, m);
-        if (!om) return std::nullopt;
-        Sample mid{m, *om, false};
-        if (indirect && !refine(samples.back(), mid)) return std::nullopt;
-        samples.push_back(mid);
-        if (indirect && !refine(mid, here)) return std::nullopt;
-      }
-      samples.push_back(here);
-    }
-    std::sort(samples.begin(), samples.end(),
-              [](const Sample& a, const Sample& b) { return a.x < b.x; });
-    ChipBreakpoints bp;
-    bp.chip = chip;
-    bp.resolution = resolution;
-    Piece piece{axis.from, axis.to, true, true, samples.front().o};
-    for (size_t i = 1; i < samples.size(); ++i) {
-      const Sample &a = samples[i - 1], &b = samples[i];
-      if (a.o == b.o) continue;
-      Piece next{axis.from, axis.to, true, true, b.o};
-      if (b.point) {  // changes at b: the old outcome holds up to b, not at it
-        piece.hi = b.x, piece.hi_closed = false;
-        next.lo = b.x, next.lo_closed = true;
-      } else if (a.point) {  // held at a only
-        piece.hi = a.x, piece.hi_closed = true;
-        next.lo = a.x, next.lo_closed = false;
-      } else {  // between two samples of a bisection: somewhere in (a, b), which is left out
-        piece.hi = a.x, piece.hi_closed = true;
-        next.lo = b.x, next.lo_closed = true;
-        exact = false;
-      }
-      bp.pieces.push_back(piece);
-      piece = next;
-    }
-    bp.pieces.push_back(piece);
-    bp.exact = exact;
-    out.push_back(std::move(bp));
+    auto bp =
+        pieces_of(chip, axis, candidates.points({chips[chip]}), candidates.indirect(), outcome);
+    if (!bp) return std::nullopt;
+    out.push_back(std::move(*bp));
+  }
+  return out;
+}
+
+std::optional<std::vector<ChipBreakpoints>> possible_breakpoints(
+    const sema::Regime& regime, const Axis& axis, const std::vector<PossibleChip>& chips,
+    const PossibleAt& possible) {
+  Candidates candidates(regime, axis);
+  std::vector<ChipBreakpoints> out;
+  for (size_t chip = 0; chip < chips.size(); ++chip) {
+    auto outcome = [&](const Rational& x) { return possible(chip, x); };
+    const auto& c = chips[chip];
+    auto bp = pieces_of(chip, axis, candidates.points(c.readings),
+                        c.ranged || candidates.indirect(), outcome);
+    if (!bp) return std::nullopt;
+    out.push_back(std::move(*bp));
   }
   return out;
 }

@@ -3,6 +3,8 @@
 // where its outcome changes, with the outcome on each side.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,10 +31,23 @@ enum class Caught { no, yes, unknown };
 Caught caught(const eval::Decision& d, const eval::Query& q);
 std::string_view caught_name(Caught c);
 
+// Several outcomes at once, as bits: what a chip can be over every reading and range.
+using CaughtSet = uint8_t;
+inline CaughtSet caught_bit(Caught c) {
+  return static_cast<CaughtSet>(1u << static_cast<unsigned>(c));
+}
+// Beside the outcomes found: some may be missing (the ranges met a condition that is not
+// linear in them), so the chip cannot be called robust.
+inline constexpr CaughtSet kUndecided = 1u << 3;
+
 struct SweepStep {
   std::vector<Rational> values;  // one per axis
   size_t caught = 0, unknown = 0;
   std::vector<size_t> entered, left;  // chips caught here and not at the previous step (1-D)
+  // With --robust (app/sweep): the chips caught under every reading and value in range, and
+  // those whose outcome here depends on one.
+  size_t caught_always = 0;
+  std::vector<size_t> depends;
 };
 
 // Every step of the sweep, in order (the first axis outer for two), each decided through
@@ -45,7 +60,8 @@ std::optional<std::vector<SweepStep>> sweep(const sema::Regime& regime, const ev
 struct Piece {
   Rational lo, hi;
   bool lo_closed = true, hi_closed = true;
-  Caught outcome = Caught::no;
+  Caught outcome = Caught::no;                  // the first of `outcomes`: yes, no, unknown
+  CaughtSet outcomes = caught_bit(Caught::no);  // more than one only from possible_breakpoints
 };
 
 struct ChipBreakpoints {
@@ -67,5 +83,20 @@ std::optional<std::vector<ChipBreakpoints>> breakpoints(const sema::Regime& regi
                                                         const eval::Query& query,
                                                         const std::vector<eval::FieldValues>& chips,
                                                         const Axis& axis, DiagnosticSink& sink);
+
+// Breakpoints of what a chip can be: `possible(chip, x)` gives every outcome the chip has at
+// parameter value x (nullopt: a diagnostic was reported). Candidates are the quantities of
+// each of the chip's `readings` (the values under each reading of the rule, and for a chip
+// with ranges its box's corners). Readings of point values change only at their own
+// candidates; a ranged chip's changes need not be at a corner (another threshold may cut
+// the range), so between its samples that differ the change is bisected.
+struct PossibleChip {
+  std::vector<eval::FieldValues> readings;
+  bool ranged = false;
+};
+using PossibleAt = std::function<std::optional<CaughtSet>(size_t chip, const Rational& x)>;
+std::optional<std::vector<ChipBreakpoints>> possible_breakpoints(
+    const sema::Regime& regime, const Axis& axis, const std::vector<PossibleChip>& chips,
+    const PossibleAt& possible);
 
 }  // namespace exctl::draft

@@ -32,6 +32,24 @@ std::string outcome_word(const SweepView& v, draft::Caught c) {
                                   : "indeterminate";
 }
 
+// One outcome, or "depends: licence required or no licence" for several.
+std::string outcomes_word(const SweepView& v, const draft::Piece& p) {
+  std::vector<std::string> words;
+  for (auto c : {draft::Caught::yes, draft::Caught::no, draft::Caught::unknown})
+    if (p.outcomes & draft::caught_bit(c)) words.push_back(outcome_word(v, c));
+  if (p.outcomes & draft::kUndecided) words.push_back("undecided (ranges not linear)");
+  if (words.size() == 1) return words.front();
+  return fmt::format("depends: {}", fmt::join(words, " or "));
+}
+
+nlohmann::ordered_json outcomes_json(const draft::Piece& p) {
+  auto out = nlohmann::ordered_json::array();
+  for (auto c : {draft::Caught::yes, draft::Caught::no, draft::Caught::unknown})
+    if (p.outcomes & draft::caught_bit(c)) out.push_back(draft::caught_name(c));
+  if (p.outcomes & draft::kUndecided) out.push_back("undecided");
+  return out;
+}
+
 std::string ids_of(const SweepView& v, const std::vector<size_t>& chips, size_t most) {
   if (chips.empty()) return "-";
   std::vector<std::string> names;
@@ -65,8 +83,10 @@ nlohmann::ordered_json exact_json(const Rational& x) {
   return {{"value", json_number(x)}, {"exact", x.exact_text()}};
 }
 
+// A chip's outcome changes over the range, or (robust) depends on a reading somewhere.
 bool changes(const draft::ChipBreakpoints& b) {
-  return b.pieces.size() > 1;
+  return b.pieces.size() > 1 ||
+         b.pieces.front().outcomes != draft::caught_bit(b.pieces.front().outcome);
 }
 
 }  // namespace
@@ -75,7 +95,7 @@ std::string breakpoint_text(const SweepView& v, const draft::ChipBreakpoints& b)
   const auto& a = v.axes->front();
   std::vector<std::string> parts;
   for (const auto& p : b.pieces)
-    parts.push_back(fmt::format("{} for {}", outcome_word(v, p.outcome), range_text(a, p)));
+    parts.push_back(fmt::format("{} for {}", outcomes_word(v, p), range_text(a, p)));
   std::string out = fmt::format("{}", fmt::join(parts, "; "));
   if (!b.exact)
     out += fmt::format(" (found by bisection: the change lies in between, a gap of at most {})",
@@ -101,7 +121,8 @@ std::string sweep_text(const SweepView& v, bool breakpoints_only) {
     size_t changing = 0;
     for (const auto& b : *v.breakpoints)
       changing += changes(b);
-    out += fmt::format("\nbreakpoints: {} chip{} change{} outcome over the range{}\n", changing,
+    out += fmt::format("\nbreakpoints{}: {} chip{} change{} outcome over the range{}\n",
+                       v.robust ? " over every reading and range" : "", changing,
                        changing == 1 ? "" : "s", changing == 1 ? "s its" : " their",
                        changing ? ":" : "");
     for (const auto& b : *v.breakpoints) {
@@ -119,6 +140,10 @@ Table sweep_table(const SweepView& v) {
     cols.push_back({a.param, a.param});
   cols.push_back({"caught", v.licence ? "Licence" : "Controlled", true});
   cols.push_back({"unknown", "Unknown", true});
+  if (v.robust) {
+    cols.push_back({"caught_always", "Always", true});
+    cols.push_back({"depends", "Depends", true});
+  }
   if (axes.size() == 1) {
     cols.push_back({"entered", "Entered"});
     cols.push_back({"left", "Left"});
@@ -130,6 +155,10 @@ Table sweep_table(const SweepView& v) {
       row.push_back({value(axes[i], s.values[i]), json_number(s.values[i])});
     row.push_back({fmt::format("{}", s.caught), s.caught});
     row.push_back({fmt::format("{}", s.unknown), s.unknown});
+    if (v.robust) {
+      row.push_back({fmt::format("{}", s.caught_always), s.caught_always});
+      row.push_back({fmt::format("{}", s.depends.size()), s.depends.size()});
+    }
     if (axes.size() == 1) {
       row.push_back({ids_of(v, s.entered, 6), ids_list(v, s.entered)});
       row.push_back({ids_of(v, s.left, 6), ids_list(v, s.left)});
@@ -152,7 +181,7 @@ Table breakpoint_table(const SweepView& v) {
   for (const auto& b : *v.breakpoints) {
     if (!changes(b)) continue;
     for (const auto& p : b.pieces) {
-      std::string o = outcome_word(v, p.outcome);
+      std::string o = outcomes_word(v, p);
       t.add_row({{(*v.ids)[b.chip], (*v.ids)[b.chip]},
                  {o, o},
                  {value(a, p.lo), p.lo.exact_text()},
@@ -174,6 +203,7 @@ nlohmann::ordered_json sweep_json(const SweepView& v, bool breakpoints_only) {
   j["hq"] = v.hq.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(v.hq);
   j["counting"] = v.licence ? "licence_required" : "controlled";
   j["chips"] = v.ids->size();
+  if (v.robust) j["robust"] = true;
   auto params = nlohmann::ordered_json::array();
   for (const auto& a : *v.axes) {
     params.push_back({{"name", a.param},
@@ -190,6 +220,10 @@ nlohmann::ordered_json sweep_json(const SweepView& v, bool breakpoints_only) {
       for (const auto& x : s.values)
         values.push_back(exact_json(x));
       nlohmann::ordered_json step{{"values", values}, {"caught", s.caught}, {"unknown", s.unknown}};
+      if (v.robust) {
+        step["caught_always"] = s.caught_always;
+        step["depends"] = ids_list(v, s.depends);
+      }
       if (v.axes->size() == 1) {
         step["entered"] = ids_list(v, s.entered);
         step["left"] = ids_list(v, s.left);
@@ -204,11 +238,16 @@ nlohmann::ordered_json sweep_json(const SweepView& v, bool breakpoints_only) {
       if (!changes(b)) continue;
       auto pieces = nlohmann::ordered_json::array();
       for (const auto& p : b.pieces) {
-        pieces.push_back({{"outcome", draft::caught_name(p.outcome)},
-                          {"from", exact_json(p.lo)},
-                          {"from_closed", p.lo_closed},
-                          {"to", exact_json(p.hi)},
-                          {"to_closed", p.hi_closed}});
+        nlohmann::ordered_json piece;
+        if (v.robust)
+          piece["outcomes"] = outcomes_json(p);
+        else
+          piece["outcome"] = draft::caught_name(p.outcome);
+        piece["from"] = exact_json(p.lo);
+        piece["from_closed"] = p.lo_closed;
+        piece["to"] = exact_json(p.hi);
+        piece["to_closed"] = p.hi_closed;
+        pieces.push_back(piece);
       }
       bps.push_back({{"chip", (*v.ids)[b.chip]},
                      {"exact", b.exact},

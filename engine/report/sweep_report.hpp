@@ -19,6 +19,7 @@ struct SweepView {
   const std::vector<draft::SweepStep>* steps = nullptr;
   const std::vector<draft::ChipBreakpoints>* breakpoints = nullptr;
   bool licence = false;  // counting licences (a destination was given), not controls
+  bool robust = false;   // over every reading and range: steps count those caught always
 };
 
 // "controlled for dram_cap <= 4,000 GB/s; not controlled above".
