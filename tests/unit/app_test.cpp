@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "engine/app/check.hpp"
 #include "engine/app/decision_tables.hpp"
 #include "engine/app/lookup.hpp"
+#include "engine/app/robust.hpp"
 #include "engine/app/sweep.hpp"
 
 namespace {
@@ -140,6 +142,66 @@ TEST_CASE("a shipped decision table runs clean through the application layer") {
   CHECK(run->failed == 0);
   CHECK(run->passed > 10);
   CHECK(run->passed == static_cast<int>(run->cases.size()));
+}
+
+// What check --robust finds for each chip, as the sweep counts it: caught whatever the
+// reading, or depending on one.
+struct RobustCounts {
+  size_t always = 0, depends = 0;
+};
+
+RobustCounts robust_counts(const std::string& regime, const std::string& to) {
+  app::Session session;
+  app::CheckRequest request;
+  request.all = true;
+  request.regimes = {regime};
+  request.to = {to, !to.empty()};
+  request.date = {"2026-06-01", true};
+  request.robust = true;
+  auto run = app::check_chips(session, request);
+  REQUIRE(run);
+  RobustCounts out;
+  for (const auto& v : app::robust_check(*run, session.options)) {
+    std::set<std::string> caught;
+    for (const auto& o : v.outcomes) {
+      if (to.empty())
+        caught.insert(o.substr(0, o.find(' ')));
+      else
+        caught.insert(o.find("licence required") != std::string::npos       ? "yes"
+                      : o.find("licence not required") != std::string::npos ? "no"
+                                                                            : "unknown");
+    }
+    bool yes = caught.count(to.empty() ? "controlled" : "yes");
+    out.always += caught.size() == 1 && yes;
+    out.depends += caught.size() > 1;
+  }
+  return out;
+}
+
+TEST_CASE("a robust sweep at a regime's own values counts what check --robust finds") {
+  struct Case {
+    std::string regime, param, to;
+  };
+  for (const auto& c :
+       {Case{"us-2025-04-h20", "dram_cap=1400GB/s..1400GB/s", "CN"},
+        Case{"us-2023-10", "tpp_a=4800..4800", ""}, Case{"us-2023-10", "tpp_a=4800..4800", "CN"}}) {
+    INFO(c.regime << " to '" << c.to << "'");
+    app::Session session;
+    app::SweepRequest request;
+    request.regime = c.regime;
+    request.params = {c.param};
+    request.to = {c.to, !c.to.empty()};
+    request.date = {"2026-06-01", true};
+    request.robust = true;
+    auto result = app::sweep_regime(session, request);
+    REQUIRE(result);
+    REQUIRE(result->steps.size() == 1);
+    const auto& step = result->steps.front();
+    auto expected = robust_counts(c.regime, c.to);
+    CHECK(step.caught_always == expected.always);
+    CHECK(step.depends.size() == expected.depends);
+    CHECK(step.caught_always <= step.caught);
+  }
 }
 
 TEST_CASE("a sweep too large to finish is refused before it starts") {
