@@ -31,10 +31,7 @@ class Possible {
  public:
   Possible(const sema::Regime& regime, const std::vector<draft::Axis>& axes,
            const eval::Query& query, const MetricOptions& options, DiagnosticSink& sink)
-      : regime_(regime), query_(query), options_(options), sink_(sink) {
-    for (const auto& a : axes)
-      names_.push_back(a.param);
-  }
+      : variants_(regime, names_of(axes), sink), query_(query), options_(options) {}
 
   std::optional<draft::CaughtSet> at(const Chip& chip, const std::vector<Rational>& values) {
     const RobustTarget* target = target_at(values);
@@ -49,38 +46,36 @@ class Possible {
   }
 
  private:
-  struct Variant {
-    sema::Regime regime;
-    RobustTarget target;
-  };
-
-  const RobustTarget* target_at(const std::vector<Rational>& values) {
-    if (auto it = made_.find(values); it != made_.end()) return &it->second->target;
-    std::vector<std::pair<std::string, Rational>> set;
-    for (size_t i = 0; i < names_.size(); ++i)
-      set.emplace_back(names_[i], values[i]);
-    auto r = sema::with_params(regime_, set, sink_);
-    if (!r) return nullptr;
-    auto v = std::make_unique<Variant>(Variant{std::move(*r), {}});
-    const sema::Regime* regime = &v->regime;
-    const eval::Query& query = query_;
-    v->target = RobustTarget{
-        {regime},
-        [regime, &query](const eval::FieldValues& chip) {
-          auto d = eval::decide(*regime, chip, query);
-          return std::vector<std::string>{std::string(draft::caught_name(draft::caught(d, query)))};
-        },
-        {}};
-    v->target.analyse();
-    return &made_.emplace(values, std::move(v)).first->second->target;
+  static std::vector<std::string> names_of(const std::vector<draft::Axis>& axes) {
+    std::vector<std::string> out;
+    for (const auto& a : axes)
+      out.push_back(a.param);
+    return out;
   }
 
-  const sema::Regime& regime_;
+  const RobustTarget* target_at(const std::vector<Rational>& values) {
+    const sema::Regime* regime = variants_.at(values);
+    if (!regime) return nullptr;
+    auto& target = targets_[regime];
+    if (!target) {
+      const eval::Query& query = query_;
+      target = std::make_unique<RobustTarget>(
+          RobustTarget{{regime},
+                       [regime, &query](const eval::FieldValues& chip) {
+                         auto d = eval::decide(*regime, chip, query);
+                         return std::vector<std::string>{
+                             std::string(draft::caught_name(draft::caught(d, query)))};
+                       },
+                       {}});
+      target->analyse();
+    }
+    return target.get();
+  }
+
+  draft::Variants variants_;
   const eval::Query& query_;
   const MetricOptions& options_;
-  DiagnosticSink& sink_;
-  std::vector<std::string> names_;
-  std::map<std::vector<Rational>, std::unique_ptr<Variant>> made_;
+  std::map<const sema::Regime*, std::unique_ptr<RobustTarget>> targets_;
 };
 
 // The values whose quantities may be where a chip's possible outcomes change: its point

@@ -80,31 +80,18 @@ std::optional<Rational> quantity_value(const sema::ThresholdQuantity& q,
   return stack.empty() ? std::nullopt : std::optional<Rational>(stack.back());
 }
 
-// The regime with the axis parameters at `values`, made once per distinct set of values.
-class Variants {
- public:
-  Variants(const sema::Regime& regime, std::vector<std::string> names, DiagnosticSink& sink)
-      : regime_(regime), names_(std::move(names)), sink_(sink) {}
-
-  const sema::Regime* at(const std::vector<Rational>& values) {
-    auto it = made_.find(values);
-    if (it != made_.end()) return &it->second;
-    std::vector<std::pair<std::string, Rational>> set;
-    for (size_t i = 0; i < names_.size(); ++i)
-      set.emplace_back(names_[i], values[i]);
-    auto r = sema::with_params(regime_, set, sink_);
-    if (!r) return nullptr;
-    return &made_.emplace(values, std::move(*r)).first->second;
-  }
-
- private:
-  const sema::Regime& regime_;
-  std::vector<std::string> names_;
-  DiagnosticSink& sink_;
-  std::map<std::vector<Rational>, sema::Regime> made_;
-};
-
 }  // namespace
+
+const sema::Regime* Variants::at(const std::vector<Rational>& values) {
+  auto it = made_.find(values);
+  if (it != made_.end()) return &it->second;
+  std::vector<std::pair<std::string, Rational>> set;
+  for (size_t i = 0; i < names_.size(); ++i)
+    set.emplace_back(names_[i], values[i]);
+  auto r = sema::with_params(regime_, set, sink_);
+  if (!r) return nullptr;
+  return &made_.emplace(values, std::move(*r)).first->second;
+}
 
 std::vector<Rational> Axis::values() const {
   // from + k * step never passes `to`: adding the step to the last value could overflow.

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,21 @@ struct Axis {
   std::vector<Rational> values() const;
   // How many values: floor((to - from) / step) + 1.
   int64_t count() const;
+};
+
+// The regime with the swept parameters (`names`) at given values, each variant made once and
+// kept (its address stays valid while this lives). nullopt-like nullptr: a diagnostic.
+class Variants {
+ public:
+  Variants(const sema::Regime& regime, std::vector<std::string> names, DiagnosticSink& sink)
+      : regime_(regime), names_(std::move(names)), sink_(sink) {}
+  const sema::Regime* at(const std::vector<Rational>& values);
+
+ private:
+  const sema::Regime& regime_;
+  std::vector<std::string> names_;
+  DiagnosticSink& sink_;
+  std::map<std::vector<Rational>, sema::Regime> made_;
 };
 
 // What a sweep counts for a chip: whether it is controlled or, when the query names a
