@@ -26,7 +26,10 @@ while read -r target seeds; do
   done
   [ -d "tests/fuzz_regressions/$target" ] && dirs+=("tests/fuzz_regressions/$target")
   dict=()
-  case $target in rules | expression) dict=(-dict=fuzz/exctl.dict) ;; esac
+  case $target in
+    rules | expression) dict=(-dict=fuzz/exctl.dict) ;;
+    serve_api) dict=(-dict=fuzz/serve_api.dict) ;;
+  esac
   echo "== fuzz_$target: ${seconds}s"
   # A log per target: libFuzzer prints the stats and any report on stderr.
   log=$build/fuzz_$target.log

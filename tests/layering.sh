@@ -17,7 +17,7 @@ declare -A allowed=(
   [engine/app]="engine/base engine/metrics engine/roofline engine/syntax engine/sema engine/eval engine/draft engine/report chipdb rules"
   [serve]="engine/base engine/report engine/app"
   [cli]="engine/base engine/report engine/app serve"
-  [fuzz]="engine/base engine/metrics engine/syntax engine/sema engine/eval engine/draft engine/app chipdb rules"
+  [fuzz]="engine/base engine/metrics engine/syntax engine/sema engine/eval engine/draft engine/app chipdb rules serve"
 )
 status=0
 for layer in "${!allowed[@]}"; do

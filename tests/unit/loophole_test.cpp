@@ -3,6 +3,7 @@
 #include "engine/draft/loophole.hpp"
 
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -213,6 +214,39 @@ TEST_CASE("a design's values are the chip path's") {
     CHECK(hw.link_bandwidth == dh.link_bandwidth);
     CHECK(hw.peak == dh.peak);
   }
+}
+
+// On random spaces, every resource scaled on its own: the design found meets the goal when
+// decided as a chip (its spec through the metrics and decide()), and no grid design that
+// meets it does better.
+TEST_CASE("on random spaces the design found meets the goal as a chip, and no grid beats it") {
+  auto book = load();
+  std::mt19937 rng(20261208);
+  auto factor = [&] { return Rational(static_cast<int64_t>(rng() % 15) + 2, 4); };  // 1/2..4
+  size_t found = 0;
+  for (int trial = 0; trial < 6; ++trial) {
+    auto space = small_space();
+    space.max_area = space.max_area * factor();
+    space.memories[0].bandwidth = space.memories[0].bandwidth * factor();
+    space.memories[0].capacity = space.memories[0].capacity * factor();
+    space.interconnect = space.interconnect * factor();
+    if (trial % 2) space.memories.push_back({"GDDR7", false, Rational(1792), Rational(32), "gddr"});
+    if (trial % 3 == 0) space.datacenter.reset();
+    for (const auto& c : cases()) {
+      INFO(c.regime << ", trial " << trial);
+      const auto& regime = book->get(c.regime);
+      auto exact = draft::search(regime, c.query, c.goal, space, decode_spec(), {});
+      auto grid = draft::grid_search(regime, c.query, c.goal, space, decode_spec(), {}, 6);
+      if (grid.found) REQUIRE(exact.found);
+      if (!exact.found) continue;
+      ++found;
+      Chip chip = draft::design_chip(exact.design, space, "t", "t", "test");
+      auto values = eval::chip_values(chip, compute_metrics(chip), c.query.date);
+      CHECK(draft::meets(eval::decide(regime, values, c.query), c.goal));
+      CHECK(exact.objective >= grid.objective * (1 - 1e-12));
+    }
+  }
+  CHECK(found >= 20);
 }
 
 TEST_CASE("a space where nothing meets the goal reports no design") {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "engine/draft/sweep.hpp"
 #include "engine/eval/decide.hpp"
 #include "engine/sema/rulebook.hpp"
 #include "engine/syntax/format.hpp"
@@ -129,4 +130,106 @@ TEST_CASE("formatted rules decide as the rules as written", "[property]") {
       }
     }
   }
+}
+
+namespace {
+
+// Each parameter of a regime swept from half its value to twice it (0..1 for a zero).
+draft::Axis axis_around(const sema::Param& p) {
+  Rational lo = p.value / Rational(2), hi = p.value * Rational(2);
+  if (p.value == Rational(0)) hi = Rational(1);
+  return {p.name, p.dim, lo, hi, (hi - lo) / Rational(6)};
+}
+
+}  // namespace
+
+// The drafting code decides through the compiled form and its own candidates; decide() on
+// the regime with the parameter set (sema::with_params) is the reference at every value.
+TEST_CASE("a sweep counts what decide() decides at every step", "[property]") {
+  std::mt19937 rng(20261206);
+  size_t steps_checked = 0, moved = 0;
+  for (const auto& regime : shipped_rules().regimes) {
+    auto boundaries = boundary_values(regime);
+    std::vector<eval::FieldValues> chips;
+    for (int i = 0; i < 60; ++i)
+      chips.push_back(random_values(rng, boundaries));
+    for (const auto& q : {kQueries[0], kQueries[2], kQueries[3]}) {
+      for (const auto& p : regime.params) {
+        auto axis = axis_around(p);
+        DiagnosticSink sink;
+        auto steps = draft::sweep(regime, q, chips, {axis}, sink);
+        // A value may break a derived constant (a divisor of zero): reported, not decided.
+        if (!steps) continue;
+        draft::Variants variants(regime, {p.name}, sink);
+        std::vector<draft::Caught> previous;
+        for (const auto& step : *steps) {
+          const auto* at = variants.at(step.values);
+          REQUIRE(at);
+          size_t caught = 0, unknown = 0;
+          std::vector<size_t> entered, left;
+          std::vector<draft::Caught> now;
+          for (size_t c = 0; c < chips.size(); ++c) {
+            auto outcome = draft::caught(eval::decide(*at, chips[c], q), q);
+            now.push_back(outcome);
+            caught += outcome == draft::Caught::yes;
+            unknown += outcome == draft::Caught::unknown;
+            if (previous.empty()) continue;
+            bool was = previous[c] == draft::Caught::yes, is = outcome == draft::Caught::yes;
+            if (is && !was) entered.push_back(c);
+            if (was && !is) left.push_back(c);
+          }
+          INFO(regime.id << " " << p.name << " = " << step.values[0].exact_text() << " to '" << q.to
+                         << "' hq '" << q.hq << "'");
+          CHECK(step.caught == caught);
+          CHECK(step.unknown == unknown);
+          CHECK(step.entered == entered);
+          CHECK(step.left == left);
+          moved += entered.size() + left.size();
+          previous = std::move(now);
+          ++steps_checked;
+        }
+      }
+    }
+  }
+  CHECK(steps_checked > 500);
+  CHECK(moved > 100);  // the sweeps did move chips across thresholds
+}
+
+TEST_CASE("each chip's breakpoints are where decide() changes its outcome", "[property]") {
+  std::mt19937 rng(20261207);
+  size_t pieces_checked = 0, changes = 0;
+  for (const auto& regime : shipped_rules().regimes) {
+    auto boundaries = boundary_values(regime);
+    std::vector<eval::FieldValues> chips;
+    for (int i = 0; i < 40; ++i)
+      chips.push_back(random_values(rng, boundaries));
+    for (const auto& q : {kQueries[0], kQueries[2]}) {
+      for (const auto& p : regime.params) {
+        auto axis = axis_around(p);
+        DiagnosticSink sink;
+        auto found = draft::breakpoints(regime, q, chips, axis, sink);
+        if (!found) continue;
+        draft::Variants variants(regime, {p.name}, sink);
+        for (const auto& bp : *found) {
+          changes += bp.pieces.size() - 1;
+          for (const auto& piece : bp.pieces) {
+            // Inside the piece, and at each end it holds.
+            std::vector<Rational> xs{(piece.lo + piece.hi) / Rational(2)};
+            if (piece.lo_closed) xs.push_back(piece.lo);
+            if (piece.hi_closed) xs.push_back(piece.hi);
+            for (const auto& x : xs) {
+              const auto* at = variants.at({x});
+              REQUIRE(at);
+              INFO(regime.id << " " << p.name << " = " << x.exact_text() << ", chip " << bp.chip
+                             << " to '" << q.to << "'");
+              CHECK(piece.outcome == draft::caught(eval::decide(*at, chips[bp.chip], q), q));
+            }
+            ++pieces_checked;
+          }
+        }
+      }
+    }
+  }
+  CHECK(pieces_checked > 1000);
+  CHECK(changes > 100);
 }
