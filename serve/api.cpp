@@ -379,13 +379,12 @@ Response Api::handle(const std::string& method, const std::string& path,
 
   Query q;
   if (!read_query(body, q, session.sink)) return diagnostics_response(400, session.sink);
-  session.draft = app::ParamDraft{draft_id(q), q.regime, q.params};
   const std::string draft = draft_id(q);
   // The draft and the query are checked once, up front: a bad one is the request's fault.
   // Built once, then shared by every call below without a copy.
-  session.rulebook_cache = session.shared_rules();
-  if (!session.rulebook_cache) return diagnostics_response(400, session.sink);
-  session.draft.reset();
+  auto book = app::draft_book(*book_, {draft, q.regime, q.params}, session.sink);
+  if (!book) return diagnostics_response(400, session.sink);
+  session.rulebook_cache = std::make_shared<const sema::Rulebook>(std::move(*book));
 
   auto cached_breakpoints = [&](app::Session& s, const Query& query, const std::string& id) {
     if (query.moving.empty()) return Json(nullptr);

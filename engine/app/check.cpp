@@ -5,6 +5,7 @@
 #include <bit>
 #include <deque>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -69,7 +70,7 @@ void add_new(std::vector<std::string>& into, const std::vector<std::string>& fro
 
 // The chip's speed on the reference inference workload, as a ratio to the H100 SXM: what
 // the compute thresholds do not measure.
-void estimate_inference(Session& session, const std::optional<std::vector<Chip>>& chips,
+void estimate_inference(Session& session, const std::shared_ptr<const std::vector<Chip>>& chips,
                         std::vector<Subject>& subjects) {
   auto models = session.load_models();
   const roofline::Model* model = nullptr;
@@ -274,6 +275,13 @@ std::vector<report::DecisionRow> Check::decide(const Subject& s) {
   return rows;
 }
 
+std::vector<report::DecisionRow> Check::decide_traced(const Subject& s) {
+  bool compiled = std::exchange(request_.compiled, false);
+  auto rows = decide(s);
+  request_.compiled = compiled;
+  return rows;
+}
+
 std::vector<const sema::Regime*> Check::regimes_read() const {
   std::vector<const sema::Regime*> out = regimes_;
   if (current_) {
@@ -416,8 +424,7 @@ int Check::decide_rows(const std::vector<CatalogueEntry>& batch, size_t count,
   int failures = 0;
   for (size_t i = 0; i < count; ++i) {
     const CatalogueEntry& e = batch[i];
-    Subject s{
-        e.id.empty() ? fmt::format("line {}", e.line) : e.id, e.name, std::nullopt, e.values, {}};
+    Subject s{e.id.empty() ? fmt::format("line {}", e.line) : e.id, e.name, nullptr, e.values, {}};
     s.values.set(sema::FieldId::export_year, Rational(date() / 10000));
     for (const auto& row : decide(s)) {
       failures += fails(row.decision) ? 1 : 0;
@@ -433,21 +440,23 @@ std::optional<CheckRun> check_chips(Session& session, CheckRequest request) {
   if (!run.check) return std::nullopt;
   const CheckRequest& req = run.check->request();
   DiagnosticSink& sink = session.sink;
-  std::optional<std::vector<Chip>> chips;  // loaded once, for names and the inference baseline
+  // Loaded once, for names and the inference baseline.
+  std::shared_ptr<const std::vector<Chip>> chips;
   if (!req.spec.empty()) {
     if (auto chip = session.load_spec(req.spec))
-      run.subjects.push_back({chip->id, chip->name, chip, {}, {}});
+      run.subjects.push_back(
+          {chip->id, chip->name, std::make_shared<const Chip>(std::move(*chip)), {}, {}});
   }
   if (!req.chips.empty() || req.all || req.inference) {
-    chips = session.load_chips();
+    chips = session.shared_chips();
     if (!chips) return std::nullopt;
     for (const auto& name : req.chips) {
       if (const Chip* c = resolve_chip(*chips, name, sink))
-        run.subjects.push_back({c->id, c->name, *c, {}, {}});
+        run.subjects.push_back({c->id, c->name, shared_chip(chips, *c), {}, {}});
     }
     if (req.all) {
       for (const auto& c : *chips)
-        run.subjects.push_back({c.id, c.name, c, {}, {}});
+        run.subjects.push_back({c.id, c.name, shared_chip(chips, c), {}, {}});
     }
   }
   if (run.subjects.empty() && !sink.has_errors()) {
@@ -508,7 +517,7 @@ std::optional<int> decide_catalogue(
   while (catalogue->next(entry)) {
     Subject s{entry.id.empty() ? fmt::format("line {}", entry.line) : std::move(entry.id),
               std::move(entry.name),
-              std::nullopt,
+              nullptr,
               entry.values,
               {}};
     s.values.set(sema::FieldId::export_year, Rational(check.date() / 10000));

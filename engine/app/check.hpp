@@ -43,10 +43,16 @@ struct CheckRequest {
 // A chip checked: a record (from the database or a spec file), or a row of a catalogue.
 struct Subject {
   std::string id, name;
-  std::optional<Chip> chip;
+  std::shared_ptr<const Chip> chip;  // shared with the database's chips: no copy per check
   eval::FieldValues values;
   std::string inference;  // the reference-workload line, when asked for
 };
+
+// One chip of `chips`, sharing its ownership.
+inline std::shared_ptr<const Chip> shared_chip(
+    const std::shared_ptr<const std::vector<Chip>>& chips, const Chip& chip) {
+  return {chips, &chip};
+}
 
 // A check with its arguments validated, its rules loaded and its regimes chosen.
 class Check {
@@ -59,6 +65,8 @@ class Check {
   // "current" row. None, with E0421 reported, when the subject's values carry an
   // expression past exact arithmetic.
   std::vector<report::DecisionRow> decide(const Subject& subject);
+  // The same through the tree walk whatever request().compiled says: with the traces.
+  std::vector<report::DecisionRow> decide_traced(const Subject& subject);
   // The first `count` lines of a catalogue through the compiled form, all together: each
   // regime decides the batch as columns (CompiledRegime::decide_all). Rows go to `each` in
   // order, chip by chip; returns the --fail-on count. Needs request().compiled.

@@ -60,13 +60,16 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
     if (!result.check) return std::nullopt;
     if (!decide_catalogue(*result.check, add)) return std::nullopt;
   } else {
+    // Every chip through the compiled form; only a chip that changes is decided again with
+    // the traces, for the clauses that make the change.
+    check.compiled = true;
     auto run = check_chips(session, check);
     if (!run) return std::nullopt;
     Check& c = *run->check;
     const Subject* subject = nullptr;
     RobustTarget change{c.regimes_read(),
                         [&](const eval::FieldValues& values) {
-                          Subject s{subject->id, subject->name, std::nullopt, values, ""};
+                          Subject s{subject->id, subject->name, nullptr, values, ""};
                           auto rows = c.decide(s);
                           if (rows.size() != 2) return std::vector<std::string>{};
                           return std::vector<std::string>{change_text(
@@ -79,7 +82,11 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
       subject = &run->subjects[run->subject_of_row[i]];
       if (request.robust && subject->chip)
         robust = robust_verdicts(change, *subject->chip, session.options, c.date()).front();
-      add({run->rows[i], run->rows[i + 1]}, std::move(robust));
+      std::vector<report::DecisionRow> rows{run->rows[i], run->rows[i + 1]};
+      if (draft::diff_outcomes(rows[0].decision, rows[1].decision).change !=
+          draft::OutcomeChange::unchanged)
+        rows = c.decide_traced(*subject);
+      add(rows, std::move(robust));
     }
     result.check = std::move(run->check);
   }

@@ -81,6 +81,21 @@ bool add_param_draft(sema::Rulebook& book, const ParamDraft& draft, DiagnosticSi
   return true;
 }
 
+std::optional<sema::Rulebook> draft_book(const sema::Rulebook& book, const ParamDraft& draft,
+                                         DiagnosticSink& sink) {
+  const sema::Regime* base = book.find(draft.base);
+  sema::Rulebook slim{book.groups, book.sources, {}, book.embargo_layer};
+  if (base) slim.regimes.push_back(*base);
+  // The draft's checks against the whole book (E0609: an id it already has), then added.
+  DiagnosticSink own;
+  if (!draft_values(book, draft, base, own)) {
+    sink.merge(own);
+    return std::nullopt;
+  }
+  if (!add_param_draft(slim, draft, sink)) return std::nullopt;
+  return slim;
+}
+
 std::optional<std::string> param_draft_rules(const sema::Rulebook& book, const ParamDraft& draft,
                                              DiagnosticSink& sink) {
   const sema::Regime* base = nullptr;

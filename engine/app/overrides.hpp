@@ -16,6 +16,12 @@ namespace exctl::app {
 inline constexpr size_t kMaxDraftParams = 64;
 bool add_param_draft(sema::Rulebook& book, const ParamDraft& draft, DiagnosticSink& sink);
 
+// A book of the draft's base and the draft alone, beside the country groups and the embargo
+// layer: what a request of `serve` reads (its regimes reach what they consult through
+// shared pointers), without copying every regime of `book` for each slider move.
+std::optional<sema::Rulebook> draft_book(const sema::Rulebook& book, const ParamDraft& draft,
+                                         DiagnosticSink& sink);
+
 // The rule file of the draft: `regime ID extends BASE { status draft; param ... }` with only
 // the parameters that differ from the base. nullopt (with diagnostics) when unusable.
 std::optional<std::string> param_draft_rules(const sema::Rulebook& book, const ParamDraft& draft,

@@ -68,25 +68,25 @@ std::vector<Subject> subjects_of(Session& session, Check& check, const PlaneRequ
     while (catalogue->next(entry)) {
       std::string id = entry.id.empty() ? fmt::format("line {}", entry.line) : entry.id;
       std::string name = entry.name.empty() ? id : entry.name;
-      out.push_back({std::move(id), std::move(name), std::nullopt, entry.values, {}});
+      out.push_back({std::move(id), std::move(name), nullptr, entry.values, {}});
     }
   }
   if (!request.spec.empty()) {
     auto chip = session.load_spec(request.spec);
     if (!chip) return out;
-    out.push_back({chip->id, chip->name, chip, {}, {}});
+    out.push_back({chip->id, chip->name, std::make_shared<const Chip>(std::move(*chip)), {}, {}});
   }
   bool from_db =
       !request.chips.empty() || request.all || (request.spec.empty() && request.specs.empty());
   if (from_db) {
-    auto chips = session.load_chips();
+    auto chips = session.shared_chips();
     if (!chips) return out;
     for (const auto& name : request.chips)
       if (const Chip* c = resolve_chip(*chips, name, sink))
-        out.push_back({c->id, c->name, *c, {}, {}});
+        out.push_back({c->id, c->name, shared_chip(chips, *c), {}, {}});
     if (request.all || request.chips.empty())
       for (const auto& c : *chips)
-        out.push_back({c.id, c.name, c, {}, {}});
+        out.push_back({c.id, c.name, shared_chip(chips, c), {}, {}});
   }
   if (sink.has_errors()) return out;
   for (auto& s : out)

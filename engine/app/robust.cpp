@@ -300,7 +300,7 @@ std::vector<RobustVerdict> robust_check(CheckRun& run, const MetricOptions& base
   const Subject* subject = nullptr;
   RobustTarget target{check.regimes_read(),
                       [&](const eval::FieldValues& values) {
-                        Subject s{subject->id, subject->name, std::nullopt, values, ""};
+                        Subject s{subject->id, subject->name, nullptr, values, ""};
                         std::vector<std::string> out;
                         for (const auto& row : check.decide(s))
                           out.push_back(outcome_text(row.decision));

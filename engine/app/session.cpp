@@ -74,6 +74,13 @@ std::optional<std::vector<Chip>> Session::load_chips() {
   return std::nullopt;
 }
 
+std::shared_ptr<const std::vector<Chip>> Session::shared_chips() {
+  if (chips_cache) return chips_cache;
+  auto chips = load_chips();
+  if (!chips) return nullptr;
+  return std::make_shared<const std::vector<Chip>>(std::move(*chips));
+}
+
 std::optional<Chip> Session::load_spec(const std::string& path) {
   auto chips = chipdb::read_chip_specs({path}, sink);
   if (sink.has_errors()) return std::nullopt;

@@ -50,6 +50,8 @@ struct Session {
   std::unique_ptr<chipdb::Database> open_database(chipdb::Database::Mode mode);
   // Every chip of the database in use; nullopt (with E0104) on failure.
   std::optional<std::vector<Chip>> load_chips();
+  // The same, shared: the cache itself when set (no copy); nullptr (with E0104) on failure.
+  std::shared_ptr<const std::vector<Chip>> shared_chips();
   // Reads an ad-hoc spec file that is not in the database (E0109 unless it holds one chip).
   std::optional<Chip> load_spec(const std::string& path);
   // The shipped regimes plus the rule files; nullopt (with diagnostics) when unusable.
