@@ -21,6 +21,7 @@ struct Context {
   app::Session session;
   std::string format_name = "text";
   report::Format format = report::Format::text;  // set by prepare()
+  char** argv = nullptr;                         // the command line, as main() got it
 
   // Validates the global options; false (with diagnostics) when any is bad.
   bool prepare();

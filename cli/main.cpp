@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   using namespace exctl;
   using namespace exctl::cli;
   Context ctx;
+  ctx.argv = argv;
   int exit_code = kExitOk;
   CLI::App app{"exctl: is this chip exportable, under which rule, to where, and why"};
   app.set_version_flag("--version", kVersion);

@@ -1,8 +1,5 @@
 // exctl serve [--port 8080] [--host 127.0.0.1]: the drafting page (serve/, docs/serve.md).
-#include <iostream>
-
 #include "cli/commands.hpp"
-#include "serve/server.hpp"
 
 namespace exctl::cli {
 
@@ -22,9 +19,7 @@ void register_serve(CLI::App& app, Context& ctx, int& exit_code) {
     options->api.db_path = ctx.session.db_path;
     options->api.rule_files = ctx.session.rule_files;
     options->api.interpret = ctx.session.interpret;
-    int rc = serve::run(*options, ctx.session.sink, std::cout);
-    (void)rc;  // a start failure is in the sink: finish() gives exit 2
-    exit_code = ctx.finish();
+    exit_code = run_serve(*options, ctx);
   });
 }
 

@@ -189,3 +189,32 @@ TEST_CASE("two imports into one database at once both finish, and neither loses 
     want.insert(s.begin(), s.end());
   CHECK(generated_ids(db) == want);
 }
+
+TEST_CASE("while an import runs, every reader sees the old chips or all the new ones") {
+  TempDir tmp;
+  fs::path db = tmp.path / "read.db";
+  REQUIRE(wait_exit(spawn_import(db, write_specs(tmp.path, "base", 10))) == 0);
+  fs::path fresh = write_specs(tmp.path, "z", kSpecs);
+  const auto before = ids_of("base", 10);
+  auto after = before;
+  for (const auto& id : ids_of("z", kSpecs))
+    after.insert(id);
+  pid_t import = spawn_import(db, fresh);
+  int reads = 0, status = 0;
+  bool running = true;
+  while (running) {
+    running = ::waitpid(import, &status, WNOHANG) == 0;
+    // A user's command during the import: it answers, from one state or the other.
+    REQUIRE(run_exctl(db, "chips", "list") == 0);
+    auto conn = sqlite::Connection::open(db.string(), SQLITE_OPEN_READONLY);
+    std::set<std::string> ids;
+    auto st = conn.prepare("SELECT id FROM chips WHERE id LIKE 'gen-%'");
+    while (st.step())
+      ids.insert(st.text(0));
+    CHECK((ids == before || ids == after));
+    ++reads;
+  }
+  CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  CHECK(generated_ids(db) == after);
+  WARN("reads during the import: " << reads);
+}
