@@ -75,9 +75,23 @@ size_t bare_non_ascii(std::string_view t) {
       }
     }
   };
+  // A quote opens a string only where TOML has a key or a value: first on its line, or after
+  // = [ , { or . (blanks between). Elsewhere (`0"é"`) toml++ reads on through it as one bare
+  // value, testing each character, so what follows is no string.
+  char last = '\n';  // the last character outside strings, comments and blanks
+  auto opens = [&] {
+    return last == '\n' || std::string_view("=[,{.").find(last) != std::string_view::npos;
+  };
   while (i < n) {
     char c = t[i];
     if (static_cast<unsigned char>(c) >= 0x80) return i;
+    bool quote = c == '"' || c == '\'';
+    if (quote && !opens()) {
+      last = c;
+      ++i;
+      continue;
+    }
+    if (c != ' ' && c != '\t' && c != '\r' && c != '#') last = c;
     if (c == '#') {
       while (i < n && t[i] != '\n')
         ++i;
