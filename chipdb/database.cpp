@@ -807,6 +807,7 @@ std::vector<Chip> Database::load_all() {
   // Schema 3 keeps the provenance in chips and the figures in chip_units; older files have
   // chip_sources and chip_throughput tables (which schema 3 offers as views, slower to read).
   const bool v3 = version_ >= 3;
+  sqlite::ReadTransaction snapshot(conn_);
   std::vector<Chip> chips;
   std::map<std::string, size_t> index;
   std::string columns = fmt::format("{}", fmt::join(kChipColumns, ", "));
@@ -988,6 +989,7 @@ void Database::upsert_models(const std::vector<roofline::Model>& models) {
 }
 
 std::vector<roofline::Model> Database::load_models() {
+  sqlite::ReadTransaction snapshot(conn_);
   std::vector<roofline::Model> models;
   if (!has_table("models")) return models;
   auto st = conn_.prepare(

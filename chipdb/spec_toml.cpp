@@ -737,7 +737,11 @@ std::string quote(std::string_view s) {
         out += "\\t";
         break;
       default:
-        out += c;
+        // TOML refuses other control characters raw in a string (a \f a spec read, say).
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+          out += fmt::format("\\u{:04X}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        else
+          out += c;
     }
   }
   return out + "\"";

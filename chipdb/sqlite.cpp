@@ -158,4 +158,20 @@ void Transaction::commit() {
   done_ = true;
 }
 
+ReadTransaction::ReadTransaction(Connection& db) : db_(db) {
+  if (sqlite3_get_autocommit(db_.get())) {
+    db_.exec("BEGIN");
+    began_ = true;
+  }
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (!began_) return;
+  try {
+    db_.exec("COMMIT");  // nothing was written: this only ends the snapshot
+  } catch (...) {
+    // The connection is gone; its locks went with it.
+  }
+}
+
 }  // namespace exctl::sqlite

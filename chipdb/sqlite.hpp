@@ -111,4 +111,19 @@ class Transaction {
   bool done_ = false;
 };
 
+// Several reads as one snapshot: a deferred BEGIN takes the shared lock at the first read and
+// keeps it to the end, so a writer's commit cannot land between two statements (a reader
+// during an import saw chips without their figures). Nothing when a transaction is open.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& db);
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  ~ReadTransaction();
+
+ private:
+  Connection& db_;
+  bool began_ = false;
+};
+
 }  // namespace exctl::sqlite

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -57,59 +58,96 @@ size_t bare_non_ascii(std::string_view t) {
   size_t n = t.size();
   auto at = [&](size_t k, std::string_view s) { return t.substr(k, s.size()) == s; };
   size_t i = at(0, "\xEF\xBB\xBF") ? 3 : 0;  // a byte-order mark, which toml++ reads
-  // Past the closing `quote` (one or three characters) of a string opened before i.
-  auto close = [&](std::string_view quote, bool escapes) {
+  // Past the closing `quote` (one or three characters) of a string opened before i; or where
+  // toml++ would test a non-ASCII character inside it for whitespace: after a backslash, and
+  // after a line-ending backslash of a multi-line basic string (`"""a\` then a new line).
+  auto close = [&](std::string_view quote, bool escapes) -> size_t {
     while (i < n) {
       if (escapes && t[i] == '\\') {
+        size_t k = i + 1;
+        if (quote.size() == 3)
+          while (k < n && (t[k] == ' ' || t[k] == '\t' || t[k] == '\r' || t[k] == '\n'))
+            ++k;
+        if (k < n && static_cast<unsigned char>(t[k]) >= 0x80) return k;
         i += 2;
       } else if (at(i, quote)) {
         i += quote.size();
         // A multi-line string may end in one or two quotes of its own: """a"""""
         for (int extra = 0; quote.size() == 3 && extra < 2 && i < n && t[i] == quote[0]; ++extra)
           ++i;
-        return;
+        return std::string_view::npos;
       } else if (quote.size() == 1 && t[i] == '\n') {
-        return;  // unterminated: toml++ reports it
+        return std::string_view::npos;  // unterminated: toml++ reports it
       } else {
         ++i;
       }
     }
+    return std::string_view::npos;
   };
-  // A quote opens a string only where TOML has a key or a value: first on its line, or after
-  // = [ , { or . (blanks between). Elsewhere (`0"é"`) toml++ reads on through it as one bare
-  // value, testing each character, so what follows is no string.
-  char last = '\n';  // the last character outside strings, comments and blanks
-  auto opens = [&] {
-    return last == '\n' || std::string_view("=[,{.").find(last) != std::string_view::npos;
-  };
+  // A quote opens a string only where TOML has a key or a value; elsewhere (`0"é"`, `0e."é"`,
+  // `0="é"`) toml++ reads on through it as one bare value, testing each character, so what
+  // follows is no string. Where the scan stands: expecting a key, inside or after a bare or
+  // quoted key, expecting a value, or anywhere else (in or after a value, or an error).
+  enum class At { key, key_token, value, other } where = At::key;
+  std::vector<char> nest;  // '[' an array, '{' an inline table, innermost last
   while (i < n) {
     char c = t[i];
     if (static_cast<unsigned char>(c) >= 0x80) return i;
-    bool quote = c == '"' || c == '\'';
-    if (quote && !opens()) {
-      last = c;
-      ++i;
-      continue;
-    }
-    if (c != ' ' && c != '\t' && c != '\r' && c != '#') last = c;
     if (c == '#') {
       while (i < n && t[i] != '\n')
         ++i;
-    } else if (at(i, "\"\"\"")) {
-      i += 3;
-      close("\"\"\"", true);
-    } else if (at(i, "'''")) {
-      i += 3;
-      close("'''", false);
-    } else if (c == '"') {
-      ++i;
-      close("\"", true);
-    } else if (c == '\'') {
-      ++i;
-      close("'", false);
-    } else {
-      ++i;
+      continue;
     }
+    if (c == '"' || c == '\'') {
+      if (where != At::key && where != At::value) {
+        where = At::other;
+        ++i;
+        continue;
+      }
+      std::string_view quote = c == '"' ? "\"\"\"" : "'''";
+      if (!at(i, quote)) quote = quote.substr(0, 1);
+      i += quote.size();
+      if (size_t bad = close(quote, c == '"'); bad != std::string_view::npos) return bad;
+      where = where == At::key ? At::key_token : At::other;
+      continue;
+    }
+    char inner = nest.empty() ? 0 : nest.back();
+    switch (c) {
+      case ' ':
+      case '\t':
+      case '\r':
+        break;
+      case '\n':
+        if (inner != '[') where = At::key;  // a multi-line array goes on
+        break;
+      case '=':
+        where = where == At::key_token ? At::value : At::other;
+        break;
+      case '.':
+        where = where == At::key_token ? At::key : At::other;
+        break;
+      case '[':
+        if (where == At::value)
+          nest.push_back('[');
+        else if (where != At::key || !nest.empty())  // else a table header: `[a."b"]`, `[[t]]`
+          where = At::other;
+        break;
+      case '{':
+        if (where == At::value) nest.push_back('{');
+        where = where == At::value ? At::key : At::other;
+        break;
+      case ']':
+      case '}':
+        if (inner == (c == ']' ? '[' : '{')) nest.pop_back();
+        where = At::other;
+        break;
+      case ',':
+        where = inner == '[' ? At::value : inner == '{' ? At::key : At::other;
+        break;
+      default:  // part of a bare key, or of a bare value (a number, a date, true)
+        where = where == At::key || where == At::key_token ? At::key_token : At::other;
+    }
+    ++i;
   }
   return std::string_view::npos;
 }
@@ -124,8 +162,9 @@ const toml::table* TomlFile::parse() {
       ++end;
     report({Severity::error,
             std::string(kind_.syntax),
-            fmt::format("{}toml syntax error: a non-ASCII character outside a string or a comment "
-                        "(TOML allows them only inside quotes and after #)",
+            fmt::format("{}toml syntax error: a non-ASCII character outside a string or a comment, "
+                        "or right after a backslash (TOML allows them only inside quotes, not "
+                        "escaped, and after #)",
                         kind_.syntax_prefix),
             {source_, static_cast<uint32_t>(at), static_cast<uint32_t>(end)},
             {}});

@@ -69,12 +69,15 @@ pid_t spawn_import(const fs::path& db, const fs::path& specs) {
   return pid;
 }
 
+// Its standard error is left in DB.err, to show when it fails.
 int run_exctl(const fs::path& db, const char* command, const char* sub) {
+  std::string err = db.string() + ".err";
   pid_t pid = ::fork();
   if (pid == 0) {
     int devnull = ::open("/dev/null", O_WRONLY);
+    int errors = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(devnull, 1);
-    ::dup2(devnull, 2);
+    ::dup2(errors, 2);
     ::execl(EXCTL_BINARY, EXCTL_BINARY, "--db", db.c_str(), command, sub,
             static_cast<char*>(nullptr));
     ::_exit(127);
@@ -205,7 +208,9 @@ TEST_CASE("while an import runs, every reader sees the old chips or all the new 
   while (running) {
     running = ::waitpid(import, &status, WNOHANG) == 0;
     // A user's command during the import: it answers, from one state or the other.
-    REQUIRE(run_exctl(db, "chips", "list") == 0);
+    int listed = run_exctl(db, "chips", "list");
+    INFO(std::ifstream(db.string() + ".err").rdbuf());
+    REQUIRE(listed == 0);
     auto conn = sqlite::Connection::open(db.string(), SQLITE_OPEN_READONLY);
     std::set<std::string> ids;
     auto st = conn.prepare("SELECT id FROM chips WHERE id LIKE 'gen-%'");

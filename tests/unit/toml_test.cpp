@@ -123,7 +123,10 @@ TEST_CASE("non-ASCII text: kept inside strings and comments, refused outside bef
                            "k\xC3\xA9y = 1\n",
                            // A quote after a bare value opens no string: toml++ reads on
                            // through it (the fuzzer's find, tests/fuzz_regressions/model/).
-                           "id =0\"en\xEF\xBB\xBB\"\n", "a = 'x' \"\xC3\xA9\"\n"}) {
+                           "id =0\"en\xEF\xBB\xBB\"\n", "a = 'x' \"\xC3\xA9\"\n", "id =0e.\"\xEF\xBB\xBB\"\n",
+                           // Where toml++ tests a character inside a string for whitespace:
+                           // after a backslash, and after a line-ending backslash.
+                           "a = \"\"\"x\\\xEF\xBB\xAF\"\"\"\n", "a = \"\"\"x\\\n  \xEF\xB1\xBFs\"\"\"\n"}) {
     DiagnosticSink bad;
     TomlFile file(source(text), bad, kChipFileKind);
     CHECK_FALSE(file.parse());
