@@ -47,7 +47,18 @@ grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$work/xss.1.svg" || fail "xss: 
 cmp -s "$work/report.html" "$work/report2.html" || fail "report: two runs wrote different bytes"
 "$exctl" report --spec tests/data/xss-test.toml --regime us-2023-10 --date 2025-06-30 \
   -o "$work/xss.html" || fail "report --spec xss-test.toml"
-for f in report xss; do
+# A rule whose title and citation are markup, in the report and on a chart.
+"$exctl" --rules tests/data/xss.rules report --spec tests/data/xss-test.toml --regime draft-xss \
+  --date 2025-06-30 -o "$work/xss_rule.html" || fail "report --rules xss.rules"
+"$exctl" --rules tests/data/xss.rules plot tpp-pd --regime draft-xss --all --date 2025-06-30 \
+  -o "$work/xss_rule.svg" || fail "plot --rules xss.rules"
+for f in xss_rule.html xss_rule.svg; do
+  grep -q '<script>alert(4)\|<img src=x onerror' "$work/$f" && fail "$f: the rule's title or citation is live markup"
+  grep -q '&lt;script&gt;alert(4)&lt;/script&gt;' "$work/$f" || fail "$f: the rule's title is missing"
+done
+grep -q '&lt;img src=x onerror=alert(5)&gt;' "$work/xss_rule.html" || fail "xss_rule.html: the citation is missing"
+
+for f in report xss xss_rule; do
   html=$work/$f.html
   [ "$(grep -o '<script' "$html" | wc -l)" = 1 ] || fail "$f.html: more than the one inline script"
   grep -qiE '(src|href)="(https?:)?//' "$html" && fail "$f.html: a reference to the network"
