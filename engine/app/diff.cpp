@@ -1,5 +1,7 @@
 #include "engine/app/diff.hpp"
 
+#include <functional>
+
 #include <fmt/format.h>
 
 #include "engine/app/robust.hpp"
@@ -43,10 +45,17 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
       request.all || (request.chips.empty() && request.spec.empty() && request.specs.empty());
 
   DiffResult result;
+  // `retrace`: the rows came from the compiled form, so a chip that changes is decided again
+  // with the traces, for the clauses that make the change.
   auto add = [&](const std::vector<report::DecisionRow>& rows,
-                 std::optional<eval::RobustVerdict> robust = std::nullopt) {
+                 std::optional<eval::RobustVerdict> robust = std::nullopt,
+                 const std::function<std::vector<report::DecisionRow>()>& retrace = {}) {
     if (rows.size() != 2) return;  // no verdict for this chip (E0421, reported)
     auto d = draft::diff_outcomes(rows[0].decision, rows[1].decision);
+    if (retrace && d.change != draft::OutcomeChange::unchanged) {
+      auto traced = retrace();
+      if (traced.size() == 2) d = draft::diff_outcomes(traced[0].decision, traced[1].decision);
+    }
     ++result.counts[static_cast<size_t>(d.change)];
     bool moves_somewhere = robust && !robust->robust;
     if (d.change != draft::OutcomeChange::unchanged || moves_somewhere)
@@ -60,9 +69,7 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
     if (!result.check) return std::nullopt;
     if (!decide_catalogue(*result.check, add)) return std::nullopt;
   } else {
-    // Every chip through the compiled form; only a chip that changes is decided again with
-    // the traces, for the clauses that make the change.
-    check.compiled = true;
+    check.compiled = true;  // traces only for the chips that change (add's retrace)
     auto run = check_chips(session, check);
     if (!run) return std::nullopt;
     Check& c = *run->check;
@@ -82,11 +89,8 @@ std::optional<DiffResult> diff_regimes(Session& session, const DiffRequest& requ
       subject = &run->subjects[run->subject_of_row[i]];
       if (request.robust && subject->chip)
         robust = robust_verdicts(change, *subject->chip, session.options, c.date()).front();
-      std::vector<report::DecisionRow> rows{run->rows[i], run->rows[i + 1]};
-      if (draft::diff_outcomes(rows[0].decision, rows[1].decision).change !=
-          draft::OutcomeChange::unchanged)
-        rows = c.decide_traced(*subject);
-      add(rows, std::move(robust));
+      add({run->rows[i], run->rows[i + 1]}, std::move(robust),
+          [&] { return c.decide_traced(*subject); });
     }
     result.check = std::move(run->check);
   }

@@ -83,15 +83,11 @@ bool add_param_draft(sema::Rulebook& book, const ParamDraft& draft, DiagnosticSi
 
 std::optional<sema::Rulebook> draft_book(const sema::Rulebook& book, const ParamDraft& draft,
                                          DiagnosticSink& sink) {
-  const sema::Regime* base = book.find(draft.base);
-  sema::Rulebook slim{book.groups, book.sources, {}, book.embargo_layer};
-  if (base) slim.regimes.push_back(*base);
-  // The draft's checks against the whole book (E0609: an id it already has), then added.
-  DiagnosticSink own;
-  if (!draft_values(book, draft, base, own)) {
-    sink.merge(own);
-    return std::nullopt;
-  }
+  // The draft is checked against the whole book (E0609: an id it already has) before the
+  // base is copied; add_param_draft then sets the values on the slim book.
+  const sema::Regime* base = nullptr;
+  if (!draft_values(book, draft, base, sink)) return std::nullopt;
+  sema::Rulebook slim{book.groups, book.sources, {*base}, book.embargo_layer};
   if (!add_param_draft(slim, draft, sink)) return std::nullopt;
   return slim;
 }
