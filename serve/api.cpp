@@ -181,23 +181,34 @@ Json slider_json(const sema::Param& p) {
   return s;
 }
 
-Json diff_of(app::Session& session, const Query& q, const std::string& after) {
-  app::DiffRequest r;
-  r.before = q.regime;
-  r.after = after;
+// The diff record of `diffs`, made under the run's check.
+Json diff_json(const Query& q, const app::CheckRun& run, const app::OutcomeDiffs& diffs) {
+  const auto& regimes = run.check->request().regimes;
+  report::DiffView view{regimes[0],   regimes[1], sema::date_text(run.check->date()),
+                        q.to.text,    q.hq.text,  {},
+                        diffs.counts, nullptr,    true};
+  for (const auto& c : diffs.changed)
+    view.chips.push_back({c.id, c.name, &c.diff});
+  return report::diff_json(view);
+}
+
+// Every chip of the database under `regimes`, through the compiled form.
+std::optional<app::CheckRun> checked_of(app::Session& session, const Query& q,
+                                        std::vector<std::string> regimes) {
+  app::CheckRequest r;
+  r.regimes = std::move(regimes);
   r.to = q.to;
   r.hq = q.hq;
   r.date = q.date;
-  r.outcomes_only = true;
-  auto result = app::diff_regimes(session, r);
-  if (!result) return nullptr;
-  report::DiffView view{
-      result->before->id, result->after->id, sema::date_text(result->check->date()),
-      r.to.text,          r.hq.text,         {},
-      result->counts,     nullptr,           true};
-  for (const auto& c : result->changed)
-    view.chips.push_back({c.id, c.name, &c.diff});
-  return report::diff_json(view);
+  r.compiled = true;
+  r.all = true;
+  return app::check_chips(session, r);
+}
+
+Json diff_of(app::Session& session, const Query& q, const std::string& after) {
+  auto run = checked_of(session, q, {q.regime, after});
+  if (!run) return nullptr;
+  return diff_json(q, *run, app::diff_checked(*run));
 }
 
 Json breakpoints_of(app::Session& session, const Query& q, const std::string& regime,
@@ -275,8 +286,9 @@ Json explain_of(app::Session& session, const Query& q, const std::string& regime
   return j;
 }
 
-Json chart_of(app::Session& session, const Query& q, const std::string& regime,
-              app::PlaneKind kind) {
+// A chart of the regime; from `checked`'s rows when given, else deciding the chips anew.
+Json chart_of(app::Session& session, const Query& q, const std::string& regime, app::PlaneKind kind,
+              const app::CheckRun* checked = nullptr) {
   app::PlaneRequest r;
   r.kind = kind;
   r.regimes = {regime};
@@ -284,7 +296,7 @@ Json chart_of(app::Session& session, const Query& q, const std::string& regime,
   r.date = q.date;
   DiagnosticSink own;
   std::swap(own, session.sink);
-  auto chart = app::plane_chart(session, r);
+  auto chart = checked ? app::plane_chart(session, r, *checked) : app::plane_chart(session, r);
   std::swap(own, session.sink);
   // A regime with nothing on this plane is not an error of the request: the page says so.
   if (!chart) {
@@ -436,11 +448,18 @@ Response Api::handle(const std::string& method, const std::string& path,
     out["version"] = 1;
     out["regime"] = q.regime;
     out["draft"] = draft;
-    out["check"] = decisions_of(session, q, draft, true);
-    out["diff"] = diff_of(session, q, draft);
+    // Every chip is decided once, under the base and the draft; the check, the diff and
+    // both charts are made from those rows.
+    auto run = checked_of(session, q, {q.regime, draft});
+    if (!run) return diagnostics_response(400, session.sink);
+    Json check = Json::array();
+    for (const auto& row : run->rows)
+      if (row.regime && row.regime->id == draft) check.push_back(report::decision_json(row));
+    out["check"] = std::move(check);
+    out["diff"] = diff_json(q, *run, app::diff_checked(*run));
     out["breakpoints"] = cached_breakpoints(session, q, draft);
-    out["charts"]["tpp_pd"] = chart_of(session, q, draft, app::PlaneKind::tpp_pd);
-    out["charts"]["bandwidth"] = chart_of(session, q, draft, app::PlaneKind::bandwidth);
+    out["charts"]["tpp_pd"] = chart_of(session, q, draft, app::PlaneKind::tpp_pd, &*run);
+    out["charts"]["bandwidth"] = chart_of(session, q, draft, app::PlaneKind::bandwidth, &*run);
   }
   if (session.sink.has_errors()) return diagnostics_response(400, session.sink);
   return json_response(out);

@@ -34,6 +34,16 @@ struct ChipDiff {
   std::optional<eval::RobustVerdict> robust;
 };
 
+// The chips whose outcome differs, and the count of each kind of change.
+struct OutcomeDiffs {
+  std::vector<ChipDiff> changed;  // in the order checked
+  std::array<int, 6> counts{};    // by draft::OutcomeChange, unchanged included
+};
+
+// The outcome diff of chips checked under two regimes, before then after (the run's check
+// asked for exactly those two). Each chip that changes is decided again with the traces.
+OutcomeDiffs diff_checked(const CheckRun& run);
+
 struct DiffResult {
   std::unique_ptr<Check> check;  // owns the rule book the regimes live in
   const sema::Regime* before = nullptr;

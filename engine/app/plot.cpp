@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -109,33 +110,37 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
   return s;
 }
 
-}  // namespace
-
-std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneRequest& request) {
-  DiagnosticSink& sink = session.sink;
-  PlaneSpec spec = spec_of(request.kind);
-  CheckRequest creq;
-  creq.regimes = request.regimes;
-  if (creq.regimes.empty())
-    creq.regimes = {request.kind == PlaneKind::tpp_pd ? "us-2023-10" : "us-2026-01-h20"};
-  if (std::find(creq.regimes.begin(), creq.regimes.end(), "current") != creq.regimes.end()) {
+// The regimes a chart draws: those asked for, or the plane's own default; never 'current'.
+std::optional<std::vector<std::string>> chart_regimes(DiagnosticSink& sink,
+                                                      const PlaneRequest& request) {
+  std::vector<std::string> ids = request.regimes;
+  if (ids.empty()) ids = {request.kind == PlaneKind::tpp_pd ? "us-2023-10" : "us-2026-01-h20"};
+  if (std::find(ids.begin(), ids.end(), "current") != ids.end()) {
     error(sink, "E0803", "a chart needs regimes by id, not 'current'",
           {"'exctl regimes list' shows which are in force"});
     return std::nullopt;
   }
-  creq.to = request.to;
-  creq.date = request.date;
-  creq.compiled = true;  // verdicts only: the chart needs no trace
-  auto check = Check::prepare(session, creq);
-  if (!check) return std::nullopt;
+  return ids;
+}
 
+// A chip's decision under one regime of a chart; nullptr when it has none (E0421).
+using DecisionOf = std::function<const eval::Decision*(size_t subject, const sema::Regime&)>;
+
+// The chart of `subjects` under the regimes `ids` of `check`'s book, each chip's marker
+// from `decision_of`.
+std::optional<report::PlaneChart> draw_plane(DiagnosticSink& sink, const PlaneRequest& request,
+                                             const std::vector<std::string>& ids,
+                                             const Check& check,
+                                             const std::vector<Subject>& subjects,
+                                             const DecisionOf& decision_of) {
+  PlaneSpec spec = spec_of(request.kind);
   std::vector<const sema::Regime*> regimes;
-  for (const auto& id : creq.regimes)
-    if (const auto* r = check->book().find(id);
+  for (const auto& id : ids)
+    if (const auto* r = check.book().find(id);
         r && std::find(regimes.begin(), regimes.end(), r) == regimes.end())
       regimes.push_back(r);
 
-  eval::Query query{request.to.text, "", check->date()};
+  eval::Query query{request.to.text, "", check.date()};
   report::PlaneChart chart;
   chart.kind = spec.kind;
   chart.x = spec.ax;
@@ -162,9 +167,6 @@ std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneReque
   }
   if (sink.has_errors()) return std::nullopt;
 
-  bool ok = false;
-  auto subjects = subjects_of(session, *check, request, ok);
-  if (!ok) return std::nullopt;
   if (subjects.empty()) {
     error(sink, "E0801", "no chip to plot: the selection is empty",
           {"name chips, give --all, or a --specs catalogue with at least one valid line"});
@@ -236,21 +238,19 @@ std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneReque
   // Each chip's own verdict under each regime, and the region it lies in.
   for (size_t i = 0; i < subjects.size(); ++i) {
     if (!plotted[i]) continue;
-    auto rows = check->decide(subjects[i]);
     double x = subjects[i].values.num(spec.x)->to_double();
     double y = subjects[i].values.num(spec.y)->to_double();
-    for (auto& panel : chart.panels) {
-      auto row = std::find_if(rows.begin(), rows.end(), [&](const report::DecisionRow& d) {
-        return d.regime && d.regime->id == panel.regime;
-      });
-      if (row == rows.end()) continue;
+    for (size_t k = 0; k < regimes.size(); ++k) {
+      auto& panel = chart.panels[k];
+      const eval::Decision* decision = decision_of(i, *regimes[k]);
+      if (!decision) continue;
       report::PlaneChip c;
       c.id = subjects[i].id;
       c.name = subjects[i].name;
       c.x = x;
       c.y = y;
-      c.verdict = row->decision.verdict;
-      c.paragraphs = join(row->decision.paragraphs, ", ");
+      c.verdict = decision->verdict;
+      c.paragraphs = join(decision->paragraphs, ", ");
       const auto* cell = draft::cell_at(panel.regions, {x, y});
       c.region = !cell                     ? ""
                  : cell->depends           ? "depends"
@@ -261,16 +261,15 @@ std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneReque
           eval::format_value(*subjects[i].values.num(spec.x), sema::field_info(spec.x).dim),
           spec.ay.short_name,
           eval::format_value(*subjects[i].values.num(spec.y), sema::field_info(spec.y).dim));
-      if (!row->decision.missing.empty())
-        c.detail += "; missing " + join(row->decision.missing, ", ");
-      if (row->decision.licence.required)
-        c.detail += *row->decision.licence.required ? "; licence required to " + request.to.text
-                                                    : "; no licence required to " + request.to.text;
+      if (!decision->missing.empty()) c.detail += "; missing " + join(decision->missing, ", ");
+      if (decision->licence.required)
+        c.detail += *decision->licence.required ? "; licence required to " + request.to.text
+                                                : "; no licence required to " + request.to.text;
       panel.chips.push_back(std::move(c));
     }
   }
 
-  std::string date = sema::date_text(check->date());
+  std::string date = sema::date_text(check.date());
   if (spec.kind == "tpp-pd") {
     chart.title = "Where chips fall under the TPP and performance-density thresholds";
     chart.subtitle = fmt::format(
@@ -303,6 +302,54 @@ std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneReque
           p.regime, join(off, ", "), off.size() == 1 ? "s" : "", off.size() == 1 ? "is" : "are"));
   }
   return chart;
+}
+
+}  // namespace
+
+std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneRequest& request) {
+  auto ids = chart_regimes(session.sink, request);
+  if (!ids) return std::nullopt;
+  CheckRequest creq;
+  creq.regimes = *ids;
+  creq.to = request.to;
+  creq.date = request.date;
+  creq.compiled = true;  // verdicts only: the chart needs no trace
+  auto check = Check::prepare(session, creq);
+  if (!check) return std::nullopt;
+  bool ok = false;
+  auto subjects = subjects_of(session, *check, request, ok);
+  if (!ok) return std::nullopt;
+  // Each chip is decided once, for every panel: its rows are kept until the next chip.
+  size_t decided = subjects.size();
+  std::vector<report::DecisionRow> rows;
+  return draw_plane(session.sink, request, *ids, *check, subjects,
+                    [&](size_t i, const sema::Regime& r) -> const eval::Decision* {
+                      if (decided != i) rows = check->decide(subjects[decided = i]);
+                      for (const auto& row : rows)
+                        if (row.regime == &r) return &row.decision;
+                      return nullptr;
+                    });
+}
+
+std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneRequest& request,
+                                              const CheckRun& checked) {
+  auto ids = chart_regimes(session.sink, request);
+  if (!ids) return std::nullopt;
+  if (checked.subjects.empty()) {
+    error(session.sink, "E0801", "no chip to plot: the selection is empty");
+    return std::nullopt;
+  }
+  // Rows are in subject order: the first row of each subject, then the others beside it.
+  std::vector<size_t> first_row(checked.subjects.size(), checked.rows.size());
+  for (size_t k = checked.rows.size(); k-- > 0;)
+    first_row[checked.subject_of_row[k]] = k;
+  return draw_plane(session.sink, request, *ids, *checked.check, checked.subjects,
+                    [&](size_t i, const sema::Regime& r) -> const eval::Decision* {
+                      for (size_t k = first_row[i];
+                           k < checked.rows.size() && checked.subject_of_row[k] == i; ++k)
+                        if (checked.rows[k].regime == &r) return &checked.rows[k].decision;
+                      return nullptr;
+                    });
 }
 
 std::optional<report::RooflineChart> roofline_chart(Session& session,

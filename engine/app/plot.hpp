@@ -30,6 +30,10 @@ struct PlaneRequest {
 // fields (no TPP or PD clause for tpp-pd); E0801 when no chip is selected (an empty
 // catalogue); the check's own diagnostics otherwise.
 std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneRequest& request);
+// The same for chips already checked (`serve` decides once for its check, diff and charts):
+// `checked`'s subjects, and its rows for the regimes drawn, which its check must include.
+std::optional<report::PlaneChart> plane_chart(Session& session, const PlaneRequest& request,
+                                              const CheckRun& checked);
 
 // The roofline chart of a `roofline` request: its chips (CHIP, then --compare's) at its
 // workload, at the request's first batch.

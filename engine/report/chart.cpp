@@ -81,25 +81,30 @@ std::string text(double x, double y, std::string_view s, double size,
       extra.empty() ? std::string() : " " + std::string(extra), xml_escape(s));
 }
 
-// Lines of at most `width` px at `size`, broken at spaces.
+// Lines of at most `width` px at `size`, broken at spaces. A line's width is the sum of
+// its characters' (text_width), so each word is measured once.
 std::vector<std::string> wrap(const std::string& s, double width, double size) {
   std::vector<std::string> lines;
-  std::string line;
-  size_t i = 0;
-  while (i <= s.size()) {
-    size_t j = s.find(' ', i);
-    if (j == std::string::npos) j = s.size();
-    std::string word = s.substr(i, j - i);
-    std::string tryline = line.empty() ? word : line + " " + word;
-    if (!line.empty() && text_width(tryline, size) > width) {
-      lines.push_back(line);
-      line = word;
+  const double space = text_width(" ", size);
+  std::string_view all(s), line;
+  double line_width = 0;
+  size_t line_start = 0;
+  for (size_t i = 0; i <= s.size();) {
+    size_t j = std::min(s.find(' ', i), s.size());
+    std::string_view word = all.substr(i, j - i);
+    double word_width = text_width(word, size);
+    if (!line.empty() && line_width + space + word_width <= width) {
+      line = all.substr(line_start, j - line_start);
+      line_width += space + word_width;
     } else {
-      line = tryline;
+      if (!line.empty()) lines.emplace_back(line);
+      line_start = i;
+      line = word;
+      line_width = word_width;
     }
     i = j + 1;
   }
-  if (!line.empty()) lines.push_back(line);
+  if (!line.empty()) lines.emplace_back(line);
   return lines;
 }
 

@@ -1,6 +1,7 @@
 #include "engine/report/svg.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <mutex>
 #include <numeric>
@@ -52,29 +53,38 @@ std::string svg_num(double v) {
   return s;
 }
 
+namespace {
+
+// Each ASCII character's advance in em, for the chart font's metrics as text_width guesses
+// them: a table, since labels and wrapped lines ask for it on every redraw.
+constexpr std::array<double, 128> ascii_advances() {
+  std::array<double, 128> em{};
+  for (int c = 0; c < 128; ++c) {
+    em[c] = 0.62;
+    if (c >= '0' && c <= '9') em[c] = 0.64;
+    if (c >= 'A' && c <= 'Z') em[c] = 0.74;
+    if (c == 'm' || c == 'w' || c == 'M' || c == 'W') em[c] = 0.98;
+    for (char f : std::string_view("fjrt()[]-/"))
+      if (c == f) em[c] = 0.42;
+    for (char n : std::string_view("il.,:;'!|"))
+      if (c == n) em[c] = 0.32;
+    if (c == ' ') em[c] = 0.32;
+  }
+  return em;
+}
+
+constexpr std::array<double, 128> kAdvance = ascii_advances();
+
+}  // namespace
+
 double text_width(std::string_view text, double size) {
   double em = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      // One wide glyph per UTF-8 sequence: skip its continuation bytes.
-      if ((c & 0xC0) != 0x80) em += 0.7;
-      continue;
-    }
-    if (c == ' ')
-      em += 0.32;
-    else if (std::string_view("il.,:;'!|").find(static_cast<char>(c)) != std::string_view::npos)
-      em += 0.32;
-    else if (std::string_view("fjrt()[]-/").find(static_cast<char>(c)) != std::string_view::npos)
-      em += 0.42;
-    else if (c == 'm' || c == 'w' || c == 'M' || c == 'W')
-      em += 0.98;
-    else if (c >= 'A' && c <= 'Z')
-      em += 0.74;
-    else if (c >= '0' && c <= '9')
-      em += 0.64;
-    else
-      em += 0.62;
+  for (char ch : text) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x80)
+      em += kAdvance[c];
+    else if ((c & 0xC0) != 0x80)
+      em += 0.7;  // one wide glyph per UTF-8 sequence: its continuation bytes add nothing
   }
   return em * size;
 }
