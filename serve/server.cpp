@@ -2,8 +2,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <deque>
 #include <httplib.h>
+#include <mutex>
 #include <ostream>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -24,6 +27,45 @@ constexpr size_t kThreads = 64;
 // the socket is listened on again with room for every worker and more (Linux takes a second
 // listen() on a listening socket as a new backlog).
 constexpr int kBacklog = 256;
+
+// At most `width` API calls compute at once, admitted in the order they came. With one
+// thread per connection and more connections than cores, the kernel would share the cores
+// among every request in flight: each takes as long as all of them together, and the
+// unlucky ones far longer. In arrival order the mean is the same and the tail is not.
+class FairGate {
+ public:
+  explicit FairGate(unsigned width) : free_(width == 0 ? 1 : width) {}
+  void enter() {
+    std::unique_lock lock(mutex_);
+    if (free_ > 0 && queue_.empty()) {
+      --free_;
+      return;
+    }
+    Waiter me;
+    queue_.push_back(&me);
+    me.turn.wait(lock, [&] { return me.admitted; });
+  }
+  // Hands the place to the longest waiting call, waking only that one.
+  void leave() {
+    std::lock_guard lock(mutex_);
+    if (queue_.empty()) {
+      ++free_;
+      return;
+    }
+    queue_.front()->admitted = true;
+    queue_.front()->turn.notify_one();
+    queue_.pop_front();
+  }
+
+ private:
+  struct Waiter {
+    std::condition_variable turn;
+    bool admitted = false;
+  };
+  std::mutex mutex_;
+  std::deque<Waiter*> queue_;
+  unsigned free_;
+};
 
 bool host_matches(const std::string& header, const std::string& served, int port) {
   std::string with_port = fmt::format("{}:{}", served, port);
@@ -138,8 +180,12 @@ int run(const ServeOptions& options, DiagnosticSink& sink, std::ostream& out) {
   server.Get(R"(/assets/(.+))", [&](const httplib::Request& req, httplib::Response& res) {
     asset(req.matches[1], res);
   });
+  FairGate gate(2 * std::thread::hardware_concurrency());
   auto call = [&](const httplib::Request& req, httplib::Response& res) {
-    send(res, api->handle(req.method, req.path, req.body));
+    gate.enter();
+    Response r = api->handle(req.method, req.path, req.body);  // never throws
+    gate.leave();
+    send(res, r);
   };
   server.Get(R"(/api/.*)", call);
   server.Post(R"(/api/.*)", call);
