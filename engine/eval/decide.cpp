@@ -408,7 +408,10 @@ Decision decide_clauses(const sema::Regime& regime, Evaluator& ev, const Query& 
       if (x.condition >= 0) ok = truth_and(ok, ev.condition(x.condition, t));
       if (ok == Truth::unknown && reaches == Truth::unknown) t.missing.push_back("hq");
       t.result = ok;
-      if (ok == Truth::yes) lic.exceptions.push_back({x.name, x.cite, x.limit, x.per});
+      // Two clauses of one exception (a rule that widens an inherited one): listed once.
+      bool listed = std::any_of(lic.exceptions.begin(), lic.exceptions.end(),
+                                [&](const ExceptionOutcome& e) { return e.name == x.name; });
+      if (ok == Truth::yes && !listed) lic.exceptions.push_back({x.name, x.cite, x.limit, x.per});
       d.trace.push_back(std::move(t));
     }
   }
