@@ -212,6 +212,10 @@ std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   std::unique_ptr<Check> c(new Check(session, std::move(request)));
   DiagnosticSink& sink = session.sink;
   auto date = date_argument(c->request_.date, sink);
+  // Named regimes only: the other rule files need not be read ("current" reads them all).
+  const auto& asked = c->request_.regimes;
+  if (!asked.empty() && std::find(asked.begin(), asked.end(), "current") == asked.end())
+    session.regimes_wanted = asked;
   c->book_ = session.shared_rules();
   if (!c->book_ || !date || sink.has_errors()) return nullptr;
   if (!country_argument("--to", c->request_.to, *c->book_, sink) ||

@@ -1,8 +1,10 @@
 #include "engine/app/session.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -110,12 +112,77 @@ std::shared_ptr<const sema::Rulebook> Session::shared_rules() {
   return std::make_shared<const sema::Rulebook>(std::move(*book));
 }
 
+namespace {
+
+// The words after `keyword` in a rule file's text, comments included: a cheap scan that may
+// find more than the parser would, never less.
+std::vector<std::string> words_after(const std::string& text, std::string_view keyword) {
+  std::vector<std::string> out;
+  for (size_t at = text.find(keyword); at != std::string::npos;
+       at = text.find(keyword, at + keyword.size())) {
+    size_t begin = at + keyword.size();
+    bool starts_word = at == 0 || std::isspace(static_cast<unsigned char>(text[at - 1]));
+    if (!starts_word || begin >= text.size() || text[begin] != ' ') continue;
+    begin = text.find_first_not_of(' ', begin);
+    size_t end = text.find_first_of(" \t\r\n{,", begin);
+    if (begin != std::string::npos) out.push_back(text.substr(begin, end - begin));
+  }
+  return out;
+}
+
+// The shipped files that declare `wanted` and every regime they name, transitively; all of
+// them when a wanted id is declared by none.
+std::vector<SourcePtr> shipped_closure(const std::vector<SourcePtr>& shipped,
+                                       std::vector<std::string> wanted) {
+  std::map<std::string, size_t> declared;  // regime id -> file
+  for (size_t i = 0; i < shipped.size(); ++i)
+    for (const auto& id : words_after(shipped[i]->text(), "regime"))
+      declared.emplace(id, i);
+  std::vector<char> taken(shipped.size(), 0);
+  while (!wanted.empty()) {
+    std::string id = std::move(wanted.back());
+    wanted.pop_back();
+    auto it = declared.find(id);
+    if (it == declared.end()) return shipped;
+    if (taken[it->second]) continue;
+    taken[it->second] = 1;
+    const std::string& text = shipped[it->second]->text();
+    for (std::string_view keyword : {"extends", "supersedes", "under"})
+      for (auto& named : words_after(text, keyword))
+        if (declared.count(named)) wanted.push_back(std::move(named));
+  }
+  std::vector<SourcePtr> out;
+  for (size_t i = 0; i < shipped.size(); ++i)
+    if (taken[i]) out.push_back(shipped[i]);
+  return out;
+}
+
+}  // namespace
+
 std::optional<sema::Rulebook> Session::load_rule_files() {
-  std::vector<SourcePtr> files = rules::builtin_rule_sources();
+  std::vector<SourcePtr> shipped = rules::builtin_rule_sources(), files;
+  std::vector<SourcePtr> extra;
   for (const auto& path : rule_files) {
-    if (auto source = read_rule_file(path, sink)) files.push_back(std::move(source));
+    if (auto source = read_rule_file(path, sink)) extra.push_back(std::move(source));
   }
   if (sink.has_errors()) return std::nullopt;
+  if (regimes_wanted.empty()) {
+    files = std::move(shipped);
+  } else {
+    // A rule file's own regimes are loaded whatever is wanted; what they extend is wanted.
+    std::vector<std::string> wanted = regimes_wanted;
+    for (const auto& source : extra)
+      for (std::string_view keyword : {"regime", "extends", "supersedes", "under"})
+        for (auto& named : words_after(source->text(), keyword))
+          wanted.push_back(std::move(named));
+    std::set<std::string> own;
+    for (const auto& source : extra)
+      for (auto& id : words_after(source->text(), "regime"))
+        own.insert(std::move(id));
+    std::erase_if(wanted, [&](const std::string& id) { return own.count(id) > 0; });
+    files = shipped_closure(shipped, std::move(wanted));
+  }
+  files.insert(files.end(), extra.begin(), extra.end());
   return sema::load_rulebook(files, rules::builtin_country_groups(), sink);
 }
 

@@ -38,6 +38,11 @@ struct Session {
   // When set, load_rules() adds the draft regime (E0601..E0603 for a bad parameter).
   std::optional<ParamDraft> draft;
 
+  // When set, only these shipped regimes, and those they name (extends, supersedes,
+  // classified under), are read: a check of named regimes need not parse the other rule
+  // files. An id no shipped file declares reads them all (to say which there are).
+  std::vector<std::string> regimes_wanted;
+
   MetricOptions options;  // set by prepare()
   DiagnosticSink sink;
 

@@ -14,6 +14,7 @@
 #include "engine/app/lookup.hpp"
 #include "engine/app/robust.hpp"
 #include "engine/app/sweep.hpp"
+#include "engine/report/decision_report.hpp"
 
 namespace {
 
@@ -357,4 +358,83 @@ TEST_CASE(
   CHECK_FALSE(session.sink.has_errors());
   CHECK(chips == std::vector<std::string>{"bom-chip controlled"});
   std::filesystem::remove(path);
+}
+
+namespace {
+
+std::set<std::string> ids_of(const sema::Rulebook& book) {
+  std::set<std::string> ids;
+  for (const auto& r : book.regimes)
+    ids.insert(r.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a check of named regimes reads only their rule files and those they name") {
+  app::Session wanted;
+  wanted.regimes_wanted = {"us-2026-01-h20"};
+  REQUIRE(wanted.prepare());
+  auto book = wanted.load_rules();
+  REQUIRE(book);
+  // extends us-2025-04-h20 -> us-2024-12 -> us-2023-10, which supersedes us-2022-10.
+  CHECK(ids_of(*book) == std::set<std::string>{"us-2022-10", "us-2023-10", "us-2024-12",
+                                               "us-2025-04-h20", "us-2026-01-h20"});
+
+  app::Session unknown;
+  unknown.regimes_wanted = {"no-such-regime"};
+  REQUIRE(unknown.prepare());
+  app::Session all;
+  REQUIRE(all.prepare());
+  auto every = all.load_rules();
+  REQUIRE(every);
+  CHECK(ids_of(*unknown.load_rules()) == ids_of(*every));  // to list them in the error
+}
+
+TEST_CASE("a rule file's regime reads the shipped regimes it extends") {
+  auto dir = std::filesystem::temp_directory_path() / "exctl-app-wanted";
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "draft.rules").string();
+  std::ofstream(path) << "regime my-draft extends us-2024-12 {\n"
+                         "  title \"t\"\n  citation \"c\"\n  status draft\n}\n";
+  app::Session s;
+  s.rule_files = {path};
+  s.regimes_wanted = {"my-draft"};
+  REQUIRE(s.prepare());
+  auto book = s.load_rules();
+  REQUIRE(book);
+  CHECK(ids_of(*book) ==
+        std::set<std::string>{"my-draft", "us-2022-10", "us-2023-10", "us-2024-12"});
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("every shipped regime decides every chip alike from its own files or from all") {
+  app::Session all;
+  REQUIRE(all.prepare());
+  auto every = all.load_rules();
+  REQUIRE(every);
+  auto shared = std::make_shared<const sema::Rulebook>(std::move(*every));
+  for (const auto& regime : shared->regimes) {
+    for (const char* to : {"CN", "DE", "VN"}) {
+      // A check of named regimes reads their files alone, unless the whole book is given.
+      auto run = [&](bool named_only) {
+        app::Session s;
+        REQUIRE(s.prepare());
+        if (!named_only) s.rulebook_cache = shared;
+        app::CheckRequest r;
+        r.regimes = {regime.id};
+        r.all = true;
+        r.to = {to, true};
+        r.date = {"2026-06-01", true};
+        auto checked = app::check_chips(s, r);
+        REQUIRE(checked);
+        std::vector<std::string> out;
+        for (const auto& row : checked->rows)
+          out.push_back(report::decision_json(row).dump());
+        return out;
+      };
+      INFO(regime.id << " to " << to);
+      CHECK(run(true) == run(false));
+    }
+  }
 }
