@@ -119,7 +119,9 @@ double linear_time(const ModelShape& m, double tokens, const Sharding& s, const 
   double rest = 2 * tokens * m.linear_active / s.tp - expert + extra_flops;
   double factor = 1;
   if (m.experts > 0 && c.expert_half_tokens > 0) {
-    double per_expert = tokens * m.active_experts / m.experts;
+    // Over the experts the tokens reach: an untouched expert runs no GEMM to pad.
+    double reached = std::max(effective_experts(m.experts, m.active_experts, tokens), 1.0);
+    double per_expert = tokens * m.active_experts / reached;
     factor = per_expert / (per_expert + c.expert_half_tokens);
   }
   return (rest + expert * s.imbalance / factor) / r.gemm;
@@ -297,6 +299,16 @@ bool positive(const std::optional<double>& v) {
 
 }  // namespace
 
+// TDP over dense 8-bit peak against the family's reference, at most 1: a chip with less
+// power per FLOP than the one the family was fitted on throttles under sustained GEMMs.
+double power_factor(const Hardware& hw, const ChipFamily* fam) {
+  if (!fam || fam->power_w_per_tflop <= 0 || !positive(hw.tdp)) return 1;
+  const auto& fp8 = hw.peak_at(Precision::fp8);
+  const auto& peak8 = positive(fp8) ? fp8 : hw.peak_at(Precision::int8);
+  if (!positive(peak8)) return 1;
+  return std::min(1.0, *hw.tdp / (*peak8 / 1e12) / fam->power_w_per_tflop);
+}
+
 double effective_experts(double experts, double active, double tokens) {
   if (experts <= 0 || active <= 0 || tokens <= 0) return 0;
   return experts * (1 - std::pow(1 - active / experts, tokens));
@@ -331,6 +343,7 @@ Hardware hardware_of(const Chip& chip) {
   if (chip.memory_gb) hw.memory_capacity = chip.memory_gb->to_double() * kGiB;
   if (chip.chip_to_chip_gbps) hw.link_bandwidth = chip.chip_to_chip_gbps->to_double() * 1e9 / 2;
   if (chip.host_link_gbps) hw.host_link_bandwidth = chip.host_link_gbps->to_double() * 1e9 / 2;
+  if (chip.tdp_w) hw.tdp = chip.tdp_w->to_double();
   return hw;
 }
 
@@ -481,14 +494,24 @@ Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
             format_bytes(w.precisions.kv)};
   e.capacity = capacity_of(m, w, f, *hw.memory_capacity, calib);
 
+  const ChipFamily* family = chip_family(calib, hw.id);
+  e.family = family ? family->name : std::string_view();
+  e.power_factor = power_factor(hw, family);
   auto rates = [&](const Calibration& c) {
+    const ChipFamily* fam = chip_family(c, hw.id);
+    double power = fam ? power_factor(hw, fam) : 1;
     auto eff = [&](NumberFormat nf) {
-      return nominal_bits(nf) >= 16 ? c.compute_efficiency : c.compute_efficiency_8bit;
+      int bits = nominal_bits(nf);
+      if (!fam) return bits >= 16 ? c.compute_efficiency : c.compute_efficiency_8bit;
+      return (bits >= 16  ? fam->compute_16bit
+              : bits >= 8 ? fam->compute_8bit
+                          : fam->compute_4bit) *
+             power;
     };
     Rates r;
     r.gemm = e.gemm_peak * eff(e.gemm);
     r.attention = e.attention_peak * eff(e.attention);
-    r.bandwidth = e.bandwidth * c.memory_efficiency;
+    r.bandwidth = e.bandwidth * (fam ? fam->memory : c.memory_efficiency);
     r.link = e.host_link ? *hw.host_link_bandwidth * c.host_link_efficiency
                          : hw.link_bandwidth.value_or(0) * c.link_efficiency;
     r.link_latency_s = (e.host_link ? c.host_latency_us : c.allreduce_latency_us) * 1e-6;
