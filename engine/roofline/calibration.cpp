@@ -94,7 +94,7 @@ const std::vector<CalibrationConstant>& calibration_constants() {
       {"expert_imbalance", &Calibration::expert_imbalance, 1, 8, "",
        "fitted with expert_half_tokens on the fitted MoE points (TensorRT-LLM perf overview "
        "DeepSeek-R1 H200 DEP8 and B200 DEP4 at 1000/1000, MLPerf v4.1 Mixtral H200; largest "
-       "error 13%); applies with --ep above 1. It absorbs more than load imbalance (DP-attention "
+       "error 12%); applies with --ep above 1. It absorbs more than load imbalance (DP-attention "
        "skew, MLA and block-scaled FP8 kernels the model does not carry)"},
       {"expert_half_tokens", &Calibration::expert_half_tokens, 0, 100000, "",
        "fitted with expert_imbalance (same points); a grouped GEMM with t tokens per expert "

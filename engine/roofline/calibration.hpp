@@ -44,8 +44,8 @@ struct Calibration {
   double host_link_efficiency = 0.70;  // share of the host link's bandwidth a collective reaches
   double host_latency_us = 50;         // fixed cost of one collective through the host
   // Mixture of experts.
-  double expert_imbalance = 2.5;    // hottest expert-parallel rank's load over the mean
-  double expert_half_tokens = 320;  // tokens per expert at which a grouped GEMM reaches half
+  double expert_imbalance = 3.75;   // hottest expert-parallel rank's load over the mean
+  double expert_half_tokens = 352;  // tokens per expert at which a grouped GEMM reaches half
                                     // its efficiency; 0: no loss
   double alltoall_latency_us = 30;  // fixed cost of one dispatch or combine
   std::array<ChipFamily, kChipFamilyCount> families = default_chip_families();

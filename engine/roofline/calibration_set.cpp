@@ -29,7 +29,7 @@ constexpr std::string_view kGaudi2 =
 
 // Measured / expected over the throughput points of each regime (see error_band).
 constexpr double kBandDenseMemory[2] = {0.85, 1.13}, kBandDenseCompute[2] = {0.75, 1.19},
-                 kBandMoe[2] = {0.23, 1.78};
+                 kBandMoe[2] = {0.23, 1.14};
 constexpr size_t kBandDenseMemoryPoints = 19, kBandDenseComputePoints = 40, kBandMoePoints = 14;
 
 constexpr std::string_view kSglang =

@@ -106,25 +106,28 @@ double overheads(const ModelShape& m, const Calibration& c) {
 }
 
 double weight_bytes(const ModelShape& m, double tokens, double w_bytes, const Sharding& s) {
-  double experts = effective_experts(m.experts, m.active_experts, tokens);
+  // The hottest rank reaches more of its experts, never more than it holds.
+  double experts =
+      std::min(effective_experts(m.experts, m.active_experts, tokens) * s.imbalance, m.experts);
   double replicated = s.dp_attention ? m.attention_params * (1 - 1 / s.tp) : 0;
-  return ((m.weights_base + experts * m.expert_params * s.imbalance) / s.tp + replicated) * w_bytes;
+  return ((m.weights_base + experts * m.expert_params) / s.tp + replicated) * w_bytes;
 }
 
-// Linear-layer compute time: routed-expert GEMMs slowed by the hottest rank and by few
-// tokens per expert.
+// Linear-layer compute time: routed-expert GEMMs on the hottest rank (imbalance times the
+// mean tokens) and padded by expert_half_tokens rows per expert reached: t tokens per expert
+// run at t / (t + half) of the GEMM rate.
 double linear_time(const ModelShape& m, double tokens, const Sharding& s, const Rates& r,
                    const Calibration& c, double extra_flops) {
   double expert = 2 * tokens * m.active_experts * m.expert_params / s.tp;
   double rest = 2 * tokens * m.linear_active / s.tp - expert + extra_flops;
-  double factor = 1;
-  if (m.experts > 0 && c.expert_half_tokens > 0) {
+  double routed = expert * s.imbalance;
+  if (m.experts > 0 && c.expert_half_tokens > 0 && tokens > 0) {
     // Over the experts the tokens reach: an untouched expert runs no GEMM to pad.
     double reached = std::max(effective_experts(m.experts, m.active_experts, tokens), 1.0);
     double per_expert = tokens * m.active_experts / reached;
-    factor = per_expert / (per_expert + c.expert_half_tokens);
+    routed = expert * (s.imbalance * per_expert + c.expert_half_tokens) / per_expert;
   }
-  return (rest + expert * s.imbalance / factor) / r.gemm;
+  return (rest + routed) / r.gemm;
 }
 
 // Cached tokens attended over all layers by one query at context `c`.
