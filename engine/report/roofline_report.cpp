@@ -405,6 +405,13 @@ std::string roofline_text(const RooflinePoint& p, const Model& model, bool defau
                      precision_label(chip_precision(e.gemm)), tflops(e.gemm_peak),
                      precision_label(chip_precision(e.attention)), tflops(e.attention_peak),
                      sig3(e.bandwidth / 1e9));
+  // Only chips with a family of their own: the others take the global constants.
+  if (!e.family.empty()) {
+    out += fmt::format("efficiencies: chip family {}", e.family);
+    if (e.power_factor < 1)
+      out += fmt::format(", its TDP leaves {:.0f}% of the family's compute", e.power_factor * 100);
+    out += " (exctl roofline --list-calib)\n";
+  }
   if (e.status == Status::does_not_fit) {
     out += "\ndoes not fit\n";
     for (const auto& n : capacity_notes(p))
