@@ -500,8 +500,10 @@ Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
   const ChipFamily* family = chip_family(calib, hw.id);
   e.family = family ? family->name : std::string_view();
   e.power_factor = power_factor(hw, family);
+  // The same family in both settings: speed_of_light keeps the families, at 100%.
+  const size_t family_index = family ? static_cast<size_t>(family - calib.families.data()) : 0;
   auto rates = [&](const Calibration& c) {
-    const ChipFamily* fam = chip_family(c, hw.id);
+    const ChipFamily* fam = family ? &c.families[family_index] : nullptr;
     double power = fam ? power_factor(hw, fam) : 1;
     auto eff = [&](NumberFormat nf) {
       int bits = nominal_bits(nf);
