@@ -485,6 +485,9 @@ json roofline_to_json(const RooflinePoint& p) {
   j["weights"] = format_key(w.precisions.weights);
   j["activations"] = format_key(w.precisions.activations);
   j["kv"] = format_key(w.precisions.kv);
+  // Which efficiencies the estimate took: a family's (null: the global constants).
+  j["family"] = known && !e.family.empty() ? json(std::string(e.family)) : json(nullptr);
+  j["power_factor"] = known ? json_real(e.power_factor) : json(nullptr);
   j["status"] = status_name(e.status);
   j["missing"] = e.missing;
   json t = timing_json(e.expected, timed);
