@@ -20,6 +20,14 @@ int run_list_calib(Context& ctx, const Options& opt) {
   auto s = app::roofline_setup(ctx.session, opt);
   if (!s) return ctx.finish();
   std::cout << report::render(report::calibration_constants_table(s->calib), ctx.format);
+  // Which chip takes which efficiencies: the text report only, JSON stays one table.
+  if (ctx.format == report::Format::text) {
+    auto chips = ctx.session.load_chips();
+    if (!chips) return ctx.finish();
+    std::cout << "\nchip families (efficiencies as used, power: share of compute the TDP "
+                 "leaves)\n"
+              << report::render(report::chip_families_table(*chips, s->calib), ctx.format);
+  }
   return ctx.finish();
 }
 

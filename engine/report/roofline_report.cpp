@@ -405,6 +405,13 @@ std::string roofline_text(const RooflinePoint& p, const Model& model, bool defau
                      precision_label(chip_precision(e.gemm)), tflops(e.gemm_peak),
                      precision_label(chip_precision(e.attention)), tflops(e.attention_peak),
                      sig3(e.bandwidth / 1e9));
+  // Only chips with a family of their own: the others take the global constants.
+  if (!e.family.empty()) {
+    out += fmt::format("efficiencies: chip family {}", e.family);
+    if (e.power_factor < 1)
+      out += fmt::format(", its TDP leaves {:.0f}% of the family's compute", e.power_factor * 100);
+    out += " (exctl roofline --list-calib)\n";
+  }
   if (e.status == Status::does_not_fit) {
     out += "\ndoes not fit\n";
     for (const auto& n : capacity_notes(p))
@@ -478,6 +485,9 @@ json roofline_to_json(const RooflinePoint& p) {
   j["weights"] = format_key(w.precisions.weights);
   j["activations"] = format_key(w.precisions.activations);
   j["kv"] = format_key(w.precisions.kv);
+  // Which efficiencies the estimate took: a family's (null: the global constants).
+  j["family"] = known && !e.family.empty() ? json(std::string(e.family)) : json(nullptr);
+  j["power_factor"] = known ? json_real(e.power_factor) : json(nullptr);
   j["status"] = status_name(e.status);
   j["missing"] = e.missing;
   json t = timing_json(e.expected, timed);
@@ -600,6 +610,47 @@ Table calibration_constants_table(const Calibration& current) {
                {fmt::format("{}", d), json_real(d)},
                {std::string(k.unit), std::string(k.unit)},
                {std::string(k.source), std::string(k.source)}});
+  }
+  for (size_t i = 0; i < current.families.size(); ++i) {
+    const ChipFamily &f = current.families[i], &d = defaults.families[i];
+    for (const auto& m : chip_family_members()) {
+      double v = f.*m.member, dv = d.*m.member;
+      std::string name = fmt::format("{}.{}", f.name, m.name);
+      bool power = m.member == &ChipFamily::power_w_per_tflop;
+      t.add_row({{name, name},
+                 {fmt::format("{:.4g}", v), json_real(v)},
+                 {fmt::format("{:.4g}", dv), json_real(dv)},
+                 {power ? "W/TFLOPS" : "", power ? "W/TFLOPS" : ""},
+                 {std::string(f.source), std::string(f.source)}});
+    }
+  }
+  return t;
+}
+
+Table chip_families_table(const std::vector<Chip>& chips, const Calibration& current) {
+  Table t({{"chip", "chip"},
+           {"family", "family"},
+           {"compute_16bit", "16-bit", true},
+           {"compute_8bit", "8-bit", true},
+           {"compute_4bit", "4-bit", true},
+           {"memory", "memory", true},
+           {"power_factor", "power", true}});
+  for (const auto& chip : chips) {
+    Hardware hw = hardware_of(chip);
+    const ChipFamily* f = chip_family(current, chip.id);
+    double c16 = f ? f->compute_16bit : current.compute_efficiency,
+           c8 = f ? f->compute_8bit : current.compute_efficiency_8bit,
+           c4 = f ? f->compute_4bit : current.compute_efficiency_8bit,
+           mem = f ? f->memory : current.memory_efficiency, power = power_factor(hw, f);
+    auto cell = [](double v) { return Cell{fmt::format("{:.3g}", v), json_real(v)}; };
+    std::string family = f ? std::string(f->name) : "global constants";
+    t.add_row({{chip.id, chip.id},
+               {family, family},
+               cell(c16),
+               cell(c8),
+               cell(c4),
+               cell(mem),
+               cell(power)});
   }
   return t;
 }
@@ -727,23 +778,33 @@ std::string calibration_summary(const std::vector<CalibrationResult>& results) {
       "\nheld out, MoE throughput: {} points, median error {:.0f}%, worst {:.0f}% (target: median "
       "35%)",
       moe.size(), median(moe) * 100, largest(moe) * 100);
-  // Ratios between chips on one MLPerf round: each chip against the H200 of that round.
-  const CalibrationResult* base = nullptr;
+  // Ratios between chips on one MLPerf round (sets M*, X*): each chip against the round's
+  // H200, or its first chip; either may be fitted, the ratio is still a test of the model.
+  std::vector<std::string> ratios;
+  std::vector<std::string_view> rounds;
   for (const auto& r : results) {
-    if (r.point->set == "M" && r.point->chip_id == "nvidia-h200-sxm") base = &r;
+    std::string_view set = r.point->set;
+    bool mlperf = !set.empty() && (set[0] == 'M' || set[0] == 'X');
+    if (mlperf && std::find(rounds.begin(), rounds.end(), set) == rounds.end())
+      rounds.push_back(set);
   }
-  if (base) {
-    std::vector<std::string> ratios;
+  for (std::string_view round : rounds) {
+    const CalibrationResult* base = nullptr;
     for (const auto& r : results) {
-      if (r.point->set != "M" || &r == base || !r.problem.empty()) continue;
+      if (r.point->set != round || !r.problem.empty()) continue;
+      if (!base || r.point->chip_id == "nvidia-h200-sxm") base = &r;
+    }
+    for (const auto& r : results) {
+      if (r.point->set != round || &r == base || !r.problem.empty() || !base) continue;
       double measured = r.point->published / base->point->published;
       double expected = r.expected / base->expected;
-      ratios.push_back(fmt::format("{}/{} {:+.0f}%", r.point->chip_id, base->point->chip_id,
-                                   (expected / measured - 1) * 100));
+      ratios.push_back(fmt::format("{} {}/{} {:+.0f}%", round, r.point->chip_id,
+                                   base->point->chip_id, (expected / measured - 1) * 100));
     }
-    out += fmt::format("\nheld out, ratios between chips on MLPerf v4.x (target within 15%): {}",
-                       fmt::join(ratios, ", "));
   }
+  if (!ratios.empty())
+    out += fmt::format("\nratios between chips on one MLPerf round (target within 15%): {}",
+                       fmt::join(ratios, ", "));
   return out;
 }
 

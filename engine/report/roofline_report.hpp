@@ -49,6 +49,9 @@ std::string roofline_table_footer(const std::string& model_id, const roofline::W
 // ---- calibration ----------------------------------------------------------------------
 
 Table calibration_constants_table(const roofline::Calibration& current);
+// Which efficiencies each chip takes: its family's (or the global constants) and the share
+// of compute its power limit leaves.
+Table chip_families_table(const std::vector<Chip>& chips, const roofline::Calibration& current);
 Table calibration_set_table(const std::vector<roofline::CalibrationResult>& results);
 // "36 points; largest error: time to first token 29% (tolerance 35%), throughput 20% (25%)"
 std::string calibration_summary(const std::vector<roofline::CalibrationResult>& results);

@@ -7,6 +7,50 @@
 
 namespace exctl::roofline {
 
+std::array<ChipFamily, kChipFamilyCount> Calibration::default_chip_families() {
+  return {{
+      {"nvidia-blackwell", "nvidia-b200,nvidia-b300,nvidia-gb200,nvidia-gb300,nvidia-b30a", 0.7,
+       0.5, 0.4, 0.6, 1000.0 / 4500.0,
+       "4-bit compute and memory fitted on TensorRT-LLM's perf overview, B200 TP1 Llama 3.3 70B "
+       "FP4 (set V8, 4 points, largest error 6%); 16- and 8-bit: no point, the global values; "
+       "power reference: B200, 1000 W over 4500 dense FP8 TFLOPS"},
+      {"amd-cdna3", "amd-mi300x,amd-mi308x,amd-mi325x", 0.7, 0.5, 0.5, 0.8, 1000.0 / 2614.9,
+       "8-bit compute fitted on MLPerf Inference v5.1 closed, AMD 8 x MI325X Llama-2-70B Offline "
+       "(set M51, vLLM 0.9, error +1%); memory: the point is compute-bound, the global value; "
+       "16- and 4-bit: no point, the global values; power reference: MI325X, 1000 W over 2615 "
+       "dense FP8 TFLOPS"},
+      {"intel-gaudi", "intel-gaudi2,intel-gaudi3,intel-gaudi3-hl328", 0.7, 0.7, 0.5, 0.6,
+       600.0 / 865.0,
+       "8-bit compute and memory fitted on Intel's Gaudi 2 model-performance page, Llama 3.1 8B "
+       "FP8 (set G2, 4 points, largest error 11%); 16- and 4-bit: no point, the global values; "
+       "power reference: Gaudi 2, 600 W over 865 dense FP8 TFLOPS"},
+  }};
+}
+
+const ChipFamily* chip_family(const Calibration& c, std::string_view chip_id) {
+  if (chip_id.empty()) return nullptr;
+  for (const auto& f : c.families) {
+    std::string_view ids = f.chips;
+    while (!ids.empty()) {
+      size_t comma = ids.find(',');
+      if (ids.substr(0, comma) == chip_id) return &f;
+      ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 1);
+    }
+  }
+  return nullptr;
+}
+
+const std::vector<ChipFamilyMember>& chip_family_members() {
+  static const std::vector<ChipFamilyMember> kMembers = {
+      {"compute_16bit", &ChipFamily::compute_16bit, 0.01, 1},
+      {"compute_8bit", &ChipFamily::compute_8bit, 0.01, 1},
+      {"compute_4bit", &ChipFamily::compute_4bit, 0.01, 1},
+      {"memory", &ChipFamily::memory, 0.01, 1},
+      {"power_w_per_tflop", &ChipFamily::power_w_per_tflop, 0, 1000},
+  };
+  return kMembers;
+}
+
 const std::vector<CalibrationConstant>& calibration_constants() {
   static const std::vector<CalibrationConstant> kConstants = {
       {"compute_efficiency", &Calibration::compute_efficiency, 0.01, 1, "",
@@ -48,34 +92,60 @@ const std::vector<CalibrationConstant>& calibration_constants() {
        "assumed, not fitted: an all-reduce staged through host memory, about twice NCCL's "
        "NVLink base latency"},
       {"expert_imbalance", &Calibration::expert_imbalance, 1, 8, "",
-       "1 (balanced) until an expert-parallel point is fitted; applies with --ep above 1, where "
-       "the hottest rank sets the step"},
+       "fitted with expert_half_tokens on the fitted MoE points (TensorRT-LLM perf overview "
+       "DeepSeek-R1 H200 DEP8 and B200 DEP4 at 1000/1000, MLPerf v4.1 Mixtral H200; largest "
+       "error 12%); applies with --ep above 1. It absorbs more than load imbalance (DP-attention "
+       "skew, MLA and block-scaled FP8 kernels the model does not carry)"},
       {"expert_half_tokens", &Calibration::expert_half_tokens, 0, 100000, "",
-       "0 (no loss) until a MoE point is fitted; a grouped GEMM with t tokens per expert runs at "
-       "t / (t + this) of its efficiency"},
+       "fitted with expert_imbalance (same points); a grouped GEMM with t tokens per expert "
+       "runs at t / (t + this) of its efficiency, as if padded by this many rows"},
       {"alltoall_latency_us", &Calibration::alltoall_latency_us, 0, 10000, "us",
        "assumed equal to allreduce_latency_us (NCCL base latency)"},
   };
   return kConstants;
 }
 
+namespace {
+
+// `text` as a number in min..max, or the problem.
+std::string parse_value(std::string_view name, std::string_view text, double min, double max,
+                        double& out) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
+      !std::isfinite(value)) {
+    return fmt::format("'{}' needs a number, not '{}'", name, text);
+  }
+  if (value < min || value > max)
+    return fmt::format("'{}' must lie in {}..{}, not {}", name, min, max, text);
+  out = value;
+  return "";
+}
+
+}  // namespace
+
 std::string set_calibration(Calibration& c, std::string_view assignment) {
   auto eq = assignment.find('=');
   if (eq == std::string_view::npos) return fmt::format("'{}' is not name=value", assignment);
   std::string_view name = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+  if (auto dot = name.find('.'); dot != std::string_view::npos) {
+    std::string_view family = name.substr(0, dot), member = name.substr(dot + 1);
+    for (auto& f : c.families) {
+      if (f.name != family) continue;
+      std::string members;
+      for (const auto& m : chip_family_members()) {
+        if (m.name == member) return parse_value(name, text, m.min, m.max, f.*m.member);
+        members += (members.empty() ? "" : ", ") + std::string(m.name);
+      }
+      return fmt::format("chip family '{}' has no member '{}'; known: {}", family, member, members);
+    }
+    std::string families;
+    for (const auto& f : c.families)
+      families += (families.empty() ? "" : ", ") + std::string(f.name);
+    return fmt::format("unknown chip family '{}'; known: {}", family, families);
+  }
   for (const auto& k : calibration_constants()) {
-    if (k.name != name) continue;
-    double value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
-        !std::isfinite(value)) {
-      return fmt::format("'{}' needs a number, not '{}'", name, text);
-    }
-    if (value < k.min || value > k.max) {
-      return fmt::format("'{}' must lie in {}..{}, not {}", name, k.min, k.max, text);
-    }
-    c.*k.member = value;
-    return "";
+    if (k.name == name) return parse_value(name, text, k.min, k.max, c.*k.member);
   }
   std::string names;
   for (const auto& k : calibration_constants())
@@ -93,6 +163,10 @@ Calibration speed_of_light(const Calibration& base) {
   c.host_latency_us = c.alltoall_latency_us = 0;
   c.expert_imbalance = 1;
   c.expert_half_tokens = 0;
+  for (auto& f : c.families) {
+    f.compute_16bit = f.compute_8bit = f.compute_4bit = f.memory = 1;
+    f.power_w_per_tflop = 0;  // 100% of peak: no power limit either
+  }
   return c;
 }
 

@@ -28,12 +28,22 @@ constexpr std::string_view kGaudi2 =
     "gaudi/model-performance-gaudi2-inference)";
 
 // Measured / expected over the throughput points of each regime (see error_band).
-constexpr double kBandDenseMemory[2] = {0.77, 1.06}, kBandDenseCompute[2] = {0.70, 1.37},
-                 kBandMoe[2] = {0.21, 0.49};
-constexpr size_t kBandDenseMemoryPoints = 16, kBandDenseComputePoints = 31, kBandMoePoints = 3;
+constexpr double kBandDenseMemory[2] = {0.85, 1.13}, kBandDenseCompute[2] = {0.75, 1.19},
+                 kBandMoe[2] = {0.23, 1.14};
+constexpr size_t kBandDenseMemoryPoints = 20, kBandDenseComputePoints = 51, kBandMoePoints = 14;
 
 constexpr std::string_view kSglang =
     "SGLang v0.4.1.post2 release note, bench_one_batch (github.com/sgl-project/sglang/pull/2643)";
+
+constexpr std::string_view kTrtllmNew =
+    "TensorRT-LLM docs/source/developer-guide/perf-overview.md (commit 03e27c7d), trtllm-bench "
+    "max throughput, output tok/s per GPU";
+constexpr std::string_view kMlperf51 =
+    "MLPerf Inference v5.1 closed, AMD 8 x MI3xxX, vLLM 0.9 (closed/AMD/results/*/summary.html, "
+    "mlcommons/inference_results_v5.1)";
+constexpr std::string_view kMlperf41Mixtral =
+    "MLPerf Inference v4.1 closed, NVIDIA Mixtral-8x7B Offline, mlperf_log_summary.txt "
+    "(mlcommons/inference_results_v4.1)";
 
 constexpr std::string_view kH100 = "nvidia-h100-sxm", kH200 = "nvidia-h200-sxm",
                            kA100 = "nvidia-a100-sxm";
@@ -105,6 +115,24 @@ std::vector<CalibrationPoint> build() {
     v7(kH100, "llama-3.1-70b", 2, lengths[i][0], lengths[i][1], l70_h100[i]);
   for (int i = 0; i < 4; ++i)
     v7(kH200, "llama-3.1-70b", 1, lengths[i][0], lengths[i][1], l70_h200[i]);
+  // Held out from the same page: a model and a tensor-parallel width V7 does not fit
+  // (Llama 3.1 405B, TP8), and the B200 at FP4, whose family is fitted on V8.
+  auto v7_held = [&](std::string_view chip, std::string_view model, int64_t tp, int64_t input,
+                     int64_t output, Precisions p, double tps) {
+    Workload w = wl(0, input, output, tp, p.weights);
+    w.precisions = p;
+    set.push_back(
+        {"V7", kV7, chip, model, w, 2048, Metric::tokens_per_s_total, tps, 0.60, trtllm1, true});
+  };
+  const Precisions v7_fp8{F::fp8, F::fp8, F::fp8}, v7_fp4{F::fp4, F::fp4, F::fp8};
+  const double l405_h200[] = {3814, 5348, 456, 2948}, l405_h100[] = {3627, 4340, 453, 2296};
+  const double l70_b200[] = {11147, 9922, 1339, 4783};
+  for (int i = 0; i < 4; ++i)
+    v7_held(kH200, "llama-3.1-405b", 8, lengths[i][0], lengths[i][1], v7_fp8, l405_h200[i]);
+  for (int i = 0; i < 4; ++i)
+    v7_held(kH100, "llama-3.1-405b", 8, lengths[i][0], lengths[i][1], v7_fp8, l405_h100[i]);
+  for (int i = 0; i < 4; ++i)
+    v7_held("nvidia-b200", "llama-3.1-70b", 1, lengths[i][0], lengths[i][1], v7_fp4, l70_b200[i]);
 
   // Held out (calibration-2 in docs/roofline.md): beyond NVIDIA's own stack, never fitted
   // on. Their tolerance is a regression guard, not the target; docs/roofline.md reports
@@ -136,10 +164,25 @@ std::vector<CalibrationPoint> build() {
   held("G3", kGaudi3, g3, "llama-3.1-70b", 400, 8, 2048, 128, fp8, false, 200);
   held("G3", kGaudi3, g3, "llama-3.1-70b", 600, 8, 2048, 2048, fp8, false, 1118.2);
   held("G3", kGaudi3, g3, "llama-3.1-70b", 450, 2, 128, 2048, fp8, false, 2888);
-  held("G2", kGaudi2, g2, "llama-3.1-8b", 2429, 1, 128, 128, fp8, false, 18201);
-  held("G2", kGaudi2, g2, "llama-3.1-8b", 289, 1, 128, 2048, fp8, false, 11138);
-  held("G2", kGaudi2, g2, "llama-3.1-8b", 179, 1, 2048, 128, fp8, false, 2028);
-  held("G2", kGaudi2, g2, "llama-3.1-8b", 155, 1, 2048, 2048, fp8, false, 5511);
+  // Gaudi 2's Llama 3.1 8B rows fit the Intel family; everything else of Intel is held out.
+  auto g2_fit = [&](int64_t batch, int64_t input, int64_t output, double tps) {
+    Workload w = wl(batch, input, output, 1, F::fp8);
+    set.push_back({"G2",
+                   kGaudi2,
+                   g2,
+                   "llama-3.1-8b",
+                   w,
+                   0,
+                   Metric::tokens_per_s_per_chip,
+                   tps,
+                   0.25,
+                   {},
+                   false});
+  };
+  g2_fit(2429, 128, 128, 18201);
+  g2_fit(289, 128, 2048, 11138);
+  g2_fit(179, 2048, 128, 2028);
+  g2_fit(155, 2048, 2048, 5511);
   held("G2", kGaudi2, g2, "llama-2-70b", 1750, 2, 128, 128, fp8, false, 1422);
   held("G2", kGaudi2, g2, "llama-2-70b", 78, 2, 2048, 2048, fp8, false, 719);
   // DeepSeek-V3, FP8 weights, tensor parallel 8 (no EP), static batch: output tokens/s over
@@ -163,6 +206,70 @@ std::vector<CalibrationPoint> build() {
   moe(1, 30.29);
   moe(8, 206.32);
   moe(32, 760.52);
+
+  // One point of any set: batch 0 runs as many sequences as fit, up to `cap`.
+  auto point = [&](std::string_view set_name, std::string_view source, std::string_view chip,
+                   std::string_view model, int64_t batch, int64_t cap, int64_t tp, int64_t ep,
+                   int64_t input, int64_t output, Precisions p, bool continuous, double tps,
+                   bool held_out, double tolerance, std::vector<std::string> overrides) {
+    Workload w = wl(batch, input, output, tp, p.weights);
+    w.precisions = p;
+    w.ep = ep;
+    w.dp_attention = ep > 1;
+    w.continuous = continuous;
+    set.push_back({set_name, source, chip, model, w, cap, Metric::tokens_per_s_per_chip, tps,
+                   tolerance, std::move(overrides), held_out});
+  };
+  const Precisions fp4{F::fp4, F::fp4, F::fp8};
+  // TensorRT-LLM's newer perf overview (PyTorch backend, in-flight batching to saturation, as
+  // V7). B200 FP4 fits the Blackwell family; the Hopper rows are held out (V2-V7 fitted the
+  // global constants). The 1024/1024 rows repeat 1000/1000 and are left out.
+  const std::vector<std::string> sat = {"kv_memory_fraction=0.95"};
+  auto v8 = [&](std::string_view chip, int64_t tp, int64_t input, int64_t output, Precisions p,
+                double tps, bool held_out) {
+    point("V8", kTrtllmNew, chip, "llama-3.1-70b", 0, 2048, tp, 1, input, output, p, false, tps,
+          held_out, held_out ? 0.60 : 0.25, sat);
+  };
+  const std::string_view b200 = "nvidia-b200";
+  v8(b200, 1, 1000, 1000, fp4, 6920, false);
+  v8(b200, 1, 1024, 8192, fp4, 3242, false);
+  v8(b200, 1, 8192, 1024, fp4, 1362, false);
+  v8(b200, 1, 32768, 1024, fp4, 274, false);
+  v8(kH200, 2, 1000, 1000, fp8, 2587, true);
+  v8(kH200, 2, 1024, 8192, fp8, 2009, true);
+  v8(kH200, 2, 8192, 1024, fp8, 537, true);
+  v8(kH200, 2, 32768, 1024, fp8, 120, true);
+  v8(kH100, 2, 1000, 1000, fp8, 2209, true);
+  v8(kH100, 2, 8192, 1024, fp8, 398, true);
+  // DeepSeek-R1-0528 (DeepSeek-V3's shape) on the same page: attention data-parallel with the
+  // experts spread (DEP), FP8 KV cache; max_batch_size 2048 per attention rank.
+  auto dsr1 = [&](std::string_view chip, int64_t tp, int64_t input, int64_t output, Precisions p,
+                  double tps, bool held_out) {
+    point("D", kTrtllmNew, chip, "deepseek-v3", 0, 2048 * tp, tp, tp, input, output, p, false, tps,
+          held_out, held_out ? 1.0 : 0.25, sat);
+  };
+  dsr1(kH200, 8, 1000, 1000, fp8, 1627, false);
+  dsr1(kH200, 8, 1024, 8192, fp8, 1218, true);
+  dsr1(kH200, 8, 1024, 32768, fp8, 438, true);
+  dsr1(b200, 4, 1000, 1000, fp4, 6463, false);
+  dsr1(b200, 4, 1024, 8192, fp4, 3862, true);
+  dsr1(b200, 4, 1024, 32768, fp4, 1451, true);
+  dsr1(b200, 4, 8192, 1024, fp4, 1168, true);
+  // MLPerf Offline batches in flight. Llama-2-70B: mean output 293 tokens; Mixtral-8x7B:
+  // 146 (tokens over samples per second of the NVIDIA logs); mean inputs of 300 assumed.
+  // AMD runs eight single-GPU replicas; its batch is not published: as many as fit, to 2048.
+  point("M51", kMlperf51, "amd-mi325x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
+        34520.4 / 8, false, 0.25, {});
+  point("M51", kMlperf51, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
+        27803.9 / 8, true, 0.60, {});
+  point("X41", kMlperf41Mixtral, kH200, "mixtral-8x7b", 806, 0, 1, 1, 300, 146, fp8, true,
+        59022.3 / 8, false, 0.25, {});
+  point("X41", kMlperf41Mixtral, kH100, "mixtral-8x7b", 0, 2048, 1, 1, 300, 146, fp8, true,
+        52415.9 / 8, true, 1.0, {});
+  point("X51", kMlperf51, "amd-mi300x", "mixtral-8x7b", 0, 2048, 1, 1, 300, 146, fp8, true,
+        53017.3 / 8, true, 1.0, {});
+  point("X51", kMlperf51, "amd-mi325x", "mixtral-8x7b", 0, 2048, 1, 1, 300, 146, fp8, true,
+        68781.4 / 8, true, 1.0, {});
   return set;
 }
 

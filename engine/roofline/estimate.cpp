@@ -106,23 +106,28 @@ double overheads(const ModelShape& m, const Calibration& c) {
 }
 
 double weight_bytes(const ModelShape& m, double tokens, double w_bytes, const Sharding& s) {
-  double experts = effective_experts(m.experts, m.active_experts, tokens);
+  // The hottest rank reaches more of its experts, never more than it holds.
+  double experts =
+      std::min(effective_experts(m.experts, m.active_experts, tokens) * s.imbalance, m.experts);
   double replicated = s.dp_attention ? m.attention_params * (1 - 1 / s.tp) : 0;
-  return ((m.weights_base + experts * m.expert_params * s.imbalance) / s.tp + replicated) * w_bytes;
+  return ((m.weights_base + experts * m.expert_params) / s.tp + replicated) * w_bytes;
 }
 
-// Linear-layer compute time: routed-expert GEMMs slowed by the hottest rank and by few
-// tokens per expert.
+// Linear-layer compute time: routed-expert GEMMs on the hottest rank (imbalance times the
+// mean tokens) and padded by expert_half_tokens rows per expert reached: t tokens per expert
+// run at t / (t + half) of the GEMM rate.
 double linear_time(const ModelShape& m, double tokens, const Sharding& s, const Rates& r,
                    const Calibration& c, double extra_flops) {
   double expert = 2 * tokens * m.active_experts * m.expert_params / s.tp;
   double rest = 2 * tokens * m.linear_active / s.tp - expert + extra_flops;
-  double factor = 1;
-  if (m.experts > 0 && c.expert_half_tokens > 0) {
-    double per_expert = tokens * m.active_experts / m.experts;
-    factor = per_expert / (per_expert + c.expert_half_tokens);
+  double routed = expert * s.imbalance;
+  if (m.experts > 0 && c.expert_half_tokens > 0 && tokens > 0) {
+    // Over the experts the tokens reach: an untouched expert runs no GEMM to pad.
+    double reached = std::max(effective_experts(m.experts, m.active_experts, tokens), 1.0);
+    double per_expert = tokens * m.active_experts / reached;
+    routed = expert * (s.imbalance * per_expert + c.expert_half_tokens) / per_expert;
   }
-  return (rest + expert * s.imbalance / factor) / r.gemm;
+  return (rest + routed) / r.gemm;
 }
 
 // Cached tokens attended over all layers by one query at context `c`.
@@ -297,6 +302,16 @@ bool positive(const std::optional<double>& v) {
 
 }  // namespace
 
+// TDP over dense 8-bit peak against the family's reference, at most 1: a chip with less
+// power per FLOP than the one the family was fitted on throttles under sustained GEMMs.
+double power_factor(const Hardware& hw, const ChipFamily* fam) {
+  if (!fam || fam->power_w_per_tflop <= 0 || !positive(hw.tdp)) return 1;
+  const auto& fp8 = hw.peak_at(Precision::fp8);
+  const auto& peak8 = positive(fp8) ? fp8 : hw.peak_at(Precision::int8);
+  if (!positive(peak8)) return 1;
+  return std::min(1.0, *hw.tdp / (*peak8 / 1e12) / fam->power_w_per_tflop);
+}
+
 double effective_experts(double experts, double active, double tokens) {
   if (experts <= 0 || active <= 0 || tokens <= 0) return 0;
   return experts * (1 - std::pow(1 - active / experts, tokens));
@@ -331,6 +346,7 @@ Hardware hardware_of(const Chip& chip) {
   if (chip.memory_gb) hw.memory_capacity = chip.memory_gb->to_double() * kGiB;
   if (chip.chip_to_chip_gbps) hw.link_bandwidth = chip.chip_to_chip_gbps->to_double() * 1e9 / 2;
   if (chip.host_link_gbps) hw.host_link_bandwidth = chip.host_link_gbps->to_double() * 1e9 / 2;
+  if (chip.tdp_w) hw.tdp = chip.tdp_w->to_double();
   return hw;
 }
 
@@ -481,14 +497,26 @@ Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
             format_bytes(w.precisions.kv)};
   e.capacity = capacity_of(m, w, f, *hw.memory_capacity, calib);
 
+  const ChipFamily* family = chip_family(calib, hw.id);
+  e.family = family ? family->name : std::string_view();
+  e.power_factor = power_factor(hw, family);
+  // The same family in both settings: speed_of_light keeps the families, at 100%.
+  const size_t family_index = family ? static_cast<size_t>(family - calib.families.data()) : 0;
   auto rates = [&](const Calibration& c) {
+    const ChipFamily* fam = family ? &c.families[family_index] : nullptr;
+    double power = fam ? power_factor(hw, fam) : 1;
     auto eff = [&](NumberFormat nf) {
-      return nominal_bits(nf) >= 16 ? c.compute_efficiency : c.compute_efficiency_8bit;
+      int bits = nominal_bits(nf);
+      if (!fam) return bits >= 16 ? c.compute_efficiency : c.compute_efficiency_8bit;
+      return (bits >= 16  ? fam->compute_16bit
+              : bits >= 8 ? fam->compute_8bit
+                          : fam->compute_4bit) *
+             power;
     };
     Rates r;
     r.gemm = e.gemm_peak * eff(e.gemm);
     r.attention = e.attention_peak * eff(e.attention);
-    r.bandwidth = e.bandwidth * c.memory_efficiency;
+    r.bandwidth = e.bandwidth * (fam ? fam->memory : c.memory_efficiency);
     r.link = e.host_link ? *hw.host_link_bandwidth * c.host_link_efficiency
                          : hw.link_bandwidth.value_or(0) * c.link_efficiency;
     r.link_latency_s = (e.host_link ? c.host_latency_us : c.allreduce_latency_us) * 1e-6;

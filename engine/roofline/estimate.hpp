@@ -29,6 +29,7 @@ struct Hardware {
   std::optional<double> memory_capacity;                      // bytes
   std::optional<double> link_bandwidth;                       // bytes/s, one direction
   std::optional<double> host_link_bandwidth;                  // bytes/s, one direction (PCIe)
+  std::optional<double> tdp;                                  // watts: where the power limit binds
 
   const std::optional<double>& peak_at(Precision p) const { return peak[static_cast<size_t>(p)]; }
 };
@@ -106,6 +107,10 @@ struct Estimate {
   Timing expected, sol;  // calibrated, and at 100% of every peak
   Regime regime = Regime::dense_memory;
   bool host_link = false;  // parallelism runs over the host link (no chip-to-chip link)
+  // The chip's family ("" : the global constants) and the share of its compute its power
+  // limit leaves (1 when it does not bind or is not known).
+  std::string_view family;
+  double power_factor = 1;
   Bottleneck bottleneck = Bottleneck::memory_bandwidth;  // of the whole run
   Bottleneck prefill_bottleneck = Bottleneck::compute,
              decode_bottleneck = Bottleneck::memory_bandwidth;
@@ -117,6 +122,11 @@ struct Estimate {
 // Status::unavailable rather than a wrong number.
 Estimate estimate(const Hardware& hw, const ModelShape& model, const Workload& w,
                   const Calibration& calib);
+
+// The share of its compute a chip of `family` keeps under its power limit: TDP over dense
+// 8-bit peak against the family's reference, at most 1; 1 without a family, a reference, a
+// TDP or an 8-bit figure.
+double power_factor(const Hardware& hw, const ChipFamily* family);
 
 // Expected routed experts whose weights one forward pass reads when `tokens` tokens each
 // pick `active` of `experts` uniformly: experts · (1 - (1 - active/experts)^tokens).

@@ -1,10 +1,12 @@
 // The roofline estimator: every formula against hand-computed values, the invariants
 // (SOL never above expected, more bandwidth never slower, memory-bound decode scales with
 // bandwidth, no NaN or infinity anywhere), and the calibration set within its tolerances.
+#include <algorithm>
 #include <cmath>
 #include <map>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "chipdb/builtin_db.hpp"
 #include "chipdb/database.hpp"
@@ -235,21 +237,26 @@ TEST_CASE("expert parallelism: EP 1 is no EP, imbalance and few tokens per exper
   Workload ep8 = w;
   ep8.ep = 8;
   CHECK(check_workload(ep8, ds).empty());
-  Calibration imbalanced;
+  // The fitted constants are not neutral; each is measured against a neutral setting.
+  Calibration neutral;
+  REQUIRE(set_calibration(neutral, "expert_imbalance=1").empty());
+  REQUIRE(set_calibration(neutral, "expert_half_tokens=0").empty());
+  Calibration imbalanced = neutral;
   REQUIRE(set_calibration(imbalanced, "expert_imbalance=1.5").empty());
-  Estimate balanced = estimate(h200, s, ep8, Calibration{});
+  Estimate balanced = estimate(h200, s, ep8, neutral);
   Estimate hot = estimate(h200, s, ep8, imbalanced);
   REQUIRE(balanced.status == Status::ok);
   CHECK(hot.expected.tpot_s > balanced.expected.tpot_s);
   // Imbalance is a matter of ranks: without EP it changes nothing.
-  CHECK(estimate(h200, s, w, imbalanced).expected.tpot_s == base.expected.tpot_s);
+  CHECK(estimate(h200, s, w, imbalanced).expected.tpot_s ==
+        estimate(h200, s, w, neutral).expected.tpot_s);
   // Speed of light is balanced.
   CHECK(hot.sol.tpot_s == balanced.sol.tpot_s);
 
-  Calibration grouped;
+  Calibration grouped = neutral;
   REQUIRE(set_calibration(grouped, "expert_half_tokens=64").empty());
   Estimate few = estimate(h200, s, w, grouped);
-  CHECK(few.expected.ttft_s > base.expected.ttft_s);
+  CHECK(few.expected.ttft_s > estimate(h200, s, w, neutral).expected.ttft_s);
 
   // DP attention holds each sequence's MLA cache once, not on every rank: more sequences fit.
   Workload dp = ep8;
@@ -335,6 +342,8 @@ TEST_CASE("invariants over every chip, model and a spread of workloads") {
     }
     if (linked.link_bandwidth && *linked.link_bandwidth > 0) *linked.link_bandwidth *= 1.5;
     if (linked.host_link_bandwidth) *linked.host_link_bandwidth *= 1.5;
+    Hardware powered = hw;  // more power per FLOP: a family chip's power limit binds less
+    if (powered.tdp) *powered.tdp *= 1.5;
     for (const auto& model : lib().models) {
       ModelShape s = shape_of(model);
       for (int64_t b : batches) {
@@ -354,11 +363,12 @@ TEST_CASE("invariants over every chip, model and a spread of workloads") {
             CHECK(e.sol.ttft_s <= e.expected.ttft_s);
             CHECK(e.sol.tpot_s <= e.expected.tpot_s);
             CHECK(e.sol.e2e_s <= e.expected.e2e_s);
-            // More bandwidth, compute or link is never slower.
-            for (const Hardware* better : {&faster, &stronger, &linked}) {
+            // More bandwidth, compute or link is never slower. More peak at the same TDP can
+            // be power-bound (chip families): then equal, up to rounding.
+            for (const Hardware* better : {&faster, &stronger, &linked, &powered}) {
               Estimate f = estimate(*better, s, w, Calibration{});
-              CHECK(f.expected.tpot_s <= e.expected.tpot_s);
-              CHECK(f.expected.ttft_s <= e.expected.ttft_s);
+              CHECK(f.expected.tpot_s <= e.expected.tpot_s * (1 + 1e-12));
+              CHECK(f.expected.ttft_s <= e.expected.ttft_s * (1 + 1e-12));
               CHECK(f.sol.tpot_s <= e.sol.tpot_s);
             }
             // In-flight batching is never slower than the static batch.
@@ -453,7 +463,7 @@ TEST_CASE("the calibration set is met within its tolerances") {
     }
   }
   CHECK(ttft == 8);
-  CHECK(throughput == 50);
+  CHECK(throughput == 85);
 }
 
 TEST_CASE("error bands are the calibration set's residuals, per regime") {
@@ -556,4 +566,77 @@ TEST_CASE("extreme but valid chips and workloads give finite, positive numbers")
   CHECK_FALSE(e.capacity.max_batch_capped);
   CHECK(e.capacity.max_context == 0);
   CHECK(e.capacity.kv_budget == 0);
+}
+
+// The numbers docs/roofline.md reports (fitted and held out apart); a change to the model
+// that moves them must move the doc too.
+TEST_CASE("held-out errors stay where docs/roofline.md reports them") {
+  std::vector<double> dense, moe;
+  std::map<std::string, double> by_key;  // "set chip model": expected / published
+  for (const auto& point : calibration_set()) {
+    CalibrationResult r =
+        run_calibration_point(point, hardware_of(lib().chip(point.chip_id)),
+                              shape_of(lib().model(point.model_id)), Calibration{});
+    REQUIRE(r.problem.empty());
+    if (point.metric == Metric::ttft_ms) continue;
+    std::string key = fmt::format("{} {} {}", point.set, point.chip_id, point.model_id);
+    by_key[key] = r.expected / point.published;
+    if (!point.held_out) continue;
+    (r.regime == Regime::moe ? moe : dense).push_back(std::abs(r.error));
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  CHECK(dense.size() == 34);
+  CHECK(moe.size() == 11);
+  // Met: dense median <= 10%, MoE median <= 35%.
+  CHECK(median(dense) <= 0.10);
+  CHECK(median(moe) <= 0.35);
+  CHECK(median(moe) == Approx(0.19).margin(0.01));
+  // Missed, reported as missed: the worst dense point (Gaudi 2, 70B TP2) is above 25%.
+  CHECK(*std::max_element(dense.begin(), dense.end()) == Approx(0.32).margin(0.01));
+  // Ratios on one MLPerf round: B200/H200 and MI300X/MI325X within 15%; MI300X/H200 not.
+  auto ratio = [&](const std::string& a, const std::string& b) {
+    return by_key.at(a) / by_key.at(b) - 1;
+  };
+  CHECK(std::abs(ratio("M nvidia-b200 llama-2-70b", "M nvidia-h200-sxm llama-2-70b")) <= 0.15);
+  CHECK(std::abs(ratio("M51 amd-mi300x llama-2-70b", "M51 amd-mi325x llama-2-70b")) <= 0.15);
+  CHECK(std::abs(ratio("X51 amd-mi325x mixtral-8x7b", "X51 amd-mi300x mixtral-8x7b")) <= 0.15);
+  CHECK(ratio("M amd-mi300x llama-2-70b", "M nvidia-h200-sxm llama-2-70b") ==
+        Approx(0.28).margin(0.01));
+}
+
+TEST_CASE("chip families: their efficiencies, the power limit, overrides by family.member") {
+  Calibration c;
+  const ChipFamily* amd = chip_family(c, "amd-mi300x");
+  REQUIRE(amd != nullptr);
+  CHECK(amd->name == "amd-cdna3");
+  CHECK(chip_family(c, "amd-mi325x") == amd);
+  CHECK(chip_family(c, "nvidia-h100-sxm") == nullptr);  // the global constants
+  CHECK(chip_family(c, "") == nullptr);
+  // Same datasheet peak, 750 W against the 1000 W the family was fitted on.
+  Hardware mi300x = hardware_of(lib().chip("amd-mi300x")),
+           mi325x = hardware_of(lib().chip("amd-mi325x"));
+  CHECK(power_factor(mi300x, amd) == Approx(0.75).epsilon(0.001));
+  CHECK(power_factor(mi325x, amd) == 1);
+  CHECK(power_factor(mi300x, nullptr) == 1);
+
+  Calibration slow = c;
+  REQUIRE(set_calibration(slow, "amd-cdna3.compute_8bit=0.25").empty());
+  const Model& m = lib().model("llama-2-70b");
+  Workload w = workload(1024, 300, 293, 1, NumberFormat::fp8);
+  Estimate base = estimate(mi325x, shape_of(m), w, c);
+  Estimate slower = estimate(mi325x, shape_of(m), w, slow);
+  REQUIRE(base.status == Status::ok);
+  CHECK(slower.expected.ttft_s > base.expected.ttft_s);
+  CHECK(slower.sol.ttft_s == base.sol.ttft_s);  // speed of light: 100% of peak, no power limit
+  CHECK(base.family == "amd-cdna3");
+
+  CHECK_FALSE(set_calibration(slow, "amd-cdna3.compute_8bit=2").empty());
+  CHECK_FALSE(set_calibration(slow, "amd-cdna3.speed=0.5").empty());
+  CHECK_FALSE(set_calibration(slow, "amd-cdna9.memory=0.5").empty());
+  CHECK(set_calibration(slow, "nvidia-blackwell.memory=0.7").empty());
+  CHECK(chip_family(slow, "nvidia-b200")->memory == 0.7);
 }

@@ -1,0 +1,1 @@
+--format json roofline MI300X --model llama-2-70b --weights fp8 --kv fp8 --batch 64
