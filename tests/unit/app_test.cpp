@@ -5,6 +5,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -231,7 +232,8 @@ namespace {
 // A catalogue of `rows` random chips: every field the shipped regimes read, values on, just
 // below and just above their thresholds or anywhere, about one value in seven missing.
 std::filesystem::path random_catalogue(const std::string& name, int rows, unsigned seed) {
-  auto path = std::filesystem::temp_directory_path() / name;
+  // Named per process: two suites at once (two build trees) must not share the file.
+  auto path = std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
   std::ofstream out(path);
   std::mt19937 rng(seed);
   auto pick = [&](std::vector<std::string> values) {
