@@ -212,10 +212,11 @@ std::unique_ptr<Check> Check::prepare(Session& session, CheckRequest request) {
   std::unique_ptr<Check> c(new Check(session, std::move(request)));
   DiagnosticSink& sink = session.sink;
   auto date = date_argument(c->request_.date, sink);
-  // Named regimes only: the other rule files need not be read ("current" reads them all).
+  // Named regimes only: the other rule files need not be read ("current", or none named,
+  // reads them all). Set for each check, so an earlier one's choice never carries over.
   const auto& asked = c->request_.regimes;
-  if (!asked.empty() && std::find(asked.begin(), asked.end(), "current") == asked.end())
-    session.regimes_wanted = asked;
+  bool named = !asked.empty() && std::find(asked.begin(), asked.end(), "current") == asked.end();
+  session.regimes_wanted = named ? asked : std::vector<std::string>{};
   c->book_ = session.shared_rules();
   if (!c->book_ || !date || sink.has_errors()) return nullptr;
   if (!country_argument("--to", c->request_.to, *c->book_, sink) ||

@@ -440,3 +440,21 @@ TEST_CASE("every shipped regime decides every chip alike from its own files or f
     }
   }
 }
+
+TEST_CASE("a check of every regime after one of a named regime reads every rule file again") {
+  app::Session s;
+  REQUIRE(s.prepare());
+  app::CheckRequest named;
+  named.regimes = {"us-2023-10"};
+  named.chips = {"H100"};
+  auto first = app::check_chips(s, named);
+  REQUIRE(first);
+  CHECK(first->check->book().regimes.size() < 5);
+  app::CheckRequest every;
+  every.chips = {"H100"};
+  auto second = app::check_chips(s, every);
+  REQUIRE(second);
+  app::Session fresh;
+  REQUIRE(fresh.prepare());
+  CHECK(second->check->book().regimes.size() == fresh.load_rules()->regimes.size());
+}
