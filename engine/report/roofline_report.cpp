@@ -636,21 +636,17 @@ Table chip_families_table(const std::vector<Chip>& chips, const Calibration& cur
            {"memory", "memory", true},
            {"power_factor", "power", true}});
   for (const auto& chip : chips) {
-    Hardware hw = hardware_of(chip);
     const ChipFamily* f = chip_family(current, chip.id);
-    double c16 = f ? f->compute_16bit : current.compute_efficiency,
-           c8 = f ? f->compute_8bit : current.compute_efficiency_8bit,
-           c4 = f ? f->compute_4bit : current.compute_efficiency_8bit,
-           mem = f ? f->memory : current.memory_efficiency, power = power_factor(hw, f);
+    Efficiencies e = efficiencies(hardware_of(chip), current, f);
     auto cell = [](double v) { return Cell{fmt::format("{:.3g}", v), json_real(v)}; };
     std::string family = f ? std::string(f->name) : "global constants";
     t.add_row({{chip.id, chip.id},
                {family, family},
-               cell(c16),
-               cell(c8),
-               cell(c4),
-               cell(mem),
-               cell(power)});
+               cell(e.compute_16bit),
+               cell(e.compute_8bit),
+               cell(e.compute_4bit),
+               cell(e.memory),
+               cell(e.power_factor)});
   }
   return t;
 }

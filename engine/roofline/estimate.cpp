@@ -312,6 +312,14 @@ double power_factor(const Hardware& hw, const ChipFamily* fam) {
   return std::min(1.0, *hw.tdp / (*peak8 / 1e12) / fam->power_w_per_tflop);
 }
 
+Efficiencies efficiencies(const Hardware& hw, const Calibration& c, const ChipFamily* family) {
+  if (!family)
+    return {c.compute_efficiency, c.compute_efficiency_8bit, c.compute_efficiency_8bit,
+            c.memory_efficiency, 1};
+  return {family->compute_16bit, family->compute_8bit, family->compute_4bit, family->memory,
+          power_factor(hw, family)};
+}
+
 double effective_experts(double experts, double active, double tokens) {
   if (experts <= 0 || active <= 0 || tokens <= 0) return 0;
   return experts * (1 - std::pow(1 - active / experts, tokens));
@@ -503,20 +511,11 @@ Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
   // The same family in both settings: speed_of_light keeps the families, at 100%.
   const size_t family_index = family ? static_cast<size_t>(family - calib.families.data()) : 0;
   auto rates = [&](const Calibration& c) {
-    const ChipFamily* fam = family ? &c.families[family_index] : nullptr;
-    double power = fam ? power_factor(hw, fam) : 1;
-    auto eff = [&](NumberFormat nf) {
-      int bits = nominal_bits(nf);
-      if (!fam) return bits >= 16 ? c.compute_efficiency : c.compute_efficiency_8bit;
-      return (bits >= 16  ? fam->compute_16bit
-              : bits >= 8 ? fam->compute_8bit
-                          : fam->compute_4bit) *
-             power;
-    };
+    Efficiencies eff = efficiencies(hw, c, family ? &c.families[family_index] : nullptr);
     Rates r;
-    r.gemm = e.gemm_peak * eff(e.gemm);
-    r.attention = e.attention_peak * eff(e.attention);
-    r.bandwidth = e.bandwidth * (fam ? fam->memory : c.memory_efficiency);
+    r.gemm = e.gemm_peak * eff.compute(nominal_bits(e.gemm));
+    r.attention = e.attention_peak * eff.compute(nominal_bits(e.attention));
+    r.bandwidth = e.bandwidth * eff.memory;
     r.link = e.host_link ? *hw.host_link_bandwidth * c.host_link_efficiency
                          : hw.link_bandwidth.value_or(0) * c.link_efficiency;
     r.link_latency_s = (e.host_link ? c.host_latency_us : c.allreduce_latency_us) * 1e-6;

@@ -123,6 +123,19 @@ struct Estimate {
 Estimate estimate(const Hardware& hw, const ModelShape& model, const Workload& w,
                   const Calibration& calib);
 
+// What an estimate of a chip takes from a calibration: its family's shares of peak (the
+// global constants when it has none) and the share of compute its power limit leaves.
+struct Efficiencies {
+  double compute_16bit = 0, compute_8bit = 0, compute_4bit = 0, memory = 0;
+  double power_factor = 1;
+  // The share of peak a GEMM of `bits`-wide numbers reaches, the power limit applied.
+  double compute(int bits) const {
+    return (bits >= 16 ? compute_16bit : bits >= 8 ? compute_8bit : compute_4bit) * power_factor;
+  }
+};
+// `family` is chip_family(c, hw.id), looked up by the caller (once per estimate).
+Efficiencies efficiencies(const Hardware& hw, const Calibration& c, const ChipFamily* family);
+
 // The share of its compute a chip of `family` keeps under its power limit: TDP over dense
 // 8-bit peak against the family's reference, at most 1; 1 without a family, a reference, a
 // TDP or an 8-bit figure.
