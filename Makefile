@@ -9,7 +9,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 EXCTL := $(BUILD)/bin/exctl
 DEBS  := libboost-dev libsqlite3-dev libfmt-dev libtomlplusplus-dev catch2 libcli11-dev \
-         nlohmann-json3-dev libbenchmark-dev libcpp-httplib-dev pkg-config cmake g++ make clang-14 libfuzzer-14-dev
+         nlohmann-json3-dev libbenchmark-dev libcpp-httplib-dev libgoogle-perftools-dev pkg-config cmake g++ make clang-14 libfuzzer-14-dev
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60

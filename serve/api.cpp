@@ -286,9 +286,10 @@ Json explain_of(app::Session& session, const Query& q, const std::string& regime
   return j;
 }
 
-// A chart of the regime; from `checked`'s rows when given, else deciding the chips anew.
-Json chart_of(app::Session& session, const Query& q, const std::string& regime, app::PlaneKind kind,
-              const app::CheckRun* checked = nullptr) {
+// A chart of the regime as JSON text ({"svg": ...}); from `checked`'s rows when given,
+// else deciding the chips anew. The SVG is copied into the text, not built as a value.
+std::string chart_of(app::Session& session, const Query& q, const std::string& regime,
+                     app::PlaneKind kind, const app::CheckRun* checked = nullptr) {
   app::PlaneRequest r;
   r.kind = kind;
   r.regimes = {regime};
@@ -299,15 +300,16 @@ Json chart_of(app::Session& session, const Query& q, const std::string& regime, 
   auto chart = checked ? app::plane_chart(session, r, *checked) : app::plane_chart(session, r);
   std::swap(own, session.sink);
   // A regime with nothing on this plane is not an error of the request: the page says so.
+  JsonObjectText j;
   if (!chart) {
-    Json j;
-    j["svg"] = nullptr;
-    j["diagnostics"] = to_json(own);
-    return j;
+    j.member_text("svg", "null");
+    j.member("diagnostics", to_json(own));
+    return std::move(j).finish();
   }
-  Json j;
-  j["svg"] = report::plane_svg(*chart);
-  return j;
+  std::string svg;
+  append_json_string(svg, report::plane_svg(*chart));
+  j.member_text("svg", svg);
+  return std::move(j).finish();
 }
 
 Json loophole_of(app::Session& session, const Query& q, const std::string& regime) {
@@ -398,22 +400,22 @@ Response Api::handle(const std::string& method, const std::string& path,
   if (!book) return diagnostics_response(400, session.sink);
   session.rulebook_cache = std::make_shared<const sema::Rulebook>(std::move(*book));
 
+  // As JSON text: the cached record is spliced into the response, not parsed again.
   auto cached_breakpoints = [&](app::Session& s, const Query& query, const std::string& id) {
-    if (query.moving.empty()) return Json(nullptr);
+    if (query.moving.empty()) return std::string("null");
     std::string key = fmt::format("{}\n{}\n{}\n{}\n{}", query.regime, query.to.text, query.hq.text,
                                   query.date.text, query.moving);
     for (const auto& p : query.params)
       if (p.rfind(query.moving + "=", 0) != 0) key += "\n" + p;
     {
       std::lock_guard lock(breakpoints_mutex_);
-      if (auto it = breakpoints_.find(key); it != breakpoints_.end())
-        return Json::parse(it->second);
+      if (auto it = breakpoints_.find(key); it != breakpoints_.end()) return it->second;
     }
-    Json found = breakpoints_of(s, query, id, *book_);
+    std::string found = dump_json(breakpoints_of(s, query, id, *book_));
     if (!s.sink.has_errors()) {
       std::lock_guard lock(breakpoints_mutex_);
       if (breakpoints_.size() >= kMaxCachedBreakpoints) breakpoints_.clear();
-      breakpoints_.emplace(key, dump_json(found));
+      breakpoints_.emplace(key, found);
     }
     return found;
   };
@@ -426,7 +428,11 @@ Response Api::handle(const std::string& method, const std::string& path,
   }
   if (path == "/api/check") out = decisions_of(session, q, draft, true);
   if (path == "/api/diff") out = diff_of(session, q, draft);
-  if (path == "/api/breakpoints") out = cached_breakpoints(session, q, draft);
+  auto text_response = [&](std::string text) {
+    if (session.sink.has_errors()) return diagnostics_response(400, session.sink);
+    return Response{200, "application/json", std::move(text)};
+  };
+  if (path == "/api/breakpoints") return text_response(cached_breakpoints(session, q, draft));
   if (path == "/api/loophole") out = loophole_of(session, q, draft);
   if (path == "/api/explain") {
     if (q.chip.empty()) {
@@ -440,26 +446,30 @@ Response Api::handle(const std::string& method, const std::string& path,
       session.sink.error("E0904", "/api/chart needs 'kind': tpp-pd or bandwidth");
       return diagnostics_response(400, session.sink);
     }
-    out = chart_of(session, q, draft,
-                   q.kind == "tpp-pd" ? app::PlaneKind::tpp_pd : app::PlaneKind::bandwidth);
+    return text_response(chart_of(
+        session, q, draft, q.kind == "tpp-pd" ? app::PlaneKind::tpp_pd : app::PlaneKind::bandwidth));
   }
   if (path == "/api/evaluate") {
-    // What the page redraws after a slider moves, in one round trip.
-    out["version"] = 1;
-    out["regime"] = q.regime;
-    out["draft"] = draft;
-    // Every chip is decided once, under the base and the draft; the check, the diff and
-    // both charts are made from those rows.
+    // What the page redraws after a slider moves, in one round trip. Every chip is decided
+    // once, under the base and the draft; the check, the diff and both charts are made
+    // from those rows.
     auto run = checked_of(session, q, {q.regime, draft});
     if (!run) return diagnostics_response(400, session.sink);
+    JsonObjectText response;
+    response.member("version", 1);
+    response.member("regime", q.regime);
+    response.member("draft", draft);
     Json check = Json::array();
     for (const auto& row : run->rows)
       if (row.regime && row.regime->id == draft) check.push_back(report::decision_json(row));
-    out["check"] = std::move(check);
-    out["diff"] = diff_json(q, *run, app::diff_checked(*run));
-    out["breakpoints"] = cached_breakpoints(session, q, draft);
-    out["charts"]["tpp_pd"] = chart_of(session, q, draft, app::PlaneKind::tpp_pd, &*run);
-    out["charts"]["bandwidth"] = chart_of(session, q, draft, app::PlaneKind::bandwidth, &*run);
+    response.member("check", check);
+    response.member("diff", diff_json(q, *run, app::diff_checked(*run)));
+    response.member_text("breakpoints", cached_breakpoints(session, q, draft));
+    JsonObjectText charts;
+    charts.member_text("tpp_pd", chart_of(session, q, draft, app::PlaneKind::tpp_pd, &*run));
+    charts.member_text("bandwidth", chart_of(session, q, draft, app::PlaneKind::bandwidth, &*run));
+    response.member_text("charts", std::move(charts).finish());
+    return text_response(std::move(response).finish());
   }
   if (session.sink.has_errors()) return diagnostics_response(400, session.sink);
   return json_response(out);

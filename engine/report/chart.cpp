@@ -304,7 +304,7 @@ std::string plane_svg(const PlaneChart& chart) {
       std::string data;
       for (const auto& [vx, vy] : c.polygon) {
         if (!pts.empty()) pts += ' ';
-        pts += svg_num(xs.map(vx)) + "," + svg_num(ys.map(vy));
+        fmt::format_to(std::back_inserter(pts), "{},{}", svg_num(xs.map(vx)), svg_num(ys.map(vy)));
       }
       w.add(fmt::format(
           R"(<polygon class="region" data-region="{}" points="{}" fill="{}" stroke="{}" stroke-width="0.6"/>)",

@@ -43,14 +43,18 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-std::string svg_num(double v) {
+SvgNumber::SvgNumber(double v) {
+  // Beyond 1e15 px nothing is drawn; clamped so the text always fits.
   if (!std::isfinite(v)) v = 0;
-  std::string s = fmt::format("{:.2f}", v);
-  while (s.back() == '0')
-    s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  if (s == "-0") s = "0";
-  return s;
+  v = std::clamp(v, -1e15, 1e15);
+  size_ = fmt::format_to_n(text_, sizeof text_, "{:.2f}", v).size;
+  while (text_[size_ - 1] == '0')
+    --size_;
+  if (text_[size_ - 1] == '.') --size_;
+  if (view() == "-0") {
+    text_[0] = '0';
+    size_ = 1;
+  }
 }
 
 namespace {

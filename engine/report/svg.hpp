@@ -7,13 +7,30 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace exctl::report {
 
 // Text and attribute values for XML and HTML: & < > " ' escaped.
 std::string xml_escape(std::string_view text);
 
-// A coordinate: at most two decimals, trailing zeros trimmed, no "-0".
-std::string svg_num(double v);
+// A coordinate: at most two decimals, trailing zeros trimmed, no "-0". Held inline, not
+// on the heap: a chart writes thousands of them per redraw.
+class SvgNumber {
+ public:
+  explicit SvgNumber(double v);
+  std::string_view view() const { return {text_, size_}; }
+  operator std::string_view() const { return view(); }  // NOLINT: reads as the text
+  operator std::string() const { return std::string(view()); }  // NOLINT
+  friend bool operator==(const SvgNumber& a, std::string_view b) { return a.view() == b; }
+
+ private:
+  char text_[32];
+  size_t size_ = 0;
+};
+inline SvgNumber svg_num(double v) {
+  return SvgNumber(v);
+}
 
 // The width in px of `text` at `size` px in DejaVu Sans / Verdana (the font charts name
 // first), from per-character classes; generous rather than tight.
@@ -66,3 +83,11 @@ std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& labels
                                          const std::vector<Rect>& obstacles, const Rect& bounds);
 
 }  // namespace exctl::report
+
+template <>
+struct fmt::formatter<exctl::report::SvgNumber> : fmt::formatter<std::string_view> {
+  template <typename Context>
+  auto format(const exctl::report::SvgNumber& n, Context& ctx) const {
+    return fmt::formatter<std::string_view>::format(n.view(), ctx);
+  }
+};

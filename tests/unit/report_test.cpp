@@ -1,5 +1,6 @@
 #include <cstdint>
 #include <limits>
+#include <random>
 
 #include <catch2/catch.hpp>
 
@@ -84,6 +85,41 @@ TEST_CASE("invalid UTF-8 is written as U+FFFD in JSON, never thrown") {
         "[{\"id\":\"\xef\xbf\xbd\xef\xbf\xbd\"},{\"id\":\"a\xef\xbf\xbd\"}]");
   nlohmann::json plain = "x\xff";
   CHECK(exctl::dump_json(plain) == "\"x\xef\xbf\xbd\"");
+}
+
+TEST_CASE("append_json_string writes what dump_json writes, byte for byte") {
+  // Random texts over the bytes that matter: controls, quotes, backslashes, DEL, UTF-8
+  // leads and continuations (valid and broken sequences), plain ASCII.
+  const std::string alphabet = std::string("\x00\x01\x08\x09\x0a\x0c\x0d\x1f \"\\/aZ\x7f", 15) +
+                               "\x80\xbf\xc2\xc3\x97\xe2\x80\x93\xed\xa0\xf0\x9f\x98\xf4\x90\xff";
+  std::mt19937 rng(7);
+  int invalid = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string s;
+    size_t len = rng() % 12;
+    for (size_t i = 0; i < len; ++i)
+      s += alphabet[rng() % alphabet.size()];
+    std::string fast;
+    exctl::append_json_string(fast, s);
+    REQUIRE(fast == exctl::dump_json(nlohmann::json(s)));
+    invalid += exctl::valid_utf8(s) ? 0 : 1;
+  }
+  CHECK(invalid > 1000);  // both paths were taken
+  CHECK(invalid < 19000);
+}
+
+TEST_CASE("JsonObjectText writes the object ordered_json would") {
+  nlohmann::ordered_json inner = {{"b", 1}, {"a", "x\"y"}};
+  exctl::JsonObjectText o;
+  o.member("version", 1);
+  o.member_text("svg", "\"<svg/>\"");
+  o.member("inner", inner);
+  nlohmann::ordered_json whole;
+  whole["version"] = 1;
+  whole["svg"] = "<svg/>";
+  whole["inner"] = inner;
+  CHECK(std::move(o).finish() == exctl::dump_json(whole));
+  CHECK(exctl::JsonObjectText().finish() == "{}");
 }
 
 TEST_CASE("valid_utf8 accepts well-formed text only") {
