@@ -121,8 +121,14 @@ std::string header(double height, std::string_view kind, const std::string& titl
 struct Writer {
   std::string body;
   double y = 0;  // where the next block starts
-  void add(const std::string& s) {
+  void add(std::string_view s) {
     body += s;
+    body += '\n';
+  }
+  // A formatted line, written straight into the body.
+  template <typename... Args>
+  void addf(fmt::format_string<Args...> format, Args&&... args) {
+    fmt::format_to(std::back_inserter(body), format, std::forward<Args>(args)...);
     body += '\n';
   }
   // Wrapped lines at `size`; returns the height used.
@@ -155,24 +161,24 @@ void axes(Writer& w, const ScreenAxis& xs, const ScreenAxis& ys, const ChartAxis
           const ChartAxis& y, const Rect& plot) {
   for (const auto& t : axis_ticks(xs, tick_label)) {
     double px = xs.map(t.value);
-    w.add(fmt::format(
+    w.addf(
         R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#000" stroke-opacity="{3}"/>)",
-        svg_num(px), svg_num(plot.y), svg_num(plot.y + plot.h), t.major ? "0.12" : "0.06"));
-    w.add(fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#333"/>)", svg_num(px),
-                      svg_num(plot.y + plot.h), svg_num(plot.y + plot.h + 5)));
+        svg_num(px), svg_num(plot.y), svg_num(plot.y + plot.h), t.major ? "0.12" : "0.06");
+    w.addf(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#333"/>)", svg_num(px),
+                      svg_num(plot.y + plot.h), svg_num(plot.y + plot.h + 5));
     if (t.major) w.add(text(px, plot.y + plot.h + 19, t.label, 12, "middle", R"~(fill="#333")~"));
   }
   for (const auto& t : axis_ticks(ys, tick_label)) {
     double py = ys.map(t.value);
-    w.add(fmt::format(
+    w.addf(
         R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#000" stroke-opacity="{3}"/>)",
-        svg_num(plot.x), svg_num(py), svg_num(plot.x + plot.w), t.major ? "0.12" : "0.06"));
-    w.add(fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#333"/>)",
-                      svg_num(plot.x - 5), svg_num(py), svg_num(plot.x)));
+        svg_num(plot.x), svg_num(py), svg_num(plot.x + plot.w), t.major ? "0.12" : "0.06");
+    w.addf(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#333"/>)",
+                      svg_num(plot.x - 5), svg_num(py), svg_num(plot.x));
     if (t.major) w.add(text(plot.x - 8, py + 4, t.label, 12, "end", R"~(fill="#333")~"));
   }
-  w.add(fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#333"/>)",
-                    svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h)));
+  w.addf(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#333"/>)",
+                    svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h));
   auto with_unit = [](const ChartAxis& a) {
     std::string s = a.title;
     if (!a.unit.empty()) s += " (" + a.unit + ")";
@@ -268,9 +274,9 @@ std::string plane_svg(const PlaneChart& chart) {
     return kRegionTints[static_cast<size_t>(it - region_names.begin()) % std::size(kRegionTints)];
   };
   if (any_depends)
-    w.add(fmt::format(
+    w.addf(
         R"~(<defs><pattern id="{}-depends" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#F2F2F2"/><line x1="0" y1="0" x2="0" y2="8" stroke="#B0B0B0" stroke-width="2"/></pattern></defs>)~",
-        chart.kind));
+        chart.kind);
 
   std::vector<std::string> unlabelled;
   std::vector<std::string> keyed;  // "3 GeForce RTX 5090 D": numbered labels
@@ -290,8 +296,8 @@ std::string plane_svg(const PlaneChart& chart) {
 
     // Regions: each cell filled by what the regime says there; a thin stroke of the same
     // colour closes the hairline seams between cells of one region.
-    w.add(fmt::format(R"~(<g class="regions" data-regime="{}" clip-path="url(#{})">)~",
-                      xml_escape(panel.regime), clip));
+    w.addf(R"~(<g class="regions" data-regime="{}" clip-path="url(#{})">)~",
+                      xml_escape(panel.regime), clip);
     for (const auto& c : panel.regions.cells) {
       std::string fill = c.depends             ? "url(#" + chart.kind + "-depends)"
                          : c.paragraph.empty() ? "#FFFFFF"
@@ -306,9 +312,9 @@ std::string plane_svg(const PlaneChart& chart) {
         if (!pts.empty()) pts += ' ';
         fmt::format_to(std::back_inserter(pts), "{},{}", svg_num(xs.map(vx)), svg_num(ys.map(vy)));
       }
-      w.add(fmt::format(
+      w.addf(
           R"(<polygon class="region" data-region="{}" points="{}" fill="{}" stroke="{}" stroke-width="0.6"/>)",
-          xml_escape(region), pts, fill, seam));
+          xml_escape(region), pts, fill, seam);
     }
     w.add("</g>");
     axes(w, xs, ys, chart.x, chart.y, plot);
@@ -333,8 +339,8 @@ std::string plane_svg(const PlaneChart& chart) {
         double v = l.c.to_double() / l.a;
         if (v <= chart.x.lo || v >= chart.x.hi) continue;
         double px = xs.map(v);
-        w.add(fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" {3}/>)", svg_num(px),
-                          svg_num(plot.y), svg_num(plot.y + plot.h), attrs));
+        w.addf(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" {3}/>)", svg_num(px),
+                          svg_num(plot.y), svg_num(plot.y + plot.h), attrs);
         vx_want.push_back(px);
         v_labels.push_back(l.licence ? licence_label(l, name_x, chart.x.label_unit)
                                      : name_x + " " + value);
@@ -343,8 +349,8 @@ std::string plane_svg(const PlaneChart& chart) {
         double v = l.c.to_double() / l.b;
         if (v <= chart.y.lo || v >= chart.y.hi) continue;
         double py = ys.map(v);
-        w.add(fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" {3}/>)", svg_num(plot.x),
-                          svg_num(py), svg_num(plot.x + plot.w), attrs));
+        w.addf(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" {3}/>)", svg_num(plot.x),
+                          svg_num(py), svg_num(plot.x + plot.w), attrs);
         hy_want.push_back(py);
         h_labels.push_back(l.licence ? licence_label(l, name_y, chart.y.label_unit)
                                      : name_y + " " + value);
@@ -366,8 +372,8 @@ std::string plane_svg(const PlaneChart& chart) {
         std::sort(ends.begin(), ends.end());
         auto [x1, y1] = ends.front();
         auto [x2, y2] = ends.back();
-        w.add(fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)", svg_num(xs.map(x1)),
-                          svg_num(ys.map(y1)), svg_num(xs.map(x2)), svg_num(ys.map(y2)), attrs));
+        w.addf(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)", svg_num(xs.map(x1)),
+                          svg_num(ys.map(y1)), svg_num(xs.map(x2)), svg_num(ys.map(y2)), attrs);
         // Labelled along the line, above it, from its upper end.
         std::string label = name_x + " + " + name_y + " " + value;
         double sx1 = xs.map(x1), sy1 = ys.map(y1), sx2 = xs.map(x2), sy2 = ys.map(y2);
@@ -413,9 +419,9 @@ std::string plane_svg(const PlaneChart& chart) {
         double ty = plot.y - 8 - row * 17;
         w.add(text(left, ty, v_labels[k], 12, "start", fmt::format(R"(fill="{}")", v_fill[k])));
         if (row == 1)
-          w.add(fmt::format(
+          w.addf(
               R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#999" stroke-width="0.8"/>)",
-              svg_num(vx_want[k]), svg_num(ty + 3), svg_num(plot.y)));
+              svg_num(vx_want[k]), svg_num(ty + 3), svg_num(plot.y));
       }
     }
     {
@@ -464,12 +470,12 @@ std::string plane_svg(const PlaneChart& chart) {
                         (c.detail.empty() ? "" : "; " + c.detail);
       // data-cx and data-cy are the chip's own position; a marker beside a twin is drawn
       // data-offset px to the side.
-      w.add(fmt::format(
+      w.addf(
           R"(<g class="chip" data-chip="{}" data-name="{}" data-verdict="{}" data-region="{}" data-x="{}" data-y="{}" data-cx="{}" data-cy="{}"{}><title>{}</title>{}</g>)",
           xml_escape(c.id), xml_escape(c.name), eval::verdict_name(c.verdict), xml_escape(c.region),
           fmt::format("{}", c.x), fmt::format("{}", c.y), svg_num(px), svg_num(py),
           dx == 0 ? std::string() : fmt::format(R"( data-offset="{}")", svg_num(dx)),
-          xml_escape(tip), marker(c.verdict, px + dx, py, r)));
+          xml_escape(tip), marker(c.verdict, px + dx, py, r));
     }
     w.add("</g>");
     // Each region named inside itself, in a corner of its largest piece clear of markers.
@@ -552,13 +558,13 @@ std::string plane_svg(const PlaneChart& chart) {
         continue;
       }
       if (p.leader)
-        w.add(fmt::format(
+        w.addf(
             R"(<line class="leader" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#666" stroke-width="0.8"/>)",
-            svg_num(p.lx1), svg_num(p.ly1), svg_num(p.lx2), svg_num(p.ly2)));
-      w.add(fmt::format(
+            svg_num(p.lx1), svg_num(p.ly1), svg_num(p.lx2), svg_num(p.ly2));
+      w.addf(
           R"(<text class="label" data-chip="{}" x="{}" y="{}" stroke="#FFFFFF" stroke-width="3" stroke-linejoin="round" paint-order="stroke"{}>{}</text>)",
           xml_escape(chip.id), svg_num(p.box.x + 1), svg_num(p.box.y + 10),
-          shown[i] != label_text[i] ? R"( font-weight="bold")" : "", xml_escape(shown[i])));
+          shown[i] != label_text[i] ? R"( font-weight="bold")" : "", xml_escape(shown[i]));
     }
     w.add("</g>");
     w.y = plot.y + plot.h + 44;
@@ -573,9 +579,9 @@ std::string plane_svg(const PlaneChart& chart) {
       lx = kLeft;
       w.y += 22;
     }
-    w.add(fmt::format(
+    w.addf(
         R"(<rect class="legend-region" data-region="{}" x="{}" y="{}" width="18" height="14" fill="{}" stroke="#666" stroke-width="0.8"/>)",
-        xml_escape(region), svg_num(lx), svg_num(w.y - 11), fill));
+        xml_escape(region), svg_num(lx), svg_num(w.y - 11), fill);
     w.add(text(lx + 24, w.y, label, 12, "start", R"~(fill="#222")~"));
     lx += width;
   };
@@ -704,9 +710,9 @@ std::string roofline_svg(const RooflineChart& chart) {
   std::vector<double> want;
   std::vector<std::string> labels;
   std::vector<std::string_view> label_colour;
-  w.add(fmt::format(
+  w.addf(
       R"(<clipPath id="roofline-clip"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>)",
-      svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h)));
+      svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h));
   std::vector<LabelRequest> marks;
   for (size_t i = 0; i < chart.chips.size(); ++i) {
     const auto& c = chart.chips[i];
@@ -718,10 +724,10 @@ std::string roofline_svg(const RooflineChart& chart) {
                     svg_num(xs.map(ridge)), svg_num(ys.map(c.peak / 1e12)), svg_num(xs.map(ax.hi)),
                     svg_num(ys.map(c.peak / 1e12)));
     std::string dash(dashes[i % std::size(dashes)]);
-    w.add(fmt::format(
+    w.addf(
         R"~(<path class="roof" data-chip="{}" d="{}" fill="none" stroke="{}" stroke-width="2.2"{} clip-path="url(#roofline-clip)"/>)~",
         xml_escape(c.id), d, colour,
-        dash.empty() ? "" : fmt::format(R"( stroke-dasharray="{}")", dash)));
+        dash.empty() ? "" : fmt::format(R"( stroke-dasharray="{}")", dash));
     auto point = [&](double in, bool prefill) {
       double px = xs.map(in), py = ys.map(attain(in));
       std::string tip =
@@ -736,9 +742,9 @@ std::string roofline_svg(const RooflineChart& chart) {
               : fmt::format(
                     R"(<rect x="{}" y="{}" width="10" height="10" fill="#FFFFFF" stroke="{}" stroke-width="2.2"/>)",
                     svg_num(px - 5), svg_num(py - 5), colour);
-      w.add(fmt::format(
+      w.addf(
           R"(<g class="workload-point" data-chip="{}" data-phase="{}" data-intensity="{}"><title>{}</title>{}</g>)",
-          xml_escape(c.id), prefill ? "prefill" : "decode", svg_num(in), xml_escape(tip), shape));
+          xml_escape(c.id), prefill ? "prefill" : "decode", svg_num(in), xml_escape(tip), shape);
       marks.push_back({px, py, 6, 0, 0});
     };
     point(c.prefill_intensity, true);
@@ -772,14 +778,14 @@ std::string roofline_svg(const RooflineChart& chart) {
     }
   }
   w.y = plot.y + plot.h + 64;
-  w.add(fmt::format(
+  w.addf(
       R"(<circle cx="{}" cy="{}" r="5.5" fill="#777" stroke="#222" stroke-width="0.8"/>)",
-      svg_num(kLeft + 6), svg_num(w.y - 4)));
+      svg_num(kLeft + 6), svg_num(w.y - 4));
   w.add(text(kLeft + 18, w.y, "prefill (the whole prompt, one pass)", 12, "start",
              R"~(fill="#222")~"));
-  w.add(fmt::format(
+  w.addf(
       R"(<rect x="{}" y="{}" width="10" height="10" fill="#FFFFFF" stroke="#555" stroke-width="2.2"/>)",
-      svg_num(kLeft + 290), svg_num(w.y - 9)));
+      svg_num(kLeft + 290), svg_num(w.y - 9));
   w.add(text(kLeft + 306, w.y, "decode (one token per sequence per step)", 12, "start",
              R"~(fill="#222")~"));
   w.y += 8;
@@ -825,25 +831,25 @@ std::string sweep_svg(const SweepChart& chart) {
           ys.map(static_cast<double>(steps[i].caught + (with_unknown ? steps[i].unknown : 0)));
       d += fmt::format("{}{} {}H{}", i ? "L" : "M", svg_num(x0), svg_num(y), svg_num(x1));
     }
-    w.add(fmt::format(R"(<path class="{}" d="{}" fill="none" stroke="{}" stroke-width="2.4"{}/>)",
+    w.addf(R"(<path class="{}" d="{}" fill="none" stroke="{}" stroke-width="2.4"{}/>)",
                       cls, d, colour,
-                      dash.empty() ? "" : fmt::format(R"( stroke-dasharray="{}")", dash)));
+                      dash.empty() ? "" : fmt::format(R"( stroke-dasharray="{}")", dash));
   };
   bool any_unknown =
       std::any_of(steps.begin(), steps.end(), [](const auto& s) { return s.unknown > 0; });
   if (any_unknown) series(true, kOrange, "5 3", "sweep-undecided");
   series(false, kBlue, "", "sweep-caught");
   for (const auto& s : steps)
-    w.add(fmt::format(
+    w.addf(
         R"(<circle class="step" cx="{}" cy="{}" r="2.5" fill="{}" data-value="{}" data-caught="{}"><title>{} = {}: {} caught</title></circle>)",
         svg_num(xs.map(s.values[0].to_double())), svg_num(ys.map(static_cast<double>(s.caught))),
         kBlue, xml_escape(s.values[0].exact_text()), s.caught, xml_escape(axis.param),
-        xml_escape(s.values[0].format(2)), s.caught));
+        xml_escape(s.values[0].format(2)), s.caught);
   if (chart.has_current && chart.current >= lo && chart.current <= hi) {
     double px = xs.map(chart.current);
-    w.add(fmt::format(
+    w.addf(
         R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="{3}" stroke-width="1.6" stroke-dasharray="2 3"/>)",
-        svg_num(px), svg_num(plot.y), svg_num(plot.y + plot.h), kPurple));
+        svg_num(px), svg_num(plot.y), svg_num(plot.y + plot.h), kPurple);
     w.add(text(
         px, plot.y - 8,
         "as written: " + tick_number(chart.current) + (chart.unit.empty() ? "" : " " + chart.unit),
@@ -862,10 +868,10 @@ std::string sweep_svg(const SweepChart& chart) {
         if (s.values[0].to_double() <= at) count = s.caught;
       double px = xs.map(at), py = ys.map(static_cast<double>(count));
       std::string name = b.chip < chart.names.size() ? chart.names[b.chip] : (*v.ids)[b.chip];
-      w.add(fmt::format(
+      w.addf(
           R"(<g class="breakpoint" data-chip="{}" data-value="{}"><title>{}: {}</title><path d="M{} {}l5 -9h-10z" fill="{}" stroke="#222" stroke-width="0.6"/></g>)",
           xml_escape((*v.ids)[b.chip]), xml_escape(b.pieces[k].hi.exact_text()), xml_escape(name),
-          xml_escape(breakpoint_text(v, b)), svg_num(px), svg_num(py - 3), kVermillion));
+          xml_escape(breakpoint_text(v, b)), svg_num(px), svg_num(py - 3), kVermillion);
       requests.push_back({px, py - 7, 6, text_width(name, 11) + 2, 13});
       names.push_back(name);
     }
@@ -886,21 +892,21 @@ std::string sweep_svg(const SweepChart& chart) {
         R"~(fill="#111" stroke="#FFFFFF" stroke-width="3" stroke-linejoin="round" paint-order="stroke")~"));
   }
   w.y = plot.y + plot.h + 64;
-  w.add(fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2.4"/>)",
+  w.addf(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2.4"/>)",
                     svg_num(kLeft), svg_num(w.y - 4), svg_num(kLeft + 24), svg_num(w.y - 4),
-                    kBlue));
+                    kBlue);
   w.add(text(kLeft + 30, w.y, v.licence ? "chips needing a licence" : "chips controlled", 12,
              "start", R"~(fill="#222")~"));
   double lx = kLeft + 230;
   if (any_unknown) {
-    w.add(fmt::format(
+    w.addf(
         R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2.4" stroke-dasharray="5 3"/>)",
-        svg_num(lx), svg_num(w.y - 4), svg_num(lx + 24), svg_num(w.y - 4), kOrange));
+        svg_num(lx), svg_num(w.y - 4), svg_num(lx + 24), svg_num(w.y - 4), kOrange);
     w.add(text(lx + 30, w.y, "with undecided chips added", 12, "start", R"~(fill="#222")~"));
     lx += 240;
   }
-  w.add(fmt::format(R"(<path d="M{} {}l5 -9h-10z" fill="{}" stroke="#222" stroke-width="0.6"/>)",
-                    svg_num(lx + 6), svg_num(w.y + 1), kVermillion));
+  w.addf(R"(<path d="M{} {}l5 -9h-10z" fill="{}" stroke="#222" stroke-width="0.6"/>)",
+                    svg_num(lx + 6), svg_num(w.y + 1), kVermillion);
   w.add(text(lx + 18, w.y, "a chip's breakpoint", 12, "start", R"~(fill="#222")~"));
   w.y += 8;
   w.paragraph(v.regime + ": " + chart.citation, 11);
