@@ -1,6 +1,7 @@
 #include "engine/sema/countries.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -10,7 +11,7 @@ namespace exctl::sema {
 
 bool CountrySet::contains(const std::string& cc, DateKey date) const {
   auto has = [&](std::string_view code) {
-    if (always.count(std::string(code))) return true;
+    if (always_has(code)) return true;
     return std::any_of(dated.begin(), dated.end(),
                        [&](const DatedMember& m) { return m.country == code && m.on(date); });
   };
@@ -20,8 +21,17 @@ bool CountrySet::contains(const std::string& cc, DateKey date) const {
   return dash != std::string::npos && has(std::string_view(cc).substr(0, dash));
 }
 
+void CountrySet::add(const std::string& cc) {
+  auto at = std::lower_bound(always.begin(), always.end(), cc);
+  if (at == always.end() || *at != cc) always.insert(at, cc);
+}
+
 void CountrySet::insert(const CountrySet& other) {
-  always.insert(other.always.begin(), other.always.end());
+  std::vector<std::string> merged;
+  merged.reserve(always.size() + other.always.size());
+  std::set_union(always.begin(), always.end(), other.always.begin(), other.always.end(),
+                 std::back_inserter(merged));
+  always = std::move(merged);
   dated.insert(dated.end(), other.dated.begin(), other.dated.end());
 }
 
@@ -59,7 +69,7 @@ std::optional<DatedMember> dated_member(const toml::table& t, const CountryGroup
     fail(t, "a dated membership needs a 'country'");
   else if (!names.count(m.country))
     fail(*t.get("country"), fmt::format("'{}' is not in [names]", m.country));
-  else if (g.members.always.count(m.country))
+  else if (g.members.always_has(m.country))
     fail(*t.get("country"),
          fmt::format("'{}' is in 'members' and also dated: list it in one place", m.country));
   if (m.source.empty()) fail(t, "a dated membership needs a 'source'");
@@ -141,7 +151,7 @@ std::optional<CountryGroups> CountryGroups::load(const SourcePtr& source, Diagno
           file.error("E0420", fmt::format("country group {}: '{}' is not in [names]", g.name, code),
                      at);
         }
-        g.members.always.insert(code);
+        g.members.add(code);
       }
     }
     if (const toml::node* dated = t->get("dated")) {

@@ -3,10 +3,12 @@
 // (Cambodia left D:5 on 2025-11-07), so a group is asked about a country on a date.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/base/diagnostic.hpp"
@@ -30,8 +32,15 @@ struct DatedMember {
 
 // Countries, some of them members on some dates only.
 struct CountrySet {
-  std::set<std::string> always;    // members on every date
+  // Members on every date: sorted, each once. A flat vector, not a std::set: a regime's
+  // licence rules and exceptions hold dozens of these, copied with every draft.
+  std::vector<std::string> always;
   std::vector<DatedMember> dated;  // members on some dates
+
+  void add(const std::string& cc);
+  bool always_has(std::string_view cc) const {
+    return std::binary_search(always.begin(), always.end(), cc);
+  }
 
   // Whether `cc` is a member on `date`; a date of 0 (none asked) ignores the windows. A
   // region ("UA-43") is a member where it is listed and wherever its country is.

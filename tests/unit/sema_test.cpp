@@ -760,7 +760,7 @@ TEST_CASE("destinations expand country groups, codes, worldwide and except") {
   Loaded codes =
       load(draft("  control \"x\" when tpp >= 1\n  licence for \"x\" to CN, HK\n"), false);
   const sema::Destinations& d = codes.get("d").licences.at(0).where;
-  CHECK(d.countries.always == std::set<std::string>{"CN", "HK"});
+  CHECK(d.countries.always == std::vector<std::string>{"CN", "HK"});
   CHECK(d.countries.dated.empty());
 }
 
