@@ -305,13 +305,13 @@ std::vector<CalibrationPoint> build() {
   // free memory, so as many as fit, at most 806.
   point("M", kMlperf41, kH200, "llama-2-70b", 0, 806, 1, 1, 300, 293, fp8, true, 3912.8, true, 0.60,
         {});
-  // Added later, held out (docs/roofline-split-h16b.md), set M8: MLPerf v4.1's eight-GPU
-  // MI300X systems (AMD's two, Dell's one; vLLM, TP1 replicas, batch not published).
-  point("M8", kMlperf41, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
+  // Added later, held out (docs/roofline-split-h16b.md): MLPerf v4.1's eight-GPU MI300X
+  // systems (AMD's two, Dell's one; vLLM, TP1 replicas, batch not published).
+  point("M", kMlperf41, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
         23514.8 / 8, true, 0.60, {});
-  point("M8", kMlperf41, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
+  point("M", kMlperf41, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
         24109.8 / 8, true, 0.60, {});
-  point("M8", kMlperf41, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
+  point("M", kMlperf41, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
         22677.6 / 8, true, 0.60, {});
   // Batch caps from closed/NVIDIA/configs/mixtral-8x7b/Offline/__init__.py: gpu_batch_size
   // 3072 (H200_SXM_141GBx1) and 896 (H100_SXM_80GBx1), TP1, KV cache 0.90 of free memory.
