@@ -22,6 +22,10 @@ struct ChipFamily {
   double compute_16bit = 0, compute_8bit = 0, compute_4bit = 0, memory = 0;
   double power_w_per_tflop = 0;  // reference TDP / dense 8-bit TFLOPS; 0: no power scaling
   std::string_view source;
+  // Topology, not an efficiency: in a fully connected box (no switch) each peer is reached
+  // over its own share of the chip-to-chip ports, so `tp` chips reach (tp - 1) shares of the
+  // link. 0: a switched fabric, where any group of chips gets the whole link.
+  double peer_link_share = 0;
 
   bool operator==(const ChipFamily&) const = default;
 };

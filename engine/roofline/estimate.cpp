@@ -312,6 +312,11 @@ double power_factor(const Hardware& hw, const ChipFamily* fam) {
   return std::min(1.0, *hw.tdp / (*peak8 / 1e12) / fam->power_w_per_tflop);
 }
 
+double link_share(const ChipFamily* family, int64_t chips) {
+  if (!family || family->peer_link_share <= 0 || chips <= 1) return 1;
+  return std::min(1.0, static_cast<double>(chips - 1) * family->peer_link_share);
+}
+
 Efficiencies efficiencies(const Hardware& hw, const Calibration& c, const ChipFamily* family) {
   if (!family)
     return {c.compute_efficiency, c.compute_efficiency_8bit, c.compute_efficiency_8bit,
@@ -511,13 +516,15 @@ Estimate estimate(const Hardware& hw, const ModelShape& m, const Workload& w,
   // The same family in both settings: speed_of_light keeps the families, at 100%.
   const size_t family_index = family ? static_cast<size_t>(family - calib.families.data()) : 0;
   auto rates = [&](const Calibration& c) {
-    Efficiencies eff = efficiencies(hw, c, family ? &c.families[family_index] : nullptr);
+    const ChipFamily* fam = family ? &c.families[family_index] : nullptr;
+    Efficiencies eff = efficiencies(hw, c, fam);
     Rates r;
     r.gemm = e.gemm_peak * eff.compute(nominal_bits(e.gemm));
     r.attention = e.attention_peak * eff.compute(nominal_bits(e.attention));
     r.bandwidth = e.bandwidth * eff.memory;
-    r.link = e.host_link ? *hw.host_link_bandwidth * c.host_link_efficiency
-                         : hw.link_bandwidth.value_or(0) * c.link_efficiency;
+    r.link = e.host_link
+                 ? *hw.host_link_bandwidth * c.host_link_efficiency
+                 : hw.link_bandwidth.value_or(0) * c.link_efficiency * link_share(fam, w.tp);
     r.link_latency_s = (e.host_link ? c.host_latency_us : c.allreduce_latency_us) * 1e-6;
     r.alltoall_latency_s = (e.host_link ? c.host_latency_us : c.alltoall_latency_us) * 1e-6;
     return r;

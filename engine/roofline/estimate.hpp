@@ -141,6 +141,12 @@ Efficiencies efficiencies(const Hardware& hw, const Calibration& c, const ChipFa
 // TDP or an 8-bit figure.
 double power_factor(const Hardware& hw, const ChipFamily* family);
 
+// The share of a chip's chip-to-chip bandwidth a collective over `chips` chips can use: 1 on
+// a switched fabric (no family, or peer_link_share 0) and for one chip; in a fully connected
+// box, (chips - 1) · peer_link_share, at most 1 (each chip reaches every other over its own
+// ports, all in parallel). Groups beyond one box are not modelled.
+double link_share(const ChipFamily* family, int64_t chips);
+
 // Expected routed experts whose weights one forward pass reads when `tokens` tokens each
 // pick `active` of `experts` uniformly: experts · (1 - (1 - active/experts)^tokens).
 double effective_experts(double experts, double active, double tokens);

@@ -463,7 +463,7 @@ TEST_CASE("the calibration set is met within its tolerances") {
     }
   }
   CHECK(ttft == 8);
-  CHECK(throughput == 85);
+  CHECK(throughput == 106);
 }
 
 TEST_CASE("error bands are the calibration set's residuals, per regime") {
@@ -580,7 +580,9 @@ TEST_CASE("held-out errors stay where docs/roofline.md reports them") {
     REQUIRE(r.problem.empty());
     if (point.metric == Metric::ttft_ms) continue;
     std::string key = fmt::format("{} {} {}", point.set, point.chip_id, point.model_id);
-    by_key[key] = r.expected / point.published;
+    // The first of a set's points on one chip and model (MLPerf v4.1's 1 x MI300X before
+    // its 8-GPU systems).
+    by_key.emplace(key, r.expected / point.published);
     if (!point.held_out) continue;
     (r.regime == Regime::moe ? moe : dense).push_back(std::abs(r.error));
   }
@@ -589,15 +591,18 @@ TEST_CASE("held-out errors stay where docs/roofline.md reports them") {
     size_t n = v.size();
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   };
-  CHECK(dense.size() == 34);
+  CHECK(dense.size() == 49);
   CHECK(moe.size() == 11);
   // Met: dense median <= 10%, MoE median <= 35%.
   CHECK(median(dense) <= 0.10);
+  CHECK(median(dense) == Approx(0.08).margin(0.01));
   CHECK(median(moe) <= 0.35);
   CHECK(median(moe) == Approx(0.19).margin(0.01));
-  // Missed, reported as missed: the worst dense point (Gaudi 2, 70B TP2) is above 25%.
-  CHECK(*std::max_element(dense.begin(), dense.end()) == Approx(0.32).margin(0.01));
-  // Ratios on one MLPerf round: B200/H200 and MI300X/MI325X within 15%; MI300X/H200 not.
+  // Missed, reported as missed: the worst dense point (MLPerf v4.0 Gaudi 2, 70B TP8) is
+  // above 25%.
+  CHECK(*std::max_element(dense.begin(), dense.end()) == Approx(0.27).margin(0.01));
+  // Ratios on one MLPerf round: B200/H200, MI300X/MI325X and H100/H200 on Mixtral (at the
+  // batch limits of NVIDIA's configs) within 15%; MI300X/H200 not.
   auto ratio = [&](const std::string& a, const std::string& b) {
     return by_key.at(a) / by_key.at(b) - 1;
   };
@@ -606,6 +611,8 @@ TEST_CASE("held-out errors stay where docs/roofline.md reports them") {
   CHECK(std::abs(ratio("X51 amd-mi325x mixtral-8x7b", "X51 amd-mi300x mixtral-8x7b")) <= 0.15);
   CHECK(ratio("M amd-mi300x llama-2-70b", "M nvidia-h200-sxm llama-2-70b") ==
         Approx(0.28).margin(0.01));
+  CHECK(std::abs(ratio("X41 nvidia-h100-sxm mixtral-8x7b", "X41 nvidia-h200-sxm mixtral-8x7b")) <=
+        0.15);
 }
 
 TEST_CASE("chip families: their efficiencies, the power limit, overrides by family.member") {
@@ -639,4 +646,36 @@ TEST_CASE("chip families: their efficiencies, the power limit, overrides by fami
   CHECK_FALSE(set_calibration(slow, "amd-cdna9.memory=0.5").empty());
   CHECK(set_calibration(slow, "nvidia-blackwell.memory=0.7").empty());
   CHECK(chip_family(slow, "nvidia-b200")->memory == 0.7);
+}
+
+TEST_CASE("a fully connected box: tp chips reach (tp - 1) peer shares of the link") {
+  Calibration c;
+  const ChipFamily* gaudi = chip_family(c, "intel-gaudi2");
+  const ChipFamily* amd = chip_family(c, "amd-mi300x");
+  REQUIRE(gaudi != nullptr);
+  REQUIRE(amd != nullptr);
+  // Gaudi: 3 of 24 RoCE ports to each of 7 peers (262.5 of 300 GB/s per direction at TP8).
+  CHECK(link_share(gaudi, 1) == 1);
+  CHECK(link_share(gaudi, 2) == Approx(0.125));
+  CHECK(link_share(gaudi, 4) == Approx(0.375));
+  CHECK(link_share(gaudi, 8) == Approx(0.875));
+  CHECK(link_share(gaudi, 64) == 1);  // beyond one box: not modelled, never above the link
+  CHECK(link_share(amd, 2) == Approx(1.0 / 7));
+  CHECK(link_share(amd, 8) == Approx(1.0));
+  CHECK(link_share(nullptr, 8) == 1);  // switched (NVLink with NVSwitch): the whole link
+  CHECK(link_share(chip_family(c, "nvidia-b200"), 2) == 1);
+
+  // The wiring binds the speed of light too; a switched Gaudi would be faster at TP2.
+  Calibration switched = c;
+  REQUIRE(set_calibration(switched, "intel-gaudi.peer_link_share=0").empty());
+  Hardware g2 = hardware_of(lib().chip("intel-gaudi2"));
+  const Model& m = lib().model("llama-2-70b");
+  Workload w = workload(1750, 128, 128, 2, NumberFormat::fp8);
+  Estimate mesh = estimate(g2, shape_of(m), w, c);
+  Estimate full = estimate(g2, shape_of(m), w, switched);
+  REQUIRE(mesh.status == Status::ok);
+  CHECK(full.expected.e2e_s < mesh.expected.e2e_s);
+  CHECK(full.sol.e2e_s < mesh.sol.e2e_s);
+  CHECK(mesh.sol.e2e_s <= mesh.expected.e2e_s);
+  CHECK_FALSE(set_calibration(switched, "intel-gaudi.peer_link_share=2").empty());
 }
