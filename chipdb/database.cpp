@@ -440,10 +440,30 @@ constexpr int64_t kSpecDecimalUnit = 10'000;
 
 // Puts the stored ranges back on their values (schema 5). A range that no spec could give
 // (of a value the chip lacks, not holding it, bounds past a spec value's limits) is damage.
+// The rows of the chips `ids` only (all chips when null): a WHERE clause on `column`,
+// its values bound by bind_ids.
+std::string where_ids(std::string_view column, const std::vector<std::string>* ids) {
+  if (!ids) return "";
+  std::string params;
+  for (size_t i = 0; i < ids->size(); ++i)
+    params += fmt::format("{}?{}", i ? "," : "", i + 1);
+  return fmt::format(" WHERE {} IN ({})", column, params);
+}
+sqlite::Statement select_of(sqlite::Connection& conn, const std::string& sql,
+                            const std::vector<std::string>* ids) {
+  auto st = conn.prepare(sql);
+  if (ids)
+    for (size_t i = 0; i < ids->size(); ++i)
+      st.bind(static_cast<int>(i + 1), (*ids)[i]);
+  return st;
+}
+
 void load_ranges(sqlite::Connection& conn, const std::string& description, std::vector<Chip>& chips,
-                 const std::map<std::string, size_t>& index) {
-  auto st = conn.prepare(
-      "SELECT chip_id, value_key, low, high, source FROM chip_ranges ORDER BY chip_id, value_key");
+                 const std::map<std::string, size_t>& index, const std::vector<std::string>* ids) {
+  auto st = select_of(conn,
+                      "SELECT chip_id, value_key, low, high, source FROM chip_ranges" +
+                          where_ids("chip_id", ids) + " ORDER BY chip_id, value_key",
+                      ids);
   std::string slots_of;  // the chip whose slots are in `slots`
   std::vector<Chip::RangeSlot> slots;
   while (st.step()) {
@@ -804,6 +824,35 @@ void ChipWriter::write(const Chip& c, const MetricsRow& m) {
 }
 
 std::vector<Chip> Database::load_all() {
+  return load_where(nullptr);
+}
+
+std::vector<Chip> Database::load(const std::vector<std::string>& ids) {
+  if (ids.empty()) return {};
+  return load_where(&ids);
+}
+
+std::vector<ChipName> Database::chip_names() {
+  sqlite::ReadTransaction snapshot(conn_);
+  std::vector<ChipName> names;
+  std::map<std::string, size_t> index;
+  auto st = conn_.prepare("SELECT id, name FROM chips ORDER BY id");
+  while (st.step()) {
+    index[st.text(0)] = names.size();
+    names.push_back({st.text(0), st.text(1), {}});
+  }
+  auto alias = conn_.prepare("SELECT chip_id, alias FROM chip_aliases ORDER BY chip_id, position");
+  while (alias.step()) {
+    auto it = index.find(alias.text(0));
+    if (it == index.end())
+      throw DatabaseError(fmt::format("database '{}' is damaged: a row of chip_aliases names no chip ('{}')",
+                                      description_, alias.text(0)));
+    names[it->second].aliases.push_back(alias.text(1));
+  }
+  return names;
+}
+
+std::vector<Chip> Database::load_where(const std::vector<std::string>* ids) {
   // Schema 3 keeps the provenance in chips and the figures in chip_units; older files have
   // chip_sources and chip_throughput tables (which schema 3 offers as views, slower to read).
   const bool v3 = version_ >= 3;
@@ -819,7 +868,8 @@ std::vector<Chip> Database::load_all() {
   }
   const bool v4 = version_ >= 4;
   if (v4) columns += ", us_available";
-  auto st = conn_.prepare(fmt::format("SELECT {} FROM chips ORDER BY id", columns));
+  auto st = select_of(
+      conn_, fmt::format("SELECT {} FROM chips{} ORDER BY id", columns, where_ids("id", ids)), ids);
   while (st.step()) {
     Chip c;
     c.id = st.text(column("id"));
@@ -870,12 +920,17 @@ std::vector<Chip> Database::load_all() {
     index[c.id] = chips.size();
     chips.push_back(std::move(c));
   }
-  auto alias = conn_.prepare("SELECT chip_id, alias FROM chip_aliases ORDER BY chip_id, position");
+  auto alias = select_of(conn_,
+                         "SELECT chip_id, alias FROM chip_aliases" + where_ids("chip_id", ids) +
+                             " ORDER BY chip_id, position",
+                         ids);
   while (alias.step())
     owner(chips, index, alias, description_, "chip_aliases").aliases.push_back(alias.text(1));
 
   if (v3) {
-    auto units = conn_.prepare("SELECT * FROM chip_units ORDER BY chip_id, unit");
+    auto units = select_of(
+        conn_, "SELECT * FROM chip_units" + where_ids("chip_id", ids) + " ORDER BY chip_id, unit",
+        ids);
     while (units.step()) {
       Chip& c = owner(chips, index, units, description_, "chip_units");
       const RowReader row{units, description_, "chip_units", c.id};
@@ -890,9 +945,11 @@ std::vector<Chip> Database::load_all() {
       }
     }
   } else {
-    auto tp = conn_.prepare(
-        "SELECT chip_id, unit, unit_name, precision, tflops, sparse FROM chip_throughput ORDER BY "
-        "chip_id, unit");
+    auto tp = select_of(conn_,
+                        "SELECT chip_id, unit, unit_name, precision, tflops, sparse FROM "
+                        "chip_throughput" +
+                            where_ids("chip_id", ids) + " ORDER BY chip_id, unit",
+                        ids);
     while (tp.step()) {
       Chip& c = owner(chips, index, tp, description_, "chip_throughput");
       const RowReader row{tp, description_, "chip_throughput", c.id};
@@ -905,9 +962,11 @@ std::vector<Chip> Database::load_all() {
       }
     }
   }
-  auto dies = conn_.prepare(
-      "SELECT chip_id, name, role, count, area_mm2, process, planar, estimated FROM chip_dies "
-      "ORDER BY chip_id, position");
+  auto dies = select_of(conn_,
+                        "SELECT chip_id, name, role, count, area_mm2, process, planar, estimated "
+                        "FROM chip_dies" +
+                            where_ids("chip_id", ids) + " ORDER BY chip_id, position",
+                        ids);
   while (dies.step()) {
     Chip& c = owner(chips, index, dies, description_, "chip_dies");
     const RowReader row{dies, description_, "chip_dies", c.id};
@@ -921,14 +980,17 @@ std::vector<Chip> Database::load_all() {
     d.estimated = split(dies.text(7));
     c.dies.push_back(std::move(d));
   }
-  if (version_ >= 5) load_ranges(conn_, description_, chips, index);
+  if (version_ >= 5) load_ranges(conn_, description_, chips, index, ids);
   if (v3) {
     for (auto& c : chips)
       check_metrics(c, description_);
     return chips;
   }
-  auto src =
-      conn_.prepare("SELECT chip_id, grp, source, confidence, estimated, notes FROM chip_sources");
+  auto src = select_of(
+      conn_,
+      "SELECT chip_id, grp, source, confidence, estimated, notes FROM chip_sources" +
+          where_ids("chip_id", ids),
+      ids);
   while (src.step()) {
     Chip& c = owner(chips, index, src, description_, "chip_sources");
     const RowReader row{src, description_, "chip_sources", c.id};

@@ -35,6 +35,12 @@ struct MetricsRow {
   std::string options;    // the interpretation options used
 };
 
+// What a chip is looked up by: its id, name and aliases.
+struct ChipName {
+  std::string id, name;
+  std::vector<std::string> aliases;
+};
+
 class Database {
  public:
   enum class Mode { read_only, read_write };
@@ -57,6 +63,11 @@ class Database {
   void relax_durability_for_new_file();
 
   std::vector<Chip> load_all();
+  // The chips `ids`, in id order; an id not stored is not in the result.
+  std::vector<Chip> load(const std::vector<std::string>& ids);
+  // Every chip's id, name and aliases: what a name given on the command line is looked up
+  // in, without reading every chip.
+  std::vector<ChipName> chip_names();
   size_t chip_count();
   // Adds or replaces the chips in one transaction: all are written or none.
   void upsert(const std::vector<Chip>& chips, const std::vector<MetricsRow>& metrics);
@@ -77,6 +88,7 @@ class Database {
         read_only_(read_only),
         created_(created) {}
   void check_version(bool may_create);
+  std::vector<Chip> load_where(const std::vector<std::string>* ids);  // null: every chip
   void create_schema();
   void upgrade();
   bool has_table(const char* name);

@@ -452,7 +452,15 @@ std::optional<CheckRun> check_chips(Session& session, CheckRequest request) {
       run.subjects.push_back(
           {chip->id, chip->name, std::make_shared<const Chip>(std::move(*chip)), {}, {}});
   }
-  if (!req.chips.empty() || req.all || req.inference) {
+  if (!req.all && !req.inference && !req.chips.empty()) {
+    // A few chips named: only they are read from the database, not every chip.
+    auto named = load_named_chips(session, req.chips);
+    if (!named) return std::nullopt;
+    for (auto& c : *named) {
+      auto chip = std::make_shared<const Chip>(std::move(c));
+      run.subjects.push_back({chip->id, chip->name, chip, {}, {}});
+    }
+  } else if (!req.chips.empty() || req.all || req.inference) {
     chips = session.shared_chips();
     if (!chips) return std::nullopt;
     for (const auto& name : req.chips) {

@@ -71,17 +71,61 @@ const T* only_one(const std::vector<const T*>& found, const std::string& query,
 
 }  // namespace
 
-const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query,
-                         DiagnosticSink& sink) {
-  auto names = [](const Chip& c) {
-    std::vector<std::string> all = {c.id, c.name};
-    all.insert(all.end(), c.aliases.begin(), c.aliases.end());
-    return all;
-  };
-  return only_one(candidates(chips, query, names, names), query, "chip", {"E0101", "E0102"},
+namespace {
+
+// A chip's names: its id, its name, its aliases (Chip and chipdb::ChipName alike).
+auto chip_names_of = [](const auto& c) {
+  std::vector<std::string> all = {c.id, c.name};
+  all.insert(all.end(), c.aliases.begin(), c.aliases.end());
+  return all;
+};
+
+template <typename T>
+const T* resolve_among(const std::vector<T>& chips, const std::string& query, DiagnosticSink& sink) {
+  return only_one(candidates(chips, query, chip_names_of, chip_names_of), query, "chip",
+                  {"E0101", "E0102"},
                   {"'exctl chips list' shows every chip; '--spec FILE.toml' checks one not in "
                    "the database"},
                   sink);
+}
+
+}  // namespace
+
+const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query,
+                         DiagnosticSink& sink) {
+  return resolve_among(chips, query, sink);
+}
+
+std::optional<std::vector<Chip>> load_named_chips(Session& session,
+                                                  const std::vector<std::string>& names) {
+  DiagnosticSink& sink = session.sink;
+  std::vector<Chip> out;
+  if (session.chips_cache) {
+    for (const auto& name : names)
+      if (const Chip* c = resolve_chip(*session.chips_cache, name, sink)) out.push_back(*c);
+    if (sink.has_errors()) return std::nullopt;
+    return out;
+  }
+  auto db = session.open_database(chipdb::Database::Mode::read_only);
+  if (!db) return std::nullopt;
+  try {
+    std::vector<std::string> ids;
+    auto stored = db->chip_names();
+    for (const auto& name : names)
+      if (const auto* c = resolve_among(stored, name, sink)) ids.push_back(c->id);
+    if (sink.has_errors()) return std::nullopt;
+    auto chips = db->load(ids);
+    for (const auto& id : ids)
+      for (const auto& c : chips)
+        if (c.id == id) out.push_back(c);
+    return out;
+  } catch (const chipdb::DatabaseError& e) {
+    sink.error("E0104", e.what());
+  } catch (const sqlite::SqliteError& e) {
+    sink.error("E0104",
+               fmt::format("cannot read chips from '{}': {}", db->description(), e.what()));
+  }
+  return std::nullopt;
 }
 
 const roofline::Model* find_model(const std::vector<roofline::Model>& models,

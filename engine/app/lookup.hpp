@@ -18,6 +18,11 @@ namespace exctl::app {
 const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& query,
                          DiagnosticSink& sink);
 
+// The chips `names` name (as resolve_chip finds them), in that order, reading only those
+// from the database (or the session's cache); nullopt with E0101/E0102/E0104 on failure.
+std::optional<std::vector<Chip>> load_named_chips(Session& session,
+                                                  const std::vector<std::string>& names);
+
 // Finds a model by id or name. Reports E0501 (unknown, with the known ids) or E0502
 // (ambiguous, with the candidates).
 const roofline::Model* find_model(const std::vector<roofline::Model>& models,

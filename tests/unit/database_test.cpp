@@ -64,6 +64,27 @@ TEST_CASE("the built-in database opens and holds the shipped chips") {
   CHECK(metrics.real(0) == 2368.0);
 }
 
+TEST_CASE("a few chips read by id are the same chips load_all reads") {
+  auto db = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize);
+  auto all = db.load_all();
+  REQUIRE(all.size() > 10);
+  // Two chips with aliases, dies and ranges, asked out of order, and one id not stored.
+  auto some = db.load({all[7].id, all[2].id, "no-such-chip"});
+  REQUIRE(some.size() == 2);
+  // In id order, every field the same (as its spec file writes it) and from the same file.
+  CHECK(chipdb::write_chip_spec(some[0]) == chipdb::write_chip_spec(all[2]));
+  CHECK(chipdb::write_chip_spec(some[1]) == chipdb::write_chip_spec(all[7]));
+  CHECK(some[1].origin_file == all[7].origin_file);
+  CHECK(db.load({}).empty());
+  auto names = db.chip_names();
+  REQUIRE(names.size() == all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    CHECK(names[i].id == all[i].id);
+    CHECK(names[i].name == all[i].name);
+    CHECK(names[i].aliases == all[i].aliases);
+  }
+}
+
 TEST_CASE("every database column the field catalogue names is in the schema") {
   auto db = chipdb::Database::open_image(chipdb::kBuiltinDb, chipdb::kBuiltinDbSize);
   for (const auto& f : chip_fields()) {
