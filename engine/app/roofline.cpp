@@ -97,11 +97,7 @@ std::optional<std::vector<Chip>> chip_arguments(Session& session, const Roofline
   if (session.sink.has_errors()) return std::nullopt;
   std::vector<Chip> out;
   if (!names.empty()) {
-    auto chips = session.load_chips();
-    if (!chips) return std::nullopt;
-    for (const auto& n : names) {
-      if (const Chip* c = resolve_chip(*chips, n, session.sink)) out.push_back(*c);
-    }
+    if (auto named = load_named_chips(session, names)) out = std::move(*named);
   }
   if (!opt.spec.empty()) {
     if (auto c = session.load_spec(opt.spec)) out.push_back(std::move(*c));
