@@ -1,6 +1,7 @@
 #include "engine/base/rational.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <numeric>
@@ -61,7 +62,58 @@ Rational::Rational(int64_t num, int64_t den) {
   den_ = g > 1 ? den / g : den;
 }
 
+namespace {
+
+// [+-]digits[.digits] with at most 18 digits, as a catalogue writes its values: exact in 64
+// bits and reduced without a gcd (a power of ten shares only 2s or 5s with a numerator that
+// has no trailing zero). nullopt for anything else, which the general parser reads.
+std::optional<std::pair<int64_t, int64_t>> parse_short_decimal(std::string_view text) {
+  size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
+  uint64_t num = 0;
+  int digits = 0, scale = 0;
+  bool dot = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' && !dot) {
+      dot = true;
+      continue;
+    }
+    if (c < '0' || c > '9' || ++digits > 18) return std::nullopt;
+    num = num * 10 + static_cast<uint64_t>(c - '0');
+    scale += dot ? 1 : 0;
+  }
+  if (digits == 0) return std::nullopt;
+  for (; scale > 0 && num % 10 == 0 && num != 0; --scale)
+    num /= 10;
+  if (num == 0) return std::pair<int64_t, int64_t>{0, 1};
+  uint64_t den = 1;
+  for (int k = 0; k < scale; ++k)
+    den *= 10;
+  if (num % 2 == 0) {
+    int twos = std::min(std::countr_zero(num), scale);
+    num >>= twos;
+    den >>= twos;
+  } else {
+    for (int fives = 0; fives < scale && num % 5 == 0; ++fives) {
+      num /= 5;
+      den /= 5;
+    }
+  }
+  auto n = static_cast<int64_t>(num);
+  return std::pair<int64_t, int64_t>{negative ? -n : n, static_cast<int64_t>(den)};
+}
+
+}  // namespace
+
 std::optional<Rational> Rational::parse(std::string_view text) {
+  if (auto short_form = parse_short_decimal(text)) {
+    Rational r;
+    r.num_ = short_form->first;
+    r.den_ = short_form->second;
+    return r;
+  }
   size_t i = 0;
   bool negative = false;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';

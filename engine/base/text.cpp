@@ -46,16 +46,6 @@ bool is_squashed_name(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return squashed(c) == c; });
 }
 
-std::string_view trim(std::string_view s) {
-  // isspace's set in the C locale, without its call per character.
-  auto blank = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
-  while (!s.empty() && blank(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && blank(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
 bool valid_utf8(std::string_view s) {
   size_t i = 0;
   // Eight ASCII bytes at a time: most text is ASCII.

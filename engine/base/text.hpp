@@ -22,7 +22,16 @@ bool is_squashed_name(std::string_view s);
 std::string ascii_lower(std::string_view s);
 
 // `s` without leading and trailing whitespace.
-std::string_view trim(std::string_view s);
+inline std::string_view trim(std::string_view s) {
+  // isspace's set in the C locale, without its call per character; inline, since a
+  // catalogue trims every line and every cell.
+  auto blank = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  while (!s.empty() && blank(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && blank(s.back()))
+    s.remove_suffix(1);
+  return s;
+}
 
 // The items with `sep` between them.
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");

@@ -1,4 +1,6 @@
+#include <random>
 #include <stdexcept>
+#include <string>
 
 #include <catch2/catch.hpp>
 
@@ -18,6 +20,41 @@ TEST_CASE("decimal literals parse exactly") {
   CHECK_FALSE(Rational::parse("abc"));
   CHECK_FALSE(Rational::parse("1.2.3"));
   CHECK_FALSE(Rational::parse("12x"));
+}
+
+TEST_CASE("short decimals read as the general parser reads them") {
+  // A digit separator sends the same number through the general parser (i128, gcd); the
+  // short form (at most 18 digits, no separator or exponent) must give the same value, in
+  // lowest terms, as Rational(num, den) would.
+  std::mt19937_64 rng(42);
+  const char* const kFixed[] = {"0", "-0", "+0", "0.0", "10", "10.50", "-.5", "5.", "0.125",
+                                "999999999999999999", "0.000000000000000001", "-12.3400",
+                                "1600.000", "0.25", "7.8125", "4800", "2.4e3"};
+  auto general = [](const std::string& t) {
+    size_t d = t.find_first_of("0123456789");
+    return Rational::parse(t.substr(0, d + 1) + "_" + t.substr(d + 1));
+  };
+  for (const char* t : kFixed) {
+    INFO(t);
+    REQUIRE(Rational::parse(t));
+    CHECK(*Rational::parse(t) == *general(t));
+  }
+  for (int n = 0; n < 20000; ++n) {
+    std::string t = (rng() % 4 == 0) ? "-" : "";
+    size_t digits = 1 + rng() % 18, dot = rng() % (digits + 1);
+    for (size_t i = 0; i < digits; ++i) {
+      if (i == dot && i > 0) t += '.';
+      t += static_cast<char>('0' + (rng() % 3 == 0 ? 0 : rng() % 10));
+    }
+    INFO(t);
+    auto fast = Rational::parse(t);
+    REQUIRE(fast);
+    CHECK(*fast == *general(t));
+    CHECK(*fast == Rational(fast->num(), fast->den()));  // lowest terms
+  }
+  CHECK_FALSE(Rational::parse("."));
+  CHECK_FALSE(Rational::parse("-"));
+  CHECK(*Rational::parse("1234567890123456789") == Rational(1234567890123456789));  // 19 digits
 }
 
 TEST_CASE("a double converts to the decimal it was written as") {
