@@ -420,7 +420,7 @@ void DecisionLines::append(std::string& out, std::string_view chip, const eval::
     out += csv_escape(chip);
   } else {
     out += "{\"chip\":";
-    append_json_string(out, chip);
+    exctl::append_json_string(out, chip);
   }
   if (!stable || with_trace_) {
     out += tail(d);
@@ -440,20 +440,6 @@ std::string DecisionLines::tail(const eval::Decision& d) const {
   }
   std::string json = dump_json(decision_json(row, with_trace_));
   return json.substr(std::string_view(R"({"chip":"")").size()) + "\n";
-}
-
-void DecisionLines::append_json_string(std::string& out, std::string_view s) {
-  bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
-  });
-  if (plain) {
-    out += '"';
-    out += s;
-    out += '"';
-  } else {
-    out += dump_json(nlohmann::ordered_json(std::string(s)));
-  }
 }
 
 }  // namespace exctl::report

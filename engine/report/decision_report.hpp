@@ -61,7 +61,6 @@ class DecisionLines {
 
  private:
   std::string tail(const eval::Decision& d) const;
-  static void append_json_string(std::string& out, std::string_view s);
 
   bool csv_, with_trace_;
   std::string header_;
