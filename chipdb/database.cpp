@@ -845,8 +845,9 @@ std::vector<ChipName> Database::chip_names() {
   while (alias.step()) {
     auto it = index.find(alias.text(0));
     if (it == index.end())
-      throw DatabaseError(fmt::format("database '{}' is damaged: a row of chip_aliases names no chip ('{}')",
-                                      description_, alias.text(0)));
+      throw DatabaseError(
+          fmt::format("database '{}' is damaged: a row of chip_aliases names no chip ('{}')",
+                      description_, alias.text(0)));
     names[it->second].aliases.push_back(alias.text(1));
   }
   return names;
@@ -986,11 +987,11 @@ std::vector<Chip> Database::load_where(const std::vector<std::string>* ids) {
       check_metrics(c, description_);
     return chips;
   }
-  auto src = select_of(
-      conn_,
-      "SELECT chip_id, grp, source, confidence, estimated, notes FROM chip_sources" +
-          where_ids("chip_id", ids),
-      ids);
+  auto src =
+      select_of(conn_,
+                "SELECT chip_id, grp, source, confidence, estimated, notes FROM chip_sources" +
+                    where_ids("chip_id", ids),
+                ids);
   while (src.step()) {
     Chip& c = owner(chips, index, src, description_, "chip_sources");
     const RowReader row{src, description_, "chip_sources", c.id};

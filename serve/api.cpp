@@ -446,8 +446,9 @@ Response Api::handle(const std::string& method, const std::string& path,
       session.sink.error("E0904", "/api/chart needs 'kind': tpp-pd or bandwidth");
       return diagnostics_response(400, session.sink);
     }
-    return text_response(chart_of(
-        session, q, draft, q.kind == "tpp-pd" ? app::PlaneKind::tpp_pd : app::PlaneKind::bandwidth));
+    return text_response(
+        chart_of(session, q, draft,
+                 q.kind == "tpp-pd" ? app::PlaneKind::tpp_pd : app::PlaneKind::bandwidth));
   }
   if (path == "/api/evaluate") {
     // What the page redraws after a slider moves, in one round trip. Every chip is decided

@@ -81,7 +81,8 @@ auto chip_names_of = [](const auto& c) {
 };
 
 template <typename T>
-const T* resolve_among(const std::vector<T>& chips, const std::string& query, DiagnosticSink& sink) {
+const T* resolve_among(const std::vector<T>& chips, const std::string& query,
+                       DiagnosticSink& sink) {
   return only_one(candidates(chips, query, chip_names_of, chip_names_of), query, "chip",
                   {"E0101", "E0102"},
                   {"'exctl chips list' shows every chip; '--spec FILE.toml' checks one not in "

@@ -161,24 +161,22 @@ void axes(Writer& w, const ScreenAxis& xs, const ScreenAxis& ys, const ChartAxis
           const ChartAxis& y, const Rect& plot) {
   for (const auto& t : axis_ticks(xs, tick_label)) {
     double px = xs.map(t.value);
-    w.addf(
-        R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#000" stroke-opacity="{3}"/>)",
-        svg_num(px), svg_num(plot.y), svg_num(plot.y + plot.h), t.major ? "0.12" : "0.06");
+    w.addf(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#000" stroke-opacity="{3}"/>)",
+           svg_num(px), svg_num(plot.y), svg_num(plot.y + plot.h), t.major ? "0.12" : "0.06");
     w.addf(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#333"/>)", svg_num(px),
-                      svg_num(plot.y + plot.h), svg_num(plot.y + plot.h + 5));
+           svg_num(plot.y + plot.h), svg_num(plot.y + plot.h + 5));
     if (t.major) w.add(text(px, plot.y + plot.h + 19, t.label, 12, "middle", R"~(fill="#333")~"));
   }
   for (const auto& t : axis_ticks(ys, tick_label)) {
     double py = ys.map(t.value);
-    w.addf(
-        R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#000" stroke-opacity="{3}"/>)",
-        svg_num(plot.x), svg_num(py), svg_num(plot.x + plot.w), t.major ? "0.12" : "0.06");
-    w.addf(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#333"/>)",
-                      svg_num(plot.x - 5), svg_num(py), svg_num(plot.x));
+    w.addf(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#000" stroke-opacity="{3}"/>)",
+           svg_num(plot.x), svg_num(py), svg_num(plot.x + plot.w), t.major ? "0.12" : "0.06");
+    w.addf(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#333"/>)", svg_num(plot.x - 5),
+           svg_num(py), svg_num(plot.x));
     if (t.major) w.add(text(plot.x - 8, py + 4, t.label, 12, "end", R"~(fill="#333")~"));
   }
   w.addf(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#333"/>)",
-                    svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h));
+         svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h));
   auto with_unit = [](const ChartAxis& a) {
     std::string s = a.title;
     if (!a.unit.empty()) s += " (" + a.unit + ")";
@@ -297,7 +295,7 @@ std::string plane_svg(const PlaneChart& chart) {
     // Regions: each cell filled by what the regime says there; a thin stroke of the same
     // colour closes the hairline seams between cells of one region.
     w.addf(R"~(<g class="regions" data-regime="{}" clip-path="url(#{})">)~",
-                      xml_escape(panel.regime), clip);
+           xml_escape(panel.regime), clip);
     for (const auto& c : panel.regions.cells) {
       std::string fill = c.depends             ? "url(#" + chart.kind + "-depends)"
                          : c.paragraph.empty() ? "#FFFFFF"
@@ -339,8 +337,8 @@ std::string plane_svg(const PlaneChart& chart) {
         double v = l.c.to_double() / l.a;
         if (v <= chart.x.lo || v >= chart.x.hi) continue;
         double px = xs.map(v);
-        w.addf(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" {3}/>)", svg_num(px),
-                          svg_num(plot.y), svg_num(plot.y + plot.h), attrs);
+        w.addf(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" {3}/>)", svg_num(px), svg_num(plot.y),
+               svg_num(plot.y + plot.h), attrs);
         vx_want.push_back(px);
         v_labels.push_back(l.licence ? licence_label(l, name_x, chart.x.label_unit)
                                      : name_x + " " + value);
@@ -349,8 +347,8 @@ std::string plane_svg(const PlaneChart& chart) {
         double v = l.c.to_double() / l.b;
         if (v <= chart.y.lo || v >= chart.y.hi) continue;
         double py = ys.map(v);
-        w.addf(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" {3}/>)", svg_num(plot.x),
-                          svg_num(py), svg_num(plot.x + plot.w), attrs);
+        w.addf(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" {3}/>)", svg_num(plot.x), svg_num(py),
+               svg_num(plot.x + plot.w), attrs);
         hy_want.push_back(py);
         h_labels.push_back(l.licence ? licence_label(l, name_y, chart.y.label_unit)
                                      : name_y + " " + value);
@@ -373,7 +371,7 @@ std::string plane_svg(const PlaneChart& chart) {
         auto [x1, y1] = ends.front();
         auto [x2, y2] = ends.back();
         w.addf(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)", svg_num(xs.map(x1)),
-                          svg_num(ys.map(y1)), svg_num(xs.map(x2)), svg_num(ys.map(y2)), attrs);
+               svg_num(ys.map(y1)), svg_num(xs.map(x2)), svg_num(ys.map(y2)), attrs);
         // Labelled along the line, above it, from its upper end.
         std::string label = name_x + " + " + name_y + " " + value;
         double sx1 = xs.map(x1), sy1 = ys.map(y1), sx2 = xs.map(x2), sy2 = ys.map(y2);
@@ -419,9 +417,8 @@ std::string plane_svg(const PlaneChart& chart) {
         double ty = plot.y - 8 - row * 17;
         w.add(text(left, ty, v_labels[k], 12, "start", fmt::format(R"(fill="{}")", v_fill[k])));
         if (row == 1)
-          w.addf(
-              R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#999" stroke-width="0.8"/>)",
-              svg_num(vx_want[k]), svg_num(ty + 3), svg_num(plot.y));
+          w.addf(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#999" stroke-width="0.8"/>)",
+                 svg_num(vx_want[k]), svg_num(ty + 3), svg_num(plot.y));
       }
     }
     {
@@ -710,9 +707,8 @@ std::string roofline_svg(const RooflineChart& chart) {
   std::vector<double> want;
   std::vector<std::string> labels;
   std::vector<std::string_view> label_colour;
-  w.addf(
-      R"(<clipPath id="roofline-clip"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>)",
-      svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h));
+  w.addf(R"(<clipPath id="roofline-clip"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>)",
+         svg_num(plot.x), svg_num(plot.y), svg_num(plot.w), svg_num(plot.h));
   std::vector<LabelRequest> marks;
   for (size_t i = 0; i < chart.chips.size(); ++i) {
     const auto& c = chart.chips[i];
@@ -778,9 +774,8 @@ std::string roofline_svg(const RooflineChart& chart) {
     }
   }
   w.y = plot.y + plot.h + 64;
-  w.addf(
-      R"(<circle cx="{}" cy="{}" r="5.5" fill="#777" stroke="#222" stroke-width="0.8"/>)",
-      svg_num(kLeft + 6), svg_num(w.y - 4));
+  w.addf(R"(<circle cx="{}" cy="{}" r="5.5" fill="#777" stroke="#222" stroke-width="0.8"/>)",
+         svg_num(kLeft + 6), svg_num(w.y - 4));
   w.add(text(kLeft + 18, w.y, "prefill (the whole prompt, one pass)", 12, "start",
              R"~(fill="#222")~"));
   w.addf(
@@ -831,9 +826,8 @@ std::string sweep_svg(const SweepChart& chart) {
           ys.map(static_cast<double>(steps[i].caught + (with_unknown ? steps[i].unknown : 0)));
       d += fmt::format("{}{} {}H{}", i ? "L" : "M", svg_num(x0), svg_num(y), svg_num(x1));
     }
-    w.addf(R"(<path class="{}" d="{}" fill="none" stroke="{}" stroke-width="2.4"{}/>)",
-                      cls, d, colour,
-                      dash.empty() ? "" : fmt::format(R"( stroke-dasharray="{}")", dash));
+    w.addf(R"(<path class="{}" d="{}" fill="none" stroke="{}" stroke-width="2.4"{}/>)", cls, d,
+           colour, dash.empty() ? "" : fmt::format(R"( stroke-dasharray="{}")", dash));
   };
   bool any_unknown =
       std::any_of(steps.begin(), steps.end(), [](const auto& s) { return s.unknown > 0; });
@@ -893,8 +887,7 @@ std::string sweep_svg(const SweepChart& chart) {
   }
   w.y = plot.y + plot.h + 64;
   w.addf(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2.4"/>)",
-                    svg_num(kLeft), svg_num(w.y - 4), svg_num(kLeft + 24), svg_num(w.y - 4),
-                    kBlue);
+         svg_num(kLeft), svg_num(w.y - 4), svg_num(kLeft + 24), svg_num(w.y - 4), kBlue);
   w.add(text(kLeft + 30, w.y, v.licence ? "chips needing a licence" : "chips controlled", 12,
              "start", R"~(fill="#222")~"));
   double lx = kLeft + 230;
@@ -906,7 +899,7 @@ std::string sweep_svg(const SweepChart& chart) {
     lx += 240;
   }
   w.addf(R"(<path d="M{} {}l5 -9h-10z" fill="{}" stroke="#222" stroke-width="0.6"/>)",
-                    svg_num(lx + 6), svg_num(w.y + 1), kVermillion);
+         svg_num(lx + 6), svg_num(w.y + 1), kVermillion);
   w.add(text(lx + 18, w.y, "a chip's breakpoint", 12, "start", R"~(fill="#222")~"));
   w.y += 8;
   w.paragraph(v.regime + ": " + chart.citation, 11);

@@ -1,10 +1,10 @@
+#include "engine/base/rational.hpp"
+
 #include <random>
 #include <stdexcept>
 #include <string>
 
 #include <catch2/catch.hpp>
-
-#include "engine/base/rational.hpp"
 
 using exctl::Rational;
 
@@ -27,9 +27,23 @@ TEST_CASE("short decimals read as the general parser reads them") {
   // short form (at most 18 digits, no separator or exponent) must give the same value, in
   // lowest terms, as Rational(num, den) would.
   std::mt19937_64 rng(42);
-  const char* const kFixed[] = {"0", "-0", "+0", "0.0", "10", "10.50", "-.5", "5.", "0.125",
-                                "999999999999999999", "0.000000000000000001", "-12.3400",
-                                "1600.000", "0.25", "7.8125", "4800", "2.4e3"};
+  const char* const kFixed[] = {"0",
+                                "-0",
+                                "+0",
+                                "0.0",
+                                "10",
+                                "10.50",
+                                "-.5",
+                                "5.",
+                                "0.125",
+                                "999999999999999999",
+                                "0.000000000000000001",
+                                "-12.3400",
+                                "1600.000",
+                                "0.25",
+                                "7.8125",
+                                "4800",
+                                "2.4e3"};
   auto general = [](const std::string& t) {
     size_t d = t.find_first_of("0123456789");
     return Rational::parse(t.substr(0, d + 1) + "_" + t.substr(d + 1));

@@ -149,7 +149,9 @@ TEST_CASE("squash_name: the form names are looked up and checked in") {
   CHECK(squash_name("h 100 sxm") == "h100sxm");
   CHECK(squash_name("--") == "");
   CHECK(squash_name("") == "");
-  CHECK(squash_name("\xe6\x98\x87\xe8\x85\xbe 910C") == "\xe6\x98\x87\xe8\x85\xbe" "910c");  // kept
+  CHECK(squash_name("\xe6\x98\x87\xe8\x85\xbe 910C") ==
+        "\xe6\x98\x87\xe8\x85\xbe"
+        "910c");  // kept
   CHECK(is_squashed_name("h100sxm"));
   CHECK_FALSE(is_squashed_name("h100-sxm"));
   CHECK_FALSE(is_squashed_name("H100"));
