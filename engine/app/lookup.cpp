@@ -100,33 +100,37 @@ const Chip* resolve_chip(const std::vector<Chip>& chips, const std::string& quer
 std::optional<std::vector<Chip>> load_named_chips(Session& session,
                                                   const std::vector<std::string>& names) {
   DiagnosticSink& sink = session.sink;
-  std::vector<Chip> out;
+  bool unresolved = false;
   if (session.chips_cache) {
-    for (const auto& name : names)
-      if (const Chip* c = resolve_chip(*session.chips_cache, name, sink)) out.push_back(*c);
-    if (sink.has_errors()) return std::nullopt;
+    std::vector<Chip> out;
+    for (const auto& name : names) {
+      if (const Chip* c = resolve_chip(*session.chips_cache, name, sink))
+        out.push_back(*c);
+      else
+        unresolved = true;
+    }
+    if (unresolved) return std::nullopt;
     return out;
   }
-  auto db = session.open_database(chipdb::Database::Mode::read_only);
-  if (!db) return std::nullopt;
-  try {
+  auto read = session.read_chips([&](chipdb::Database& db) {
     std::vector<std::string> ids;
-    auto stored = db->chip_names();
-    for (const auto& name : names)
-      if (const auto* c = resolve_among(stored, name, sink)) ids.push_back(c->id);
-    if (sink.has_errors()) return std::nullopt;
-    auto chips = db->load(ids);
+    auto stored = db.chip_names();
+    for (const auto& name : names) {
+      if (const auto* c = resolve_among(stored, name, sink))
+        ids.push_back(c->id);
+      else
+        unresolved = true;
+    }
+    if (unresolved) return std::vector<Chip>{};
+    auto chips = db.load(ids);
+    std::vector<Chip> in_order;
     for (const auto& id : ids)
       for (const auto& c : chips)
-        if (c.id == id) out.push_back(c);
-    return out;
-  } catch (const chipdb::DatabaseError& e) {
-    sink.error("E0104", e.what());
-  } catch (const sqlite::SqliteError& e) {
-    sink.error("E0104",
-               fmt::format("cannot read chips from '{}': {}", db->description(), e.what()));
-  }
-  return std::nullopt;
+        if (c.id == id) in_order.push_back(c);
+    return in_order;
+  });
+  if (!read || unresolved) return std::nullopt;
+  return read;
 }
 
 const roofline::Model* find_model(const std::vector<roofline::Model>& models,

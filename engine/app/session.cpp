@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -63,10 +64,15 @@ std::unique_ptr<chipdb::Database> Session::open_database(chipdb::Database::Mode 
 
 std::optional<std::vector<Chip>> Session::load_chips() {
   if (chips_cache) return *chips_cache;
+  return read_chips([](chipdb::Database& db) { return db.load_all(); });
+}
+
+std::optional<std::vector<Chip>> Session::read_chips(
+    const std::function<std::vector<Chip>(chipdb::Database&)>& read) {
   auto db = open_database(chipdb::Database::Mode::read_only);
   if (!db) return std::nullopt;
   try {
-    return db->load_all();
+    return read(*db);
   } catch (const chipdb::DatabaseError& e) {
     sink.error("E0104", e.what());
   } catch (const sqlite::SqliteError& e) {

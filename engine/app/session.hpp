@@ -5,6 +5,7 @@
 // nothing thrown by chipdb or SQLite crosses this layer.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,10 @@ struct Session {
   std::unique_ptr<chipdb::Database> open_database(chipdb::Database::Mode mode);
   // Every chip of the database in use; nullopt (with E0104) on failure.
   std::optional<std::vector<Chip>> load_chips();
+  // What `read` reads from the database in use (opened read-only); nullopt with E0104 when
+  // the database cannot be opened or read, E0101/E0102 left to `read` itself.
+  std::optional<std::vector<Chip>> read_chips(
+      const std::function<std::vector<Chip>(chipdb::Database&)>& read);
   // The same, shared: the cache itself when set (no copy); nullptr (with E0104) on failure.
   std::shared_ptr<const std::vector<Chip>> shared_chips();
   // Reads an ad-hoc spec file that is not in the database (E0109 unless it holds one chip).
