@@ -460,7 +460,7 @@ std::optional<CheckRun> check_chips(Session& session, CheckRequest request) {
       auto chip = std::make_shared<const Chip>(std::move(c));
       run.subjects.push_back({chip->id, chip->name, chip, {}, {}});
     }
-  } else if (!req.chips.empty() || req.all || req.inference) {
+  } else if (req.all || req.inference) {
     chips = session.shared_chips();
     if (!chips) return std::nullopt;
     for (const auto& name : req.chips) {

@@ -105,7 +105,7 @@ std::string tick_number(double v) {
   if (a >= 1000 || (a >= 1 && a == std::round(a)))
     s = fmt::format("{}", static_cast<long long>(std::llround(v)));
   else
-    s = svg_num(v);
+    s = svg_num(v).view();
   if (a >= 1000) {
     std::string digits = fmt::format("{}", std::llround(std::abs(v)));
     std::string g;

@@ -20,8 +20,6 @@ class SvgNumber {
  public:
   explicit SvgNumber(double v);
   std::string_view view() const { return {text_, size_}; }
-  operator std::string_view() const { return view(); }          // NOLINT: reads as the text
-  operator std::string() const { return std::string(view()); }  // NOLINT
   friend bool operator==(const SvgNumber& a, std::string_view b) { return a.view() == b; }
 
  private:
